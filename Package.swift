@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "pesscan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pesscan", targets: ["pesscan"]),
+        .library(name: "PESCore", targets: ["PESCore"]),
+        .library(name: "PESStore", targets: ["PESStore"]),
+        .library(name: "PESFit", targets: ["PESFit"]),
+        .library(name: "PESEngines", targets: ["PESEngines"]),
+        .library(name: "PESDispatch", targets: ["PESDispatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLAPACK",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        .target(name: "PESCore"),
+        .target(
+            name: "PESStore",
+            dependencies: ["PESCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "PESFit", dependencies: ["PESCore", "CLAPACK"]),
+        .target(name: "PESEngines", dependencies: ["PESCore"]),
+        .target(name: "PESDispatch", dependencies: ["PESCore", "PESEngines", "PESStore"]),
+        .executableTarget(
+            name: "pesscan",
+            dependencies: [
+                "PESCore", "PESStore", "PESFit", "PESEngines", "PESDispatch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "PESTestSupport", dependencies: ["PESCore"], path: "Tests/PESTestSupport"),
+        .testTarget(name: "PESCoreTests", dependencies: ["PESCore", "PESTestSupport"]),
+        .testTarget(name: "PESStoreTests", dependencies: ["PESStore", "PESTestSupport"]),
+        .testTarget(name: "PESFitTests", dependencies: ["PESFit", "PESEngines", "PESTestSupport"]),
+        .testTarget(name: "PESEnginesTests", dependencies: ["PESEngines", "PESTestSupport"]),
+        .testTarget(
+            name: "PESDispatchTests",
+            dependencies: ["PESDispatch", "PESStore", "PESEngines", "PESTestSupport"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["pesscan", "PESTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,23 @@
+import PESEngines
+import PESStore
+
+/// Why `collect` could not run.
+public enum DispatchError: Error, Sendable, CustomStringConvertible {
+    case invalidSlots(Int)
+    case engineSetup(scan: String, EngineSetupError)
+    case store(StoreError)
+    case workDirectory(String, String)
+
+    public var description: String {
+        switch self {
+        case .invalidSlots(let slots):
+            return "A zone needs between 1 and 4096 slots; got \(slots)."
+        case .engineSetup(let scan, let error):
+            return "Scan \(scan) cannot run: \(error)"
+        case .store(let error):
+            return error.description
+        case .workDirectory(let path, let reason):
+            return "Cannot create the work directory \(path): \(reason). Check that the results folder is writable."
+        }
+    }
+}

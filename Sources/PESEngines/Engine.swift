@@ -1,0 +1,64 @@
+import Foundation
+import PESCore
+
+/// One single-point calculation to run: a geometry of a scan and where its files go.
+public struct EngineJob: Sendable, Hashable {
+    /// Name of the scan the point belongs to.
+    public var scanName: String
+    /// Index of the point in its scan.
+    public var pointIndex: Int
+    /// Bond length in ångström.
+    public var rAngstrom: Double
+    /// The molecule, with charge and multiplicity.
+    public var molecule: Molecule
+    /// The point's own work directory under the results folder.
+    public var workDirectory: URL
+
+    public init(scanName: String, pointIndex: Int, rAngstrom: Double, molecule: Molecule, workDirectory: URL) {
+        self.scanName = scanName
+        self.pointIndex = pointIndex
+        self.rAngstrom = rAngstrom
+        self.molecule = molecule
+        self.workDirectory = workDirectory
+    }
+}
+
+/// What one calculation produced: an energy, or the reason it failed.
+public enum EngineOutcome: Sendable, Hashable {
+    /// A final energy in hartree and whether the engine reported convergence.
+    case energy(hartree: Double, converged: Bool, details: RunDetails)
+    /// The calculation failed; `reason` says how.
+    case failed(reason: String, details: RunDetails)
+    /// The run was stopped because `collect` was cancelled; the point should wait again.
+    case cancelled
+}
+
+/// Provenance of one engine run.
+public struct RunDetails: Sendable, Hashable {
+    /// Exit status of the engine process, when it was a process.
+    public var exitStatus: Int?
+    /// Last lines the engine wrote to stderr.
+    public var stderrTail: String?
+    /// Engine name and version, when known.
+    public var engineVersion: String?
+
+    public init(exitStatus: Int? = nil, stderrTail: String? = nil, engineVersion: String? = nil) {
+        self.exitStatus = exitStatus
+        self.stderrTail = stderrTail
+        self.engineVersion = engineVersion
+    }
+}
+
+/// Something that computes E(r) for one geometry.
+///
+/// A failed calculation is an outcome, not an error: it is recorded on its
+/// point. Problems that would make every point fail are caught when the
+/// engine is built (see ``EngineCatalog``).
+public protocol Engine: Sendable {
+    /// Engine name as stored with the scan.
+    var name: String { get }
+    /// Whether the engine reads and writes files in the point's work directory.
+    var usesWorkDirectory: Bool { get }
+    /// Runs one calculation; honours task cancellation by returning ``EngineOutcome/cancelled``.
+    func run(_ job: EngineJob) async -> EngineOutcome
+}

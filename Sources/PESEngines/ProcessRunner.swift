@@ -1,0 +1,130 @@
+import Foundation
+
+/// How a child process ended.
+public struct ProcessResult: Sendable, Hashable {
+    /// Exit status, or the signal number when `signalled` is true.
+    public var status: Int
+    /// Whether the process was ended by a signal.
+    public var signalled: Bool
+    /// Whether pesscan stopped it because the task was cancelled.
+    public var cancelled: Bool
+    /// Everything the process wrote to stdout.
+    public var standardOutput: String
+    /// The last lines the process wrote to stderr.
+    public var standardErrorTail: String
+}
+
+/// Runs one program from an argv array (never through a shell) with its output captured in files.
+///
+/// stdout and stderr go to files in the work directory, so a chatty engine
+/// cannot block on a full pipe and its output stays for inspection. When
+/// the calling task is cancelled the child gets SIGTERM, then SIGKILL after
+/// `graceSeconds`.
+public struct ProcessRunner: Sendable {
+    /// Seconds between SIGTERM and SIGKILL when a run is cancelled.
+    public var graceSeconds: Double
+    /// How many trailing lines of stderr to keep.
+    public var stderrTailLines: Int
+
+    public init(graceSeconds: Double = 5, stderrTailLines: Int = 20) {
+        self.graceSeconds = graceSeconds
+        self.stderrTailLines = stderrTailLines
+    }
+
+    /// Runs `executable` with `arguments` in `workDirectory`, waiting for it to end.
+    public func run(
+        executable: URL, arguments: [String], workDirectory: URL, environment: [String: String]? = nil
+    ) async throws -> ProcessResult {
+        let outURL = workDirectory.appendingPathComponent("stdout.txt")
+        let errURL = workDirectory.appendingPathComponent("stderr.txt")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = workDirectory
+        if let environment { process.environment = environment }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        let child = ChildProcess(process)
+        let grace = graceSeconds
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                process.terminationHandler = { _ in continuation.resume() }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                    return
+                }
+                child.started()
+            }
+        } onCancel: {
+            child.stop(graceSeconds: grace)
+        }
+        let output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        let errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        let tail = errors.split(separator: "\n", omittingEmptySubsequences: false).suffix(stderrTailLines + 1)
+            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return ProcessResult(
+            status: Int(process.terminationStatus),
+            signalled: process.terminationReason == .uncaughtSignal,
+            cancelled: child.wasStopped || Task.isCancelled,
+            standardOutput: output,
+            standardErrorTail: tail)
+    }
+}
+
+/// A started child process that can be stopped from the cancellation handler.
+///
+/// `@unchecked Sendable`: `Process` is not Sendable; every access to it here
+/// goes through the lock.
+private final class ChildProcess: @unchecked Sendable {
+    private let process: Process
+    private let lock = NSLock()
+    private var isRunning = false
+    private var stopRequested = false
+    private(set) var wasStopped = false
+
+    init(_ process: Process) { self.process = process }
+
+    func started() {
+        lock.lock()
+        isRunning = true
+        let stopNow = stopRequested
+        lock.unlock()
+        if stopNow { terminate(graceSeconds: 0.5) }
+    }
+
+    func stop(graceSeconds: Double) {
+        lock.lock()
+        stopRequested = true
+        let running = isRunning
+        lock.unlock()
+        if running { terminate(graceSeconds: graceSeconds) }
+    }
+
+    private func terminate(graceSeconds: Double) {
+        lock.lock()
+        wasStopped = true
+        let pid = process.processIdentifier
+        let alive = process.isRunning
+        lock.unlock()
+        guard alive, pid > 0 else { return }
+        kill(pid, SIGTERM)
+        DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) { [self] in
+            lock.lock()
+            let stillAlive = process.isRunning
+            lock.unlock()
+            if stillAlive { kill(pid, SIGKILL) }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Which side of a scan the energies keep falling towards.
+public enum ScanSide: String, Sendable, Hashable, Codable {
+    case shorter
+    case longer
+}
+
+/// Why a fit could not be made, with what to do about it.
+public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
+    case mismatchedData(Int, Int)
+    case degreeTooLow(Int)
+    case tooFewPoints(have: Int, degree: Int)
+    case nonFiniteData(Double, Double)
+    case rankDeficient(rank: Int, columns: Int)
+    case lapack(routine: String, info: Int)
+    case minimumOutsideRange(side: ScanSide, suggestedFromAngstrom: Double, suggestedToAngstrom: Double)
+    case noMinimumInFit(degree: Int)
+
+    public var description: String {
+        switch self {
+        case .mismatchedData(let r, let e):
+            return "Got \(r) bond lengths but \(e) energies; every point needs both."
+        case .degreeTooLow(let degree):
+            return "A degree-\(degree) polynomial has no minimum to find; use --degree 2 or more."
+        case .tooFewPoints(let have, let degree):
+            return "A degree-\(degree) fit needs at least \(degree + 1) distinct points with energies; have \(have). Lower --degree or collect more points."
+        case .nonFiniteData(let r, let e):
+            return "The point r = \(r) Å, E = \(e) Eh is not a finite number; remove it before fitting."
+        case .rankDeficient(let rank, let columns):
+            return "The fit is rank deficient (rank \(rank) of \(columns)): the bond lengths cannot determine a polynomial of this degree. Lower --degree or add points."
+        case .lapack(let routine, let info):
+            return "LAPACK routine \(routine) failed with info = \(info). This is a bug or a broken LAPACK installation; please report it with the data."
+        case .minimumOutsideRange(let side, let from, let to):
+            let where_ = side == .longer ? "beyond the longest bond length" : "below the shortest bond length"
+            return String(
+                format: "No minimum inside the scanned range: the energies keep falling %@. Plan a new scan with --from %.4f --to %.4f.",
+                where_, from, to)
+        case .noMinimumInFit(let degree):
+            return "The degree-\(degree) polynomial has no minimum inside the scanned range although the data have an interior lowest point; try another --degree."
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import CLAPACK
+
+/// The LAPACK routines pesscan uses, wrapped with checked `info` codes; the only file that imports LAPACK.
+enum LinearAlgebra {
+    /// The solution of a linear least-squares problem with what LAPACK learnt about its conditioning.
+    struct LeastSquaresSolution {
+        /// Minimiser x of ‖A x − b‖₂.
+        var solution: [Double]
+        /// Effective rank of A at the cut-off used.
+        var rank: Int
+        /// Singular values of A, largest first.
+        var singularValues: [Double]
+    }
+
+    /// Solves min ‖A x − b‖₂ for A (rows × columns, column-major) through an SVD.
+    ///
+    /// The corresponding LAPACK routine is `dgelsd`; singular values below
+    /// `rcond` × the largest count as zero.
+    static func leastSquares(
+        matrixColumnMajor: [Double], rows: Int, columns: Int, rightHandSide: [Double], rcond: Double = -1
+    ) throws(FitError) -> LeastSquaresSolution {
+        guard rows >= 1, columns >= 1, matrixColumnMajor.count == rows * columns, rightHandSide.count == rows else {
+            throw .lapack(routine: "dgelsd", info: -1)
+        }
+        var a = matrixColumnMajor
+        let ldb = max(rows, columns)
+        var b = [Double](repeating: 0, count: ldb)
+        for i in 0..<rows { b[i] = rightHandSide[i] }
+        var singularValues = [Double](repeating: 0, count: min(rows, columns))
+        var rank: pesscan_lapack_int = 0
+        let info = LAPACKE_dgelsd(
+            LAPACK_COL_MAJOR, pesscan_lapack_int(rows), pesscan_lapack_int(columns), 1,
+            &a, pesscan_lapack_int(rows), &b, pesscan_lapack_int(ldb), &singularValues, rcond, &rank)
+        guard info == 0 else { throw .lapack(routine: "dgelsd", info: Int(info)) }
+        return LeastSquaresSolution(solution: Array(b[0..<columns]), rank: Int(rank), singularValues: singularValues)
+    }
+
+    /// Eigenvalues of a general real square matrix (column-major) as (real, imaginary) pairs.
+    ///
+    /// The corresponding LAPACK routine is `dgeev`, without eigenvectors.
+    static func eigenvalues(matrixColumnMajor: [Double], order: Int) throws(FitError) -> [(real: Double, imaginary: Double)] {
+        guard order >= 1, matrixColumnMajor.count == order * order else { throw .lapack(routine: "dgeev", info: -1) }
+        var a = matrixColumnMajor
+        var real = [Double](repeating: 0, count: order)
+        var imaginary = [Double](repeating: 0, count: order)
+        var unusedLeft = [Double](repeating: 0, count: 1)
+        var unusedRight = [Double](repeating: 0, count: 1)
+        let info = LAPACKE_dgeev(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "N")), pesscan_lapack_int(order),
+            &a, pesscan_lapack_int(order), &real, &imaginary, &unusedLeft, 1, &unusedRight, 1)
+        guard info == 0 else { throw .lapack(routine: "dgeev", info: Int(info)) }
+        return (0..<order).map { (real[$0], imaginary[$0]) }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import PESCore
+
+/// A stored scan: its row id, its specification and when it was planned.
+public struct ScanRecord: Sendable, Hashable {
+    /// Row id of the scan.
+    public var id: Int64
+    /// The scan as planned.
+    public var spec: ScanSpec
+    /// When it was planned, seconds since 1970.
+    public var createdAtSeconds: Double
+}
+
+/// Who holds a claim on running points: one `collect` process on one host.
+public struct LeaseHolder: Sendable, Hashable {
+    /// Unique token of the process's run.
+    public var token: String
+    /// Host name of the coordinator.
+    public var host: String
+    /// Process id of the coordinator.
+    public var pid: Int32
+
+    public init(token: String, host: String, pid: Int32) {
+        self.token = token
+        self.host = host
+        self.pid = pid
+    }
+}
+
+/// A point claimed for one attempt, with the id of that attempt.
+public struct ClaimedPoint: Sendable, Hashable {
+    /// The scan the point belongs to.
+    public var scanID: Int64
+    /// The point's row id.
+    public var pointID: Int64
+    /// The point's index in its scan.
+    public var index: Int
+    /// Bond length in ångström.
+    public var rAngstrom: Double
+    /// Row id of the attempt opened by the claim.
+    public var attemptID: Int64
+    /// 1 for the first attempt of the point, 2 for its first retry, and so on.
+    public var attemptNumber: Int
+}
+
+/// How an attempt ended.
+public enum AttemptOutcome: Sendable, Hashable {
+    /// The engine produced an energy in hartree.
+    case done(energyHartree: Double, converged: Bool)
+    /// The calculation failed; the point keeps the reason.
+    case failed(reason: String)
+}
+
+/// Provenance of one finished attempt.
+public struct AttemptReport: Sendable, Hashable {
+    /// Row id of the attempt.
+    public var attemptID: Int64
+    /// Row id of the point.
+    public var pointID: Int64
+    /// Result.
+    public var outcome: AttemptOutcome
+    /// Zone that ran it.
+    public var zone: String
+    /// Host that ran it.
+    public var host: String
+    /// Batch job id or container id, when there was one.
+    public var jobID: String?
+    /// Engine name and version, when known.
+    public var engineVersion: String?
+    /// Start time, seconds since 1970.
+    public var startedAtSeconds: Double
+    /// End time, seconds since 1970.
+    public var finishedAtSeconds: Double
+    /// Exit status of the engine process, when it was one.
+    public var exitStatus: Int?
+    /// Last lines the engine wrote to stderr.
+    public var stderrTail: String?
+
+    public init(
+        attemptID: Int64, pointID: Int64, outcome: AttemptOutcome, zone: String, host: String,
+        jobID: String? = nil, engineVersion: String? = nil, startedAtSeconds: Double, finishedAtSeconds: Double,
+        exitStatus: Int? = nil, stderrTail: String? = nil
+    ) {
+        self.attemptID = attemptID
+        self.pointID = pointID
+        self.outcome = outcome
+        self.zone = zone
+        self.host = host
+        self.jobID = jobID
+        self.engineVersion = engineVersion
+        self.startedAtSeconds = startedAtSeconds
+        self.finishedAtSeconds = finishedAtSeconds
+        self.exitStatus = exitStatus
+        self.stderrTail = stderrTail
+    }
+}
+
+/// One stored attempt of a point.
+public struct AttemptRecord: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var pointID: Int64
+    public var number: Int
+    public var outcome: String
+    public var zone: String
+    public var host: String
+    public var owner: String
+    public var energyHartree: Double?
+    public var error: String?
+    public var wallSeconds: Double?
+}
+
+/// Point counts of a scan by state.
+public struct StateCounts: Sendable, Hashable, Codable {
+    public var pending = 0
+    public var running = 0
+    public var done = 0
+    public var failed = 0
+
+    public init() {}
+
+    /// All points of the scan.
+    public var total: Int { pending + running + done + failed }
+}
+
+/// A fit as stored: the summary columns and the full result as JSON.
+public struct StoredFit: Sendable, Hashable {
+    public var degree: Int
+    public var model: String
+    public var pointsUsed: Int
+    public var pointsExcluded: Int
+    public var rEquilibriumAngstrom: Double
+    public var energyHartree: Double
+    public var rmsResidualHartree: Double
+    public var resultJSON: String
+
+    public init(
+        degree: Int, model: String, pointsUsed: Int, pointsExcluded: Int, rEquilibriumAngstrom: Double,
+        energyHartree: Double, rmsResidualHartree: Double, resultJSON: String
+    ) {
+        self.degree = degree
+        self.model = model
+        self.pointsUsed = pointsUsed
+        self.pointsExcluded = pointsExcluded
+        self.rEquilibriumAngstrom = rEquilibriumAngstrom
+        self.energyHartree = energyHartree
+        self.rmsResidualHartree = rmsResidualHartree
+        self.resultJSON = resultJSON
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import PESCore
+
+/// The pesscan database: scans, their points, every attempt and every fit, in one SQLite file.
+///
+/// The file is opened in WAL mode with a busy timeout so that several
+/// `collect` processes can share it; each process is its own single writer.
+public final class ScanStore: Sendable {
+    /// Path of the database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// How long a writer waits for another process's lock before giving up, in seconds.
+    public static let busyTimeoutSeconds: Double = 30
+
+    /// Opens the database at `path`, creating the file and its folder when `create` is true.
+    public init(path: String, create: Bool) throws(StoreError) {
+        self.path = path
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            guard create else { throw .missingDatabase(path) }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotCreateFolder(path, error.localizedDescription)
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeoutSeconds)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "pesscan"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = Schema.migrator
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded { throw StoreError.newerSchema(path) }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Runs an immediate write transaction (the write lock taken up front), translating SQLite failures into ``StoreError``.
+    func write<T>(_ updates: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try updates(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.sqlite("a write transaction produced no result") }
+                return result
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Runs a read, translating SQLite failures into ``StoreError``.
+    func read<T>(_ value: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(value)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Runs `PRAGMA integrity_check` and returns its report (`ok` when the file is sound).
+    public func integrityCheck() throws(StoreError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    }
+
+    static func translate(_ error: any Error, path: String) -> StoreError {
+        guard let database = error as? DatabaseError else { return .sqlite(String(describing: error)) }
+        switch database.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path)
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN where !FileManager.default.isWritableFile(atPath: path):
+            return .readOnly(path)
+        case .SQLITE_FULL: return .diskFull(path)
+        default: return .sqlite("\(database.message ?? "SQLite error \(database.resultCode.rawValue)") (\(path))")
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String, what: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw StoreError.corruptRecord("\(what): \(error)")
+        }
+    }
+}

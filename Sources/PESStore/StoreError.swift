@@ -1,0 +1,44 @@
+import Foundation
+
+/// Why the database could not be used, with what to do about it.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case missingDatabase(String)
+    case cannotCreateFolder(String, String)
+    case notADatabase(String)
+    case newerSchema(String)
+    case readOnly(String)
+    case diskFull(String)
+    case scanExists(String)
+    case unknownScan(String, known: [String])
+    case noScans(String)
+    case corruptRecord(String)
+    case sqlite(String)
+
+    public var description: String {
+        switch self {
+        case .missingDatabase(let path):
+            return "No database at \(path). Plan a scan first (pesscan plan --molecule AuOg+ --points 11) or give --db PATH."
+        case .cannotCreateFolder(let path, let reason):
+            return "Cannot create the folder for the database \(path): \(reason)."
+        case .notADatabase(let path):
+            return "\(path) is not a pesscan SQLite database (the file is damaged or of another kind). Give another --db or move the file away."
+        case .newerSchema(let path):
+            return "The database \(path) was written by a newer pesscan (its schema has migrations this version does not know). Use that newer pesscan, or another --db."
+        case .readOnly(let path):
+            return "The database \(path) is read-only; nothing was written. Check the file's permissions or give another --db."
+        case .diskFull(let path):
+            return "The disk holding \(path) is full; the last change was rolled back. Free some space and run the command again."
+        case .scanExists(let name):
+            return "A scan named \"\(name)\" already exists. Choose another --scan NAME, or pass --replace to discard it and plan again."
+        case .unknownScan(let name, let known):
+            let list = known.isEmpty ? "none" : known.joined(separator: ", ")
+            return "No scan named \"\(name)\" in the database. Scans: \(list)."
+        case .noScans(let path):
+            return "The database \(path) has no scans yet. Plan one first: pesscan plan --molecule AuOg+ --points 11."
+        case .corruptRecord(let detail):
+            return "A stored record cannot be read: \(detail). The database may have been edited by hand."
+        case .sqlite(let detail):
+            return "Database error: \(detail)"
+        }
+    }
+}

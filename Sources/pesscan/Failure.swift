@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import PESStore
+
+/// Exit statuses pesscan uses, following sysexits.h.
+enum ExitStatus: Int32 {
+    /// Bad command-line usage.
+    case usage = 64
+    /// Bad input data (a scan without a minimum, a malformed file).
+    case data = 65
+    /// A file or service could not be used (missing database, unreadable file).
+    case unavailable = 69
+    /// Interrupted by SIGINT or SIGTERM.
+    case interrupted = 130
+    /// Anything else.
+    case other = 1
+
+    /// The status for a store error: missing or unusable files are "unavailable", the rest "data".
+    static func unavailableOrData(_ error: StoreError) -> ExitStatus {
+        switch error {
+        case .missingDatabase, .cannotCreateFolder, .readOnly, .diskFull: return .unavailable
+        case .scanExists, .unknownScan, .noScans: return .usage
+        default: return .data
+        }
+    }
+}
+
+/// Printing an error the user can act on and leaving with the matching status.
+enum Failure {
+    /// Prints `Error: message` to stderr and returns the exit to throw.
+    static func report(_ message: String, status: ExitStatus) -> ExitCode {
+        Output.diagnostic("Error: \(message)")
+        return ExitCode(status.rawValue)
+    }
+}
+
+/// Where output goes: results to stdout, diagnostics to stderr.
+enum Output {
+    /// Writes a line to stderr.
+    static func diagnostic(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Prints a value as pretty, key-sorted JSON on stdout.
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Formats a number with a fixed count of decimals.
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+}

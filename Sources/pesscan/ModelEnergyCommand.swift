@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import PESEngines
+
+extension Pesscan {
+    /// `pesscan model-energy`: one Morse energy, the child process of the `model-process` engine.
+    struct ModelEnergy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "model-energy",
+            abstract: "Print one energy of the built-in Morse model (the model-process engine runs this).",
+            discussion: """
+                Prints `energy_hartree = <value>` on stdout. Lets the model travel through every \
+                zone as a real process, without a quantum-chemistry program.
+
+                Example:
+                  pesscan model-energy --r-angstrom 2.8 --r-e-angstrom 2.862 --well-depth-hartree 0.0328 --range-per-angstrom 1.87
+                """)
+
+        @Option(help: "Bond length in ångström.")
+        var rAngstrom: Double
+
+        @Option(help: "Equilibrium bond length r_e in ångström.")
+        var rEAngstrom: Double
+
+        @Option(help: "Well depth D_e in hartree.")
+        var wellDepthHartree: Double
+
+        @Option(help: "Morse range parameter a in 1/ångström.")
+        var rangePerAngstrom: Double
+
+        @Option(help: "Seconds to sleep first, standing in for a real program's cost.")
+        var delaySeconds: Double = 0
+
+        func validate() throws {
+            for (name, value) in [("--r-angstrom", rAngstrom), ("--r-e-angstrom", rEAngstrom),
+                                  ("--well-depth-hartree", wellDepthHartree), ("--range-per-angstrom", rangePerAngstrom)]
+            where !(value.isFinite && value > 0) {
+                throw ValidationError("\(name) must be a positive number; got \(value).")
+            }
+            guard delaySeconds.isFinite, delaySeconds >= 0 else {
+                throw ValidationError("--delay-seconds must be zero or positive; got \(delaySeconds).")
+            }
+        }
+
+        func run() async throws {
+            if delaySeconds > 0 { try await Task.sleep(nanoseconds: UInt64(delaySeconds * 1e9)) }
+            let model = MorseModel(
+                rEquilibriumAngstrom: rEAngstrom, wellDepthHartree: wellDepthHartree, rangePerAngstrom: rangePerAngstrom)
+            print(ModelEnergyOutput.line(energyHartree: model.energyHartree(atAngstrom: rAngstrom)))
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `pesscan` command: plan a bond-length scan, collect its energies, fit the curve.
+@main
+struct Pesscan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pesscan",
+        abstract: "Embarrassingly parallel potential-energy-surface scans of diatomic molecules.",
+        discussion: """
+            A scan is planned into a SQLite database, its points are run by an engine \
+            (the built-in model by default), and the energies are fitted to find the \
+            equilibrium bond length.
+
+            Example, the AuOg+ scan of the paper pesscan comes from:
+              pesscan plan --molecule AuOg+ --points 11
+              pesscan collect
+              pesscan fit --degree 4
+            """,
+        subcommands: [Plan.self, Collect.self, Fit.self, Status.self, Molecules.self, ModelEnergy.self]
+    )
+}

@@ -1,0 +1,241 @@
+import ArgumentParser
+import Foundation
+import PESCore
+import PESEngines
+import PESStore
+
+extension Pesscan {
+    /// `pesscan plan`: writes a scan and its bond-length points into the database; nothing runs yet.
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Plan a bond-length scan: write its points into the database.",
+            discussion: """
+                The range is --from/--to or --center/--width in ångström, else the molecule's \
+                default from the library. Points are evenly spaced with both ends included. \
+                Nothing is written when any value is invalid.
+
+                Examples:
+                  pesscan plan --molecule AuOg+ --points 11
+                  pesscan plan --molecule H2 --points 15 --from 0.6 --to 0.9 --scan h2-wide
+                  pesscan plan --atoms Au,Og --charge 1 --from 2.7 --to 3.0 --engine model-process
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "Molecule from the library (see `pesscan molecules`), e.g. AuOg+, H2, HF.")
+        var molecule: String?
+
+        @Option(help: ArgumentHelp("Atoms of a molecule not in the library, e.g. Au,Og.", valueName: "A,B"))
+        var atoms: String?
+
+        @Option(help: "Total charge of a molecule given with --atoms.")
+        var charge: Int = 0
+
+        @Option(help: "Spin multiplicity 2S+1 (default: 1 for an even electron count, 2 for odd).")
+        var multiplicity: Int?
+
+        @Option(help: ArgumentHelp("Isotopic masses in dalton, one per atom, e.g. 1.00782503223,2.01410177812.", valueName: "M1,M2"))
+        var masses: String?
+
+        @Option(help: "Number of points, at least 2.")
+        var points: Int = 11
+
+        @Option(help: "Shortest bond length in ångström.")
+        var from: Double?
+
+        @Option(help: "Longest bond length in ångström.")
+        var to: Double?
+
+        @Option(help: "Centre of the range in ångström (with --width).")
+        var center: Double?
+
+        @Option(help: "Total width of the range in ångström (with --center).")
+        var width: Double?
+
+        @Option(help: "Scan name (default: derived from the molecule).")
+        var scan: String?
+
+        @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")).")
+        var engine: String = "model"
+
+        @Option(
+            name: .customLong("option"),
+            help: ArgumentHelp("Engine option key=value, repeatable, e.g. delay_seconds=0.5.", valueName: "key=value"))
+        var engineOptions: [String] = []
+
+        @Option(help: "Molecule library file (default: $PESSCAN_MOLECULES, else Inputs/molecules.json).")
+        var molecules: String?
+
+        @Flag(help: "Replace an existing scan of the same name, discarding its points and results.")
+        var replace = false
+
+        @Flag(help: "Print the planned scan as JSON.")
+        var json = false
+
+        func validate() throws {
+            guard (molecule == nil) != (atoms == nil) else {
+                throw ValidationError("Give either --molecule NAME or --atoms A,B (with --from/--to).")
+            }
+            guard points >= 2 else { throw ValidationError(ScanSpecError.tooFewPoints(points).description) }
+            guard points <= 10_000_000 else { throw ValidationError("--points \(points) is more than 10,000,000.") }
+            if (from != nil || to != nil), (center != nil || width != nil) {
+                throw ValidationError(ScanSpecError.conflictingRangeOptions.description)
+            }
+            if (from == nil) != (to == nil) { throw ValidationError("Give both --from and --to.") }
+            if (center == nil) != (width == nil) { throw ValidationError("Give both --center and --width.") }
+        }
+
+        func run() throws {
+            let spec: ScanSpec
+            do {
+                spec = try makeSpec()
+                _ = try EngineCatalog(pesscanExecutable: SelfExecutable.url).engine(for: spec)
+            } catch let error as ValidationError {
+                throw error
+            } catch {
+                throw ValidationError(String(describing: error))
+            }
+            let database = try store.open(create: true)
+            let record: ScanRecord
+            do {
+                record = try database.createScan(spec, replace: replace)
+            } catch {
+                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
+            }
+            if json {
+                try Output.json(PlannedScan(record: record, database: store.databasePath))
+            } else {
+                printTable(record)
+            }
+        }
+
+        private func makeSpec() throws -> ScanSpec {
+            let parsedMasses = try masses.map(Self.parseMasses)
+            var constants: SpectroscopicConstants?
+            var defaultRange: ClosedRange<Double>?
+            let built: Molecule
+            if let molecule {
+                let url = molecules.map { URL(fileURLWithPath: $0) } ?? MoleculeLibrary.defaultURL()
+                let entry = try MoleculeLibrary.load(from: url).molecule(named: molecule)
+                var atoms = entry.molecule.atoms
+                if let parsedMasses {
+                    guard parsedMasses.count == atoms.count else {
+                        throw ValidationError("--masses needs \(atoms.count) values, one per atom.")
+                    }
+                    atoms = try zip(atoms, parsedMasses).map { atom, mass in try Atom(symbol: atom.symbol, massDalton: mass) }
+                }
+                built = try Molecule(
+                    name: entry.molecule.name, atoms: atoms, charge: entry.molecule.charge,
+                    multiplicity: multiplicity ?? entry.molecule.multiplicity)
+                constants = entry.constants
+                defaultRange = entry.defaultRangeAngstrom
+            } else {
+                let symbols = (atoms ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                if let parsedMasses, parsedMasses.count != symbols.count {
+                    throw ValidationError("--masses needs \(symbols.count) values, one per atom.")
+                }
+                let builtAtoms = try symbols.enumerated().map { index, symbol in
+                    try Atom(symbol: symbol, massDalton: parsedMasses?[index])
+                }
+                built = try Molecule(
+                    name: Molecule.formula(symbols: symbols, charge: charge), atoms: builtAtoms, charge: charge,
+                    multiplicity: multiplicity ?? 0)
+            }
+            let range: ClosedRange<Double>
+            if let from, let to {
+                range = try BondLengthRange.validated(from: from, to: to)
+            } else if let center, let width {
+                range = try BondLengthRange.centred(at: center, width: width)
+            } else if let defaultRange {
+                range = defaultRange
+            } else {
+                throw ScanSpecError.missingRange(built.name)
+            }
+            let name = try scan.map { try ScanName($0) } ?? ScanName.derived(fromMolecule: built.name)
+            return ScanSpec(
+                name: name, molecule: built,
+                engine: EngineSettings(name: engine, options: try Self.parseOptions(engineOptions)),
+                modelConstants: constants,
+                bondLengthsAngstrom: try BondLengthRange.evenlySpaced(range, count: points))
+        }
+
+        static func parseMasses(_ text: String) throws -> [Double] {
+            try text.split(separator: ",").map { part in
+                guard let mass = Double(part.trimmingCharacters(in: .whitespaces)), mass.isFinite, mass > 0 else {
+                    throw ValidationError("--masses takes positive numbers of dalton separated by commas; got \"\(part)\".")
+                }
+                return mass
+            }
+        }
+
+        static func parseOptions(_ pairs: [String]) throws -> [String: String] {
+            var options: [String: String] = [:]
+            for pair in pairs {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else {
+                    throw ValidationError("--option takes key=value; got \"\(pair)\".")
+                }
+                options[parts[0]] = parts[1]
+            }
+            return options
+        }
+
+        private func printTable(_ record: ScanRecord) {
+            let spec = record.spec
+            let rs = spec.bondLengthsAngstrom
+            print(
+                "Planned scan \(spec.name) of \(spec.molecule.name) (charge \(spec.molecule.charge), "
+                    + "\(spec.molecule.electronCount) electrons, multiplicity \(spec.molecule.multiplicity)) "
+                    + "with engine \(spec.engine.name): \(rs.count) points from \(Output.fixed(rs.first ?? 0, 4)) "
+                    + "to \(Output.fixed(rs.last ?? 0, 4)) Å in \(store.databasePath)")
+            if let constants = spec.modelConstants, spec.engine.name.hasPrefix("model") {
+                print("Model: Morse curve from \(constants.source)" + (constants.assumptions.map { "; assumed: \($0)" } ?? ""))
+            }
+            guard rs.count <= 200 else { return }
+            print("point       r (Å)    r (bohr)")
+            for (index, r) in rs.enumerated() {
+                print(String(format: "%6d  %10.5f  %10.5f", index, r, r * PhysicalConstants.angstromInBohr))
+            }
+        }
+    }
+}
+
+/// The JSON printed by `plan --json`.
+struct PlannedScan: Encodable {
+    var scan: String
+    var molecule: String
+    var charge: Int
+    var multiplicity: Int
+    var electrons: Int
+    var engine: String
+    var engine_options: [String: String]
+    var database: String
+    var points: [PlannedPoint]
+
+    struct PlannedPoint: Encodable {
+        var index: Int
+        var r_angstrom: Double
+    }
+
+    init(record: ScanRecord, database: String) {
+        let spec = record.spec
+        scan = spec.name.rawValue
+        molecule = spec.molecule.name
+        charge = spec.molecule.charge
+        multiplicity = spec.molecule.multiplicity
+        electrons = spec.molecule.electronCount
+        engine = spec.engine.name
+        engine_options = spec.engine.options
+        self.database = database
+        points = spec.bondLengthsAngstrom.enumerated().map { PlannedPoint(index: $0.offset, r_angstrom: $0.element) }
+    }
+}
+
+/// The running pesscan executable, for engines that start it again as a child process.
+enum SelfExecutable {
+    static var url: URL? {
+        let proc = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        if FileManager.default.isExecutableFile(atPath: proc.path), proc.path != "/proc/self/exe" { return proc }
+        return Bundle.main.executableURL
+    }
+}

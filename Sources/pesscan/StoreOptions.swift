@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import PESStore
+
+/// The `--db` option every command shares.
+struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SQLite database file (default: $PESSCAN_DB, else Results/pesscan.sqlite).", valueName: "path"))
+    var db: String?
+
+    /// The database path chosen by option, environment or default.
+    var databasePath: String {
+        if let db, !db.isEmpty { return db }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["PESSCAN_DB"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "Results/pesscan.sqlite"
+    }
+
+    /// The folder holding the database; work directories go under it.
+    var resultsFolder: URL {
+        URL(fileURLWithPath: databasePath).standardizedFileURL.deletingLastPathComponent()
+    }
+
+    /// Opens the database, turning a failure into a printed error and exit status.
+    func open(create: Bool) throws -> ScanStore {
+        do {
+            return try ScanStore(path: databasePath, create: create)
+        } catch {
+            throw Failure.report(error.description, status: .unavailableOrData(error))
+        }
+    }
+}
