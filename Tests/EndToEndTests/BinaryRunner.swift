@@ -1,0 +1,76 @@
+import Foundation
+import PESTestSupport
+
+/// Runs the built `pesscan` binary the way a user does.
+struct BinaryRunner {
+    /// What one command printed and how it ended.
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// A folder standing in for the user's working directory, with the database inside it.
+    let folder: URL
+
+    init() throws {
+        folder = try TestSupport.temporaryFolder("pesscan-e2e")
+    }
+
+    /// Path of the database every command of this runner uses.
+    var database: String { folder.appendingPathComponent("Results/pesscan.sqlite").path }
+
+    /// The pesscan executable built next to the test bundle.
+    static var executable: URL {
+        let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("pesscan")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return TestSupport.packageRoot.appendingPathComponent(".build/debug/pesscan")
+    }
+
+    /// Starts `pesscan arguments…` in the runner's folder without waiting.
+    func start(_ arguments: [String]) throws -> (Process, URL, URL) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["PESSCAN_MOLECULES"] = TestSupport.moleculeLibrary.path
+        environment["PESSCAN_DB"] = nil
+        process.environment = environment
+        let id = UUID().uuidString
+        let out = folder.appendingPathComponent("out-\(id).txt")
+        let err = folder.appendingPathComponent("err-\(id).txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Runs `pesscan arguments…` to the end.
+    @discardableResult
+    func run(_ arguments: [String]) throws -> Result {
+        let (process, out, err) = try start(arguments)
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs a SQL query with the sqlite3 shell and returns its output.
+    func sql(_ query: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, query]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
