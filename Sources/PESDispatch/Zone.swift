@@ -1,3 +1,5 @@
+import Foundation
+
 /// A named pool of capacity that runs points: here, processes or tasks on this machine.
 public struct LocalZone: Sendable, Hashable {
     /// Zone name recorded with every attempt.
@@ -14,11 +16,5 @@ public struct LocalZone: Sendable, Hashable {
     }
 
     /// Active processor cores of this machine.
-    public static var coreCount: Int { max(1, ProcessInfoBridge.activeProcessorCount) }
-}
-
-import Foundation
-
-enum ProcessInfoBridge {
-    static var activeProcessorCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+    public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }

@@ -46,8 +46,8 @@ public final class ScanStore: Sendable {
 
     /// Runs an immediate write transaction (the write lock taken up front), translating SQLite failures into ``StoreError``.
     func write<T>(_ updates: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
+        try translatingErrors {
+            try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try updates(db)
@@ -56,17 +56,18 @@ public final class ScanStore: Sendable {
                 guard let result else { throw StoreError.sqlite("a write transaction produced no result") }
                 return result
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw Self.translate(error, path: path)
         }
     }
 
     /// Runs a read, translating SQLite failures into ``StoreError``.
     func read<T>(_ value: (Database) throws -> T) throws(StoreError) -> T {
+        try translatingErrors { try pool.read(value) }
+    }
+
+    /// Runs `body`, passing ``StoreError`` through and translating every other error.
+    private func translatingErrors<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.read(value)
+            return try body()
         } catch let error as StoreError {
             throw error
         } catch {
