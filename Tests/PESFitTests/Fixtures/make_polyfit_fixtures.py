@@ -2,7 +2,8 @@
 """Writes polyfit_fixtures.json: data sets with NumPy's least-squares polynomials and minima.
 
 pesscan's PESFit tests compare their coefficients with these to 1e-9 relative.
-Run from this folder with NumPy installed:  python3 make_polyfit_fixtures.py
+Run from this folder with NumPy and mpmath (scripts/install-python-venv puts both in .venv):
+    ../../../.venv/bin/python make_polyfit_fixtures.py
 The data are generated here (seeded), so the file can be rebuilt exactly.
 `exact_coefficients` are the least-squares solution in 50-digit arithmetic
 (mpmath, normal equations), the truth both NumPy's and pesscan's answers are
