@@ -79,6 +79,8 @@ public enum MoleculeError: Error, Sendable, Equatable, CustomStringConvertible {
     case notDiatomic(String, Int)
     case impossibleCharge(String, Int)
     case impossibleMultiplicity(String, Int, Int)
+    case unknownIsotope(String)
+    case isotopeOfOtherElement(String, String)
 
     public var description: String {
         switch self {
@@ -92,6 +94,10 @@ public enum MoleculeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(name) has \(count) atoms; pesscan scans bond lengths of diatomic molecules (exactly two atoms, e.g. --atoms Au,Og)."
         case .impossibleCharge(let name, let charge):
             return "\(name) cannot have charge \(charge): that leaves fewer than zero electrons."
+        case .unknownIsotope(let label):
+            return "Unknown isotope \"\(label)\". Write mass number and symbol, e.g. 2H, 13C, 37Cl, or give --masses in dalton."
+        case .isotopeOfOtherElement(let label, let symbol):
+            return "The isotope \(label) is not an isotope of \(symbol); give one isotope per atom in the molecule's order."
         case .impossibleMultiplicity(let name, let multiplicity, let electrons):
             return "\(name) with \(electrons) electrons cannot have multiplicity \(multiplicity); use an odd multiplicity for an even electron count and an even one for an odd count."
         }

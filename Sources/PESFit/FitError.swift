@@ -16,6 +16,9 @@ public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
     case lapack(routine: String, info: Int)
     case minimumOutsideRange(side: ScanSide, suggestedFromAngstrom: Double, suggestedToAngstrom: Double)
     case noMinimumInFit(degree: Int)
+    case illConditioned(conditionNumber: Double)
+    case notConverged(what: String, iterations: Int)
+    case tooFewPointsForModel(model: String, have: Int, need: Int)
 
     public var description: String {
         switch self {
@@ -38,6 +41,14 @@ public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
                 where_, from, to)
         case .noMinimumInFit(let degree):
             return "The degree-\(degree) polynomial has no minimum inside the scanned range although the data have an interior lowest point; try another --degree."
+        case .illConditioned(let condition):
+            return String(
+                format: "The least-squares system is badly conditioned (condition number %.2g): the points cannot determine this model reliably. Lower --degree, or add points spread over the range.",
+                condition)
+        case .notConverged(let what, let iterations):
+            return "The \(what) did not converge in \(iterations) iterations; check that the points bracket the minimum, or try --model polynomial."
+        case .tooFewPointsForModel(let model, let have, let need):
+            return "The \(model) model needs at least \(need) points with energies; have \(have)."
         }
     }
 }

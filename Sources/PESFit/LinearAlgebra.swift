@@ -51,4 +51,27 @@ enum LinearAlgebra {
         guard info == 0 else { throw .lapack(routine: "dgeev", info: Int(info)) }
         return (0..<order).map { (real[$0], imaginary[$0]) }
     }
+
+    /// Inverse of a symmetric positive-definite matrix (column-major), both triangles filled.
+    ///
+    /// The corresponding LAPACK routines are `dpotrf` (Cholesky factor) and
+    /// `dpotri` (inverse from the factor).
+    static func inverseOfPositiveDefinite(matrixColumnMajor: [Double], order: Int) throws(FitError) -> [Double] {
+        guard order >= 1, matrixColumnMajor.count == order * order else { throw .lapack(routine: "dpotrf", info: -1) }
+        var a = matrixColumnMajor
+        let uplo = Int8(UInt8(ascii: "U"))
+        let factored = LAPACKE_dpotrf(LAPACK_COL_MAJOR, uplo, pesscan_lapack_int(order), &a, pesscan_lapack_int(order))
+        guard factored == 0 else {
+            if factored > 0 { throw .illConditioned(conditionNumber: .infinity) }
+            throw .lapack(routine: "dpotrf", info: Int(factored))
+        }
+        let inverted = LAPACKE_dpotri(LAPACK_COL_MAJOR, uplo, pesscan_lapack_int(order), &a, pesscan_lapack_int(order))
+        guard inverted == 0 else { throw .lapack(routine: "dpotri", info: Int(inverted)) }
+        for column in 0..<order {
+            for row in (column + 1)..<order where row < order {
+                a[column * order + row] = a[row * order + column]
+            }
+        }
+        return a
+    }
 }

@@ -2,73 +2,124 @@ import Foundation
 
 /// A least-squares polynomial E(r) through scan energies, solved on a centred and scaled abscissa.
 ///
-/// The abscissa is mapped to t = (r − center) / halfWidth so the data span
-/// [−1, 1], the same window NumPy's `Polynomial.fit` uses; the fit is then
-/// well conditioned whatever the bond lengths are.
+/// The abscissa is mapped to t = (r − center) / halfWidth. By default the
+/// centre is the middle of the data and the half-width half their span, so
+/// the data fill [−1, 1], the window NumPy's `Polynomial.fit` uses; the fit
+/// is then well conditioned whatever the bond lengths are. A fit localised
+/// at a point (as Psi4's `diatomic` does) passes that point as `center`.
 public struct PolynomialFit: Sendable, Hashable, Codable {
     /// Polynomial degree.
     public var degree: Int
-    /// Centre of the data's bond-length range in ångström.
+    /// Centre of the scaled abscissa in ångström.
     public var centerAngstrom: Double
-    /// Half the width of the data's bond-length range in ångström.
+    /// Scale of the abscissa in ångström (half the data's span for a centred fit).
     public var halfWidthAngstrom: Double
     /// E(t) in hartree, t the scaled abscissa.
     public var scaledPolynomial: Polynomial
     /// E(r) in hartree, r in ångström, expanded in powers of r (as `numpy.polynomial.polynomial.polyfit` gives).
     public var polynomial: Polynomial
-    /// Root-mean-square residual in hartree.
+    /// Root-mean-square (unweighted) residual in hartree.
     public var rmsResidualHartree: Double
     /// Largest absolute residual in hartree.
     public var maxAbsResidualHartree: Double
     /// Number of points fitted.
     public var pointCount: Int
-    /// Ratio of the largest to the smallest singular value of the scaled design matrix.
+    /// Ratio of the largest to the smallest singular value of the (weighted) scaled design matrix.
     public var conditionNumber: Double
+    /// Covariance of the scaled coefficients in hartree², row-major, when the fit has degrees of freedom left.
+    public var scaledCovariance: [Double]?
+    /// Bond lengths of the data in ångström, ascending as given.
+    public var rAngstrom: [Double]
+    /// Residuals E − fit in hartree, in the order of ``rAngstrom``.
+    public var residualsHartree: [Double]
+    /// Leverage (diagonal of the hat matrix) of each point, for leave-one-out residuals.
+    public var leverages: [Double]
+
+    /// Condition number above which a fit is refused rather than silently solved.
+    public static let refusedConditionNumber = 1e12
 
     /// Fits a polynomial of `degree` to energies in hartree at bond lengths in ångström.
-    public static func fit(rAngstrom: [Double], energyHartree: [Double], degree: Int) throws(FitError) -> PolynomialFit {
+    ///
+    /// - Parameters:
+    ///   - center: centre of the scaled abscissa in ångström (default: middle of the data).
+    ///   - weights: one weight per point multiplying its residual, as NumPy's `polyfit(w=)` (default: all 1).
+    public static func fit(
+        rAngstrom: [Double], energyHartree: [Double], degree: Int, center: Double? = nil, weights: [Double]? = nil
+    ) throws(FitError) -> PolynomialFit {
         guard rAngstrom.count == energyHartree.count else {
             throw .mismatchedData(rAngstrom.count, energyHartree.count)
         }
         guard degree >= 2 else { throw .degreeTooLow(degree) }
-        guard rAngstrom.count >= degree + 1 else { throw .tooFewPoints(have: rAngstrom.count, degree: degree) }
         for (r, e) in zip(rAngstrom, energyHartree) where !r.isFinite || !e.isFinite {
             throw .nonFiniteData(r, e)
         }
-        guard let low = rAngstrom.min(), let high = rAngstrom.max(), high > low else {
-            throw .tooFewPoints(have: Set(rAngstrom).count, degree: degree)
+        let distinct = Set(rAngstrom).count
+        guard distinct >= degree + 1, let low = rAngstrom.min(), let high = rAngstrom.max() else {
+            throw .tooFewPoints(have: distinct, degree: degree)
         }
-        guard Set(rAngstrom).count >= degree + 1 else {
-            throw .tooFewPoints(have: Set(rAngstrom).count, degree: degree)
+        let weights = weights ?? [Double](repeating: 1, count: rAngstrom.count)
+        guard weights.count == rAngstrom.count, weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw .mismatchedData(rAngstrom.count, weights.count)
         }
-        let center = (low + high) / 2
-        let halfWidth = (high - low) / 2
+        let centre = center ?? (low + high) / 2
+        let scale = center == nil ? (high - low) / 2 : max(abs(high - centre), abs(low - centre))
         let rows = rAngstrom.count, columns = degree + 1
+        let powers = rAngstrom.map { r in Self.powers(of: (r - centre) / scale, upTo: degree) }
         var design = [Double](repeating: 0, count: rows * columns)
-        for (row, r) in rAngstrom.enumerated() {
-            let t = (r - center) / halfWidth
-            var power = 1.0
-            for column in 0..<columns {
-                design[column * rows + row] = power
-                power *= t
-            }
+        for row in 0..<rows {
+            for column in 0..<columns { design[column * rows + row] = weights[row] * powers[row][column] }
         }
+        let rhs = zip(energyHartree, weights).map { $0 * $1 }
         let solved = try LinearAlgebra.leastSquares(
-            matrixColumnMajor: design, rows: rows, columns: columns, rightHandSide: energyHartree)
-        guard solved.rank == columns else { throw .rankDeficient(rank: solved.rank, columns: columns) }
-        let scaled = Polynomial(coefficients: solved.solution)
-        let residuals = zip(rAngstrom, energyHartree).map { r, e in e - scaled.value(at: (r - center) / halfWidth) }
-        let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(rows)).squareRoot()
+            matrixColumnMajor: design, rows: rows, columns: columns, rightHandSide: rhs)
         let largest = solved.singularValues.first ?? 0
         let smallest = solved.singularValues.last ?? 0
+        let condition = smallest > 0 ? largest / smallest : .infinity
+        guard solved.rank == columns else { throw .rankDeficient(rank: solved.rank, columns: columns) }
+        guard condition < refusedConditionNumber else { throw .illConditioned(conditionNumber: condition) }
+        let scaled = Polynomial(coefficients: solved.solution)
+        let residuals = zip(powers, energyHartree).map { p, e in
+            e - zip(p, solved.solution).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(rows)).squareRoot()
+
+        // (Xᵀ W² X)⁻¹ gives leverages and, scaled by the weighted residual variance, the covariance.
+        var gram = [Double](repeating: 0, count: columns * columns)
+        for i in 0..<columns {
+            for j in 0..<columns {
+                var sum = 0.0
+                for row in 0..<rows { sum += design[i * rows + row] * design[j * rows + row] }
+                gram[j * columns + i] = sum
+            }
+        }
+        let inverse = try LinearAlgebra.inverseOfPositiveDefinite(matrixColumnMajor: gram, order: columns)
+        let leverages = (0..<rows).map { row -> Double in
+            var h = 0.0
+            for i in 0..<columns {
+                for j in 0..<columns {
+                    h += design[i * rows + row] * inverse[j * columns + i] * design[j * rows + row]
+                }
+            }
+            return h
+        }
+        var covariance: [Double]?
+        if rows > columns {
+            let weightedSquares = zip(residuals, weights).reduce(0) { $0 + $1.0 * $1.0 * $1.1 * $1.1 }
+            let variance = weightedSquares / Double(rows - columns)
+            covariance = inverse.map { $0 * variance }
+        }
         return PolynomialFit(
-            degree: degree, centerAngstrom: center, halfWidthAngstrom: halfWidth,
+            degree: degree, centerAngstrom: centre, halfWidthAngstrom: scale,
             scaledPolynomial: scaled,
-            polynomial: scaled.substitutingScaledVariable(center: center, scale: halfWidth),
+            polynomial: scaled.substitutingScaledVariable(center: centre, scale: scale),
             rmsResidualHartree: rms,
             maxAbsResidualHartree: residuals.map(abs).max() ?? 0,
             pointCount: rows,
-            conditionNumber: smallest > 0 ? largest / smallest : .infinity)
+            conditionNumber: condition,
+            scaledCovariance: covariance,
+            rAngstrom: rAngstrom,
+            residualsHartree: residuals,
+            leverages: leverages)
     }
 
     /// Fitted energy in hartree at `r` ångström.
@@ -78,12 +129,12 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
 
     /// dE/dr in hartree per ångström at `r` ångström.
     public func firstDerivative(atAngstrom r: Double) -> Double {
-        scaledPolynomial.derivative.value(at: scaled(r)) / halfWidthAngstrom
+        derivative(order: 1, atAngstrom: r)
     }
 
     /// d²E/dr² in hartree per ångström² at `r` ångström.
     public func secondDerivative(atAngstrom r: Double) -> Double {
-        scaledPolynomial.derivative.derivative.value(at: scaled(r)) / (halfWidthAngstrom * halfWidthAngstrom)
+        derivative(order: 2, atAngstrom: r)
     }
 
     /// The n-th derivative dⁿE/drⁿ in hartree per ångströmⁿ at `r` ångström.
@@ -95,9 +146,24 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
 
     /// Range of the fitted data in ångström.
     public var dataRangeAngstrom: ClosedRange<Double> {
-        (centerAngstrom - halfWidthAngstrom)...(centerAngstrom + halfWidthAngstrom)
+        (rAngstrom.min() ?? centerAngstrom)...(rAngstrom.max() ?? centerAngstrom)
+    }
+
+    /// Leave-one-out (PRESS) root-mean-square prediction error in hartree, from the leverages.
+    public var leaveOneOutRMSHartree: Double {
+        let press = zip(residualsHartree, leverages).reduce(0.0) { sum, pair in
+            let denominator = 1 - pair.1
+            guard denominator > 1e-12 else { return .infinity }
+            return sum + pow(pair.0 / denominator, 2)
+        }
+        return (press / Double(pointCount)).squareRoot()
     }
 
     func scaled(_ r: Double) -> Double { (r - centerAngstrom) / halfWidthAngstrom }
-}
 
+    static func powers(of t: Double, upTo degree: Int) -> [Double] {
+        var result = [Double](repeating: 1, count: degree + 1)
+        for k in stride(from: 1, through: degree, by: 1) { result[k] = result[k - 1] * t }
+        return result
+    }
+}

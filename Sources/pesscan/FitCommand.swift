@@ -5,19 +5,26 @@ import PESFit
 import PESStore
 
 extension Pesscan {
-    /// `pesscan fit`: least-squares polynomial through a scan's energies and its minimum.
+    /// `pesscan fit`: a curve through a scan's energies (or a CSV file's), its minimum and spectroscopic constants.
     struct Fit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fit a polynomial to a scan's energies and report the equilibrium bond length.",
+            abstract: "Fit a scan's energies and report r_e and the spectroscopic constants.",
             discussion: """
-                Least squares through LAPACK on a centred, scaled bond length; the minimum is the \
-                lowest real root of dE/dr inside the scanned range (companion-matrix eigenvalues, \
-                then Newton). Failed points, and unconverged ones unless --include-unconverged, \
-                are left out and counted. Every fit is stored in the database.
+                Models: `polynomial` (one least-squares polynomial, LAPACK, on a centred and scaled \
+                bond length; minimum from the companion-matrix roots of dE/dr, then Newton), \
+                `local` (Psi4's localised quartic, weighted towards the minimum and refitted as \
+                Newton moves r_e until |dE/dr| < 1e-9 Eh/Å), `morse` (nonlinear least squares). \
+                Constants follow second-order perturbation theory as Psi4's \
+                diatomic.anharmonicity defines them, with the scan's isotopic masses unless \
+                --masses or --isotopes is given. Standard errors come from the fit's covariance; \
+                --jackknife adds leave-one-out estimates. Failed points, and unconverged ones unless \
+                --include-unconverged, are left out and counted. Fits of a scan are stored.
 
                 Examples:
                   pesscan fit --degree 4
-                  pesscan fit --scan H2 --degree 6 --json
+                  pesscan fit --scan H2 --degree auto --json
+                  pesscan fit --model morse --isotopes 2H,2H
+                  pesscan fit --input energies.csv --molecule H2 --model local
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -25,8 +32,22 @@ extension Pesscan {
         @Option(help: "Scan to fit (default: the most recently planned).")
         var scan: String?
 
-        @Option(help: "Polynomial degree, 2 or more.")
-        var degree: Int = 4
+        @Option(help: ArgumentHelp("Fit this CSV instead of a scan: header with r_angstrom and energy_hartree, any order.", valueName: "file.csv"))
+        var input: String?
+
+        @OptionGroup(title: "Molecule (for --input, or to change a scan's isotopes)") var molecule: MoleculeOptions
+
+        @Option(help: "Curve: polynomial, local or morse.")
+        var model: String = "polynomial"
+
+        @Option(help: "Polynomial degree (2 or more), or `auto` for the leave-one-out choice.")
+        var degree: String = "4"
+
+        @Flag(help: "With --model local: no weights (Psi4 weights points near the minimum).")
+        var unweighted = false
+
+        @Flag(help: "Also estimate standard errors by leave-one-out refits (jackknife).")
+        var jackknife = false
 
         @Flag(help: "Use points whose engine reported no convergence.")
         var includeUnconverged = false
@@ -35,10 +56,100 @@ extension Pesscan {
         var json = false
 
         func validate() throws {
-            guard degree >= 2, degree <= 20 else { throw ValidationError("--degree must be between 2 and 20; got \(degree).") }
+            _ = try curveModel()
+            if input != nil, scan != nil { throw ValidationError("Give either --scan or --input, not both.") }
+            if input != nil, !molecule.isGiven {
+                throw ValidationError("--input needs the molecule: --molecule NAME, or --atoms A,B with --masses if needed.")
+            }
+        }
+
+        /// The model chosen by --model and --degree.
+        func curveModel() throws -> CurveModel {
+            let automatic = degree.lowercased() == "auto"
+            let number = Int(degree)
+            guard automatic || number.map({ $0 >= 2 && $0 <= 20 }) == true else {
+                throw ValidationError("--degree must be a whole number from 2 to 20, or auto; got \(degree).")
+            }
+            switch model.lowercased() {
+            case "polynomial":
+                return automatic ? .polynomialAutomaticDegree(maximumDegree: 10) : .polynomial(degree: number ?? 4)
+            case "local":
+                guard !automatic else { throw ValidationError("--degree auto applies to --model polynomial.") }
+                return .localized(degree: number ?? 4, weighted: !unweighted)
+            case "morse":
+                return .morse
+            default:
+                throw ValidationError("--model must be polynomial, local or morse; got \(model).")
+            }
         }
 
         func run() throws {
+            let curve = try curveModel()
+            let source = try loadData()
+            let analysis: DiatomicAnalysis
+            do {
+                analysis = try DiatomicAnalysis.analyse(rAngstrom: source.r, energyHartree: source.e, model: curve)
+            } catch {
+                var message = error.description
+                if source.notComputed > 0 {
+                    message += " (\(source.notComputed) point\(source.notComputed == 1 ? " is" : "s are") not computed yet: run pesscan collect.)"
+                }
+                throw Failure.report(message, status: .data)
+            }
+            let mu = source.molecule.reducedMassDalton
+            let estimate = jackknife ? JackknifeEstimate.estimate(rAngstrom: source.r, energyHartree: source.e, model: curve, reducedMassDalton: mu) : nil
+            let result = FitResult(
+                scan: source.scanName, molecule: source.molecule, engine: source.engine, analysis: analysis,
+                jackknife: estimate, excludedFailed: source.failed, excludedUnconverged: source.unconverged,
+                notComputed: source.notComputed)
+            if let record = source.record {
+                do {
+                    try source.database?.recordFit(
+                        StoredFit(
+                            degree: analysis.degree ?? 0, model: curve.name, pointsUsed: analysis.pointCount,
+                            pointsExcluded: source.failed + source.unconverged, rEquilibriumAngstrom: analysis.rEquilibriumAngstrom,
+                            energyHartree: analysis.energyHartree, rmsResidualHartree: analysis.rmsResidualHartree,
+                            resultJSON: try Output.compactJSON(result)),
+                        scanID: record.id)
+                } catch let error as StoreError {
+                    Output.diagnostic("Warning: the fit was not stored: \(error)")
+                }
+            }
+            for warning in analysis.warnings { Output.diagnostic("Warning: \(warning).") }
+            if json {
+                try Output.json(result)
+            } else {
+                print(FitReportText(result: result, analysis: analysis).text)
+            }
+        }
+
+        /// The points to fit and where they came from.
+        struct Source {
+            var r: [Double]
+            var e: [Double]
+            var molecule: Molecule
+            var scanName: String?
+            var engine: String?
+            var record: ScanRecord?
+            var database: ScanStore?
+            var failed = 0
+            var unconverged = 0
+            var notComputed = 0
+        }
+
+        private func loadData() throws -> Source {
+            if let input {
+                do {
+                    let table = try EnergyTable.read(from: URL(fileURLWithPath: input))
+                    return Source(r: table.rAngstrom, e: table.energyHartree, molecule: try molecule.resolve().molecule)
+                } catch let error as EnergyTableError {
+                    throw Failure.report(error.description, status: .data)
+                } catch let error as ValidationError {
+                    throw error
+                } catch {
+                    throw ValidationError(String(describing: error))
+                }
+            }
             let database = try store.open(create: false)
             let record: ScanRecord
             let points: [ScanPoint]
@@ -48,122 +159,23 @@ extension Pesscan {
             } catch {
                 throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
             }
-            let usable = points.filter { $0.state == .done && $0.energyHartree != nil && (includeUnconverged || $0.converged != false) }
-            let failed = points.filter { $0.state == .failed }.count
-            let unconverged = points.filter { $0.state == .done && $0.converged == false && !includeUnconverged }.count
-            let notRun = points.filter { $0.state == .pending || $0.state == .running }.count
-            let analysis: CurveAnalysis
+            var scanMolecule = record.spec.molecule
             do {
-                analysis = try CurveAnalysis.analyse(
-                    rAngstrom: usable.map(\.rAngstrom), energyHartree: usable.compactMap(\.energyHartree), degree: degree)
+                if let masses = try molecule.massOverrides(count: scanMolecule.atoms.count, symbols: scanMolecule.atoms.map(\.symbol)) {
+                    scanMolecule.atoms = try zip(scanMolecule.atoms, masses).map { try Atom(symbol: $0.symbol, massDalton: $1) }
+                }
+            } catch let error as ValidationError {
+                throw error
             } catch {
-                var message = error.description
-                if notRun > 0 { message += " (\(notRun) point\(notRun == 1 ? " is" : "s are") not computed yet: run pesscan collect.)" }
-                throw Failure.report(message, status: .data)
+                throw ValidationError(String(describing: error))
             }
-            let result = FitResult(
-                scan: record.spec.name.rawValue, molecule: record.spec.molecule.name, engine: record.spec.engine.name,
-                analysis: analysis, excludedFailed: failed, excludedUnconverged: unconverged, notComputed: notRun)
-            do {
-                try database.recordFit(
-                    StoredFit(
-                        degree: degree, model: "polynomial", pointsUsed: usable.count,
-                        pointsExcluded: failed + unconverged, rEquilibriumAngstrom: analysis.minimum.rAngstrom,
-                        energyHartree: analysis.minimum.energyHartree,
-                        rmsResidualHartree: analysis.fit.rmsResidualHartree, resultJSON: try Self.compactJSON(result)),
-                    scanID: record.id)
-            } catch let error as StoreError {
-                Output.diagnostic("Warning: the fit was not stored: \(error)")
-            }
-            if json {
-                try Output.json(result)
-            } else {
-                printReport(result, analysis: analysis)
-            }
+            let usable = points.filter { $0.state == .done && $0.energyHartree != nil && (includeUnconverged || $0.converged != false) }
+            return Source(
+                r: usable.map(\.rAngstrom), e: usable.compactMap(\.energyHartree), molecule: scanMolecule,
+                scanName: record.spec.name.rawValue, engine: record.spec.engine.name, record: record, database: database,
+                failed: points.filter { $0.state == .failed }.count,
+                unconverged: points.filter { $0.state == .done && $0.converged == false && !includeUnconverged }.count,
+                notComputed: points.filter { $0.state == .pending || $0.state == .running }.count)
         }
-
-        static func compactJSON(_ result: FitResult) throws -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return String(decoding: try encoder.encode(result), as: UTF8.self)
-        }
-
-        private func printReport(_ result: FitResult, analysis: CurveAnalysis) {
-            let m = analysis.minimum
-            let f = analysis.fit
-            var excluded: [String] = []
-            if result.points_excluded_failed > 0 { excluded.append("\(result.points_excluded_failed) failed") }
-            if result.points_excluded_unconverged > 0 { excluded.append("\(result.points_excluded_unconverged) unconverged") }
-            if result.points_not_computed > 0 { excluded.append("\(result.points_not_computed) not computed yet") }
-            print(
-                "Scan \(result.scan) (\(result.molecule), engine \(result.engine)): degree-\(f.degree) polynomial "
-                    + "through \(f.pointCount) points"
-                    + (excluded.isEmpty ? "" : " (left out: \(excluded.joined(separator: ", ")))"))
-            print("  r_e          = \(Output.fixed(m.rAngstrom, 4)) Å   (\(Output.fixed(m.rBohr, 4)) bohr)")
-            print("  E(r_e)       = \(String(format: "%.10f", m.energyHartree)) Eh")
-            print(
-                "  d²E/dr²      = \(String(format: "%.6f", m.secondDerivativeHartreePerAngstrom2)) Eh/Å²   "
-                    + "(\(String(format: "%.6f", m.secondDerivativeHartreePerBohr2)) Eh/bohr²)")
-            print(
-                "  RMS residual = \(String(format: "%.2e", f.rmsResidualHartree)) Eh   (max \(String(format: "%.2e", f.maxAbsResidualHartree)) Eh, "
-                    + "\(f.pointCount - f.degree - 1) degrees of freedom)")
-            print(
-                "  range        = \(Output.fixed(f.dataRangeAngstrom.lowerBound, 4)) … \(Output.fixed(f.dataRangeAngstrom.upperBound, 4)) Å; "
-                    + "condition number \(String(format: "%.1f", f.conditionNumber)); |dE/dr| at r_e \(String(format: "%.1e", m.residualGradientHartreePerAngstrom)) Eh/Å")
-        }
-    }
-}
-
-/// The JSON printed by `fit --json` and stored with every fit.
-struct FitResult: Encodable {
-    var scan: String
-    var molecule: String
-    var engine: String
-    var model = "polynomial"
-    var degree: Int
-    var r_e_angstrom: Double
-    var r_e_bohr: Double
-    var energy_hartree: Double
-    var second_derivative_hartree_per_angstrom2: Double
-    var second_derivative_hartree_per_bohr2: Double
-    var rms_residual_hartree: Double
-    var max_abs_residual_hartree: Double
-    var condition_number: Double
-    /// Coefficients of E(r) in hartree, r in ångström, increasing powers (numpy.polynomial.polynomial order).
-    var coefficients: [Double]
-    /// Coefficients in the scaled variable t = (r − center) / half_width, increasing powers.
-    var scaled_coefficients: [Double]
-    var center_angstrom: Double
-    var half_width_angstrom: Double
-    var points_used: Int
-    var points_excluded_failed: Int
-    var points_excluded_unconverged: Int
-    var points_not_computed: Int
-
-    init(
-        scan: String, molecule: String, engine: String, analysis: CurveAnalysis, excludedFailed: Int,
-        excludedUnconverged: Int, notComputed: Int
-    ) {
-        let f = analysis.fit, m = analysis.minimum
-        self.scan = scan
-        self.molecule = molecule
-        self.engine = engine
-        degree = f.degree
-        r_e_angstrom = m.rAngstrom
-        r_e_bohr = m.rBohr
-        energy_hartree = m.energyHartree
-        second_derivative_hartree_per_angstrom2 = m.secondDerivativeHartreePerAngstrom2
-        second_derivative_hartree_per_bohr2 = m.secondDerivativeHartreePerBohr2
-        rms_residual_hartree = f.rmsResidualHartree
-        max_abs_residual_hartree = f.maxAbsResidualHartree
-        condition_number = f.conditionNumber
-        coefficients = f.polynomial.coefficients
-        scaled_coefficients = f.scaledPolynomial.coefficients
-        center_angstrom = f.centerAngstrom
-        half_width_angstrom = f.halfWidthAngstrom
-        points_used = f.pointCount
-        points_excluded_failed = excludedFailed
-        points_excluded_unconverged = excludedUnconverged
-        points_not_computed = notComputed
     }
 }

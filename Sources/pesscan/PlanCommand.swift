@@ -22,20 +22,7 @@ extension Pesscan {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: "Molecule from the library (see `pesscan molecules`), e.g. AuOg+, H2, HF.")
-        var molecule: String?
-
-        @Option(help: ArgumentHelp("Atoms of a molecule not in the library, e.g. Au,Og.", valueName: "A,B"))
-        var atoms: String?
-
-        @Option(help: "Total charge of a molecule given with --atoms.")
-        var charge: Int = 0
-
-        @Option(help: "Spin multiplicity 2S+1 (default: 1 for an even electron count, 2 for odd).")
-        var multiplicity: Int?
-
-        @Option(help: ArgumentHelp("Isotopic masses in dalton, one per atom, e.g. 1.00782503223,2.01410177812.", valueName: "M1,M2"))
-        var masses: String?
+        @OptionGroup var molecule: MoleculeOptions
 
         @Option(help: "Number of points, at least 2.")
         var points: Int = 11
@@ -63,9 +50,6 @@ extension Pesscan {
             help: ArgumentHelp("Engine option key=value, repeatable, e.g. delay_seconds=0.5.", valueName: "key=value"))
         var engineOptions: [String] = []
 
-        @Option(help: "Molecule library file (default: $PESSCAN_MOLECULES, else Inputs/molecules.json).")
-        var molecules: String?
-
         @Flag(help: "Replace an existing scan of the same name, discarding its points and results.")
         var replace = false
 
@@ -73,7 +57,7 @@ extension Pesscan {
         var json = false
 
         func validate() throws {
-            guard (molecule == nil) != (atoms == nil) else {
+            guard molecule.isGiven else {
                 throw ValidationError("Give either --molecule NAME or --atoms A,B (with --from/--to).")
             }
             guard points >= 2 else { throw ValidationError(ScanSpecError.tooFewPoints(points).description) }
@@ -110,37 +94,9 @@ extension Pesscan {
         }
 
         private func makeSpec() throws -> ScanSpec {
-            let parsedMasses = try masses.map(Self.parseMasses)
-            var constants: SpectroscopicConstants?
-            var defaultRange: ClosedRange<Double>?
-            let built: Molecule
-            if let molecule {
-                let url = molecules.map { URL(fileURLWithPath: $0) } ?? MoleculeLibrary.defaultURL()
-                let entry = try MoleculeLibrary.load(from: url).molecule(named: molecule)
-                var atoms = entry.molecule.atoms
-                if let parsedMasses {
-                    guard parsedMasses.count == atoms.count else {
-                        throw ValidationError("--masses needs \(atoms.count) values, one per atom.")
-                    }
-                    atoms = try zip(atoms, parsedMasses).map { atom, mass in try Atom(symbol: atom.symbol, massDalton: mass) }
-                }
-                built = try Molecule(
-                    name: entry.molecule.name, atoms: atoms, charge: entry.molecule.charge,
-                    multiplicity: multiplicity ?? entry.molecule.multiplicity)
-                constants = entry.constants
-                defaultRange = entry.defaultRangeAngstrom
-            } else {
-                let symbols = (atoms ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                if let parsedMasses, parsedMasses.count != symbols.count {
-                    throw ValidationError("--masses needs \(symbols.count) values, one per atom.")
-                }
-                let builtAtoms = try symbols.enumerated().map { index, symbol in
-                    try Atom(symbol: symbol, massDalton: parsedMasses?[index])
-                }
-                built = try Molecule(
-                    name: Molecule.formula(symbols: symbols, charge: charge), atoms: builtAtoms, charge: charge,
-                    multiplicity: multiplicity ?? 0)
-            }
+            let (built, entry) = try molecule.resolve()
+            let constants = entry?.constants
+            let defaultRange = entry?.defaultRangeAngstrom
             let range: ClosedRange<Double>
             if let from, let to {
                 range = try BondLengthRange.validated(from: from, to: to)
@@ -157,15 +113,6 @@ extension Pesscan {
                 engine: EngineSettings(name: engine, options: try Self.parseOptions(engineOptions)),
                 modelConstants: constants,
                 bondLengthsAngstrom: try BondLengthRange.evenlySpaced(range, count: points))
-        }
-
-        static func parseMasses(_ text: String) throws -> [Double] {
-            try text.split(separator: ",").map { part in
-                guard let mass = Double(part.trimmingCharacters(in: .whitespaces)), mass.isFinite, mass > 0 else {
-                    throw ValidationError("--masses takes positive numbers of dalton separated by commas; got \"\(part)\".")
-                }
-                return mass
-            }
         }
 
         static func parseOptions(_ pairs: [String]) throws -> [String: String] {

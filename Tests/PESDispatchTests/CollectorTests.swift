@@ -104,7 +104,10 @@ struct CollectorTests {
         let slow = ConcurrencyProbe(ModelEngine(model: f.model, delaySeconds: 0.15))
         let first = try collector(f, engine: slow, slots: 2)
         let task = Task { try await first.run(scans: [f.scan]) }
-        try await Task.sleep(nanoseconds: 700_000_000)
+        // Cancel once a few points are done, however loaded the machine is.
+        for _ in 0..<600 where try f.store.stateCounts(ofScan: f.scan.id).done < 3 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
         task.cancel()
         let summary = try await task.value
         #expect(summary.interrupted)

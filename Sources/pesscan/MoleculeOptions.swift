@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import PESCore
+
+/// Options naming a molecule: from the library, or by its atoms; with optional isotopes.
+struct MoleculeOptions: ParsableArguments {
+    @Option(help: "Molecule from the library (see `pesscan molecules`), e.g. AuOg+, H2, HF.")
+    var molecule: String?
+
+    @Option(help: ArgumentHelp("Atoms of a molecule not in the library, e.g. Au,Og.", valueName: "A,B"))
+    var atoms: String?
+
+    @Option(help: "Total charge of a molecule given with --atoms.")
+    var charge: Int = 0
+
+    @Option(help: "Spin multiplicity 2S+1 (default: 1 for an even electron count, 2 for odd).")
+    var multiplicity: Int?
+
+    @Option(help: ArgumentHelp("Isotopic masses in dalton, one per atom, e.g. 1.00782503223,2.01410177812.", valueName: "M1,M2"))
+    var masses: String?
+
+    @Option(help: ArgumentHelp("Isotopes, one per atom, e.g. 1H,2H or 12C,18O (instead of --masses).", valueName: "I1,I2"))
+    var isotopes: String?
+
+    @Option(help: "Molecule library file (default: $PESSCAN_MOLECULES, else Inputs/molecules.json).")
+    var molecules: String?
+
+    /// Whether a molecule was named at all.
+    var isGiven: Bool { molecule != nil || atoms != nil }
+
+    func validate() throws {
+        if molecule != nil, atoms != nil { throw ValidationError("Give either --molecule NAME or --atoms A,B, not both.") }
+        if masses != nil, isotopes != nil { throw ValidationError("Give either --masses or --isotopes, not both.") }
+    }
+
+    /// The molecule, with its library entry when it came from the library.
+    func resolve() throws -> (molecule: Molecule, entry: LibraryMolecule?) {
+        var entry: LibraryMolecule?
+        let symbols: [String]
+        let name: String
+        let charge: Int
+        var defaultMultiplicity = 0
+        if let molecule {
+            let url = molecules.map { URL(fileURLWithPath: $0) } ?? MoleculeLibrary.defaultURL()
+            let found = try MoleculeLibrary.load(from: url).molecule(named: molecule)
+            entry = found
+            symbols = found.molecule.atoms.map(\.symbol)
+            name = found.molecule.name
+            charge = found.molecule.charge
+            defaultMultiplicity = found.molecule.multiplicity
+        } else if let atoms {
+            symbols = atoms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            name = Molecule.formula(symbols: symbols, charge: self.charge)
+            charge = self.charge
+        } else {
+            throw ValidationError("Name the molecule with --molecule NAME or --atoms A,B.")
+        }
+        let overrides = try massOverrides(count: symbols.count, symbols: symbols)
+        let atoms = try symbols.enumerated().map { index, symbol in
+            try Atom(symbol: symbol, massDalton: overrides?[index] ?? entry?.molecule.atoms[index].massDalton)
+        }
+        let built = try Molecule(name: name, atoms: atoms, charge: charge, multiplicity: multiplicity ?? defaultMultiplicity)
+        return (built, entry)
+    }
+
+    /// Masses from --masses or --isotopes, one per atom, or nil when neither is given.
+    func massOverrides(count: Int, symbols: [String]) throws -> [Double]? {
+        if let masses {
+            let values = try masses.split(separator: ",").map { part -> Double in
+                guard let mass = Double(part.trimmingCharacters(in: .whitespaces)), mass.isFinite, mass > 0 else {
+                    throw ValidationError("--masses takes positive numbers of dalton separated by commas; got \"\(part)\".")
+                }
+                return mass
+            }
+            guard values.count == count else { throw ValidationError("--masses needs \(count) values, one per atom.") }
+            return values
+        }
+        if let isotopes {
+            let labels = isotopes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard labels.count == count else { throw ValidationError("--isotopes needs \(count) labels, one per atom.") }
+            return try zip(labels, symbols).map { label, symbol in try Isotopes.massDalton(of: label, forElement: symbol) }
+        }
+        return nil
+    }
+}
