@@ -28,7 +28,7 @@ let package = Package(
         ),
         .target(name: "PESFit", dependencies: ["PESCore", "CLAPACK"]),
         .target(name: "PESEngines", dependencies: ["PESCore"]),
-        .target(name: "PESDispatch", dependencies: ["PESCore", "PESEngines", "PESStore"]),
+        .target(name: "PESDispatch", dependencies: ["PESCore", "PESEngines", "PESStore", "PESFit"]),
         .executableTarget(
             name: "pesscan",
             dependencies: [

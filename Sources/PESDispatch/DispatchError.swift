@@ -1,4 +1,5 @@
 import PESEngines
+import PESFit
 import PESStore
 
 /// Why `collect` could not run.
@@ -7,6 +8,7 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
     case engineSetup(scan: String, EngineSetupError)
     case store(StoreError)
     case workDirectory(String, String)
+    case fit(FitError)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
         case .engineSetup(let scan, let error):
             return "Scan \(scan) cannot run: \(error)"
         case .store(let error):
+            return error.description
+        case .fit(let error):
             return error.description
         case .workDirectory(let path, let reason):
             return "Cannot create the work directory \(path): \(reason). Check that the results folder is writable."

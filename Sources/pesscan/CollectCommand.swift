@@ -46,41 +46,17 @@ extension Pesscan {
 
         func run() async throws {
             let database = try store.open(create: false)
-            let zone: LocalZone
             let scans: [ScanRecord]
-            var engines: [Int64: any Engine] = [:]
             do {
-                zone = try LocalZone(slots: slots)
                 scans = try scan.isEmpty ? database.scans() : scan.map { try database.scan(named: $0) }
                 if scans.isEmpty { throw StoreError.noScans(database.path) }
-                let catalog = EngineCatalog(pesscanExecutable: SelfExecutable.url)
-                for record in scans {
-                    do {
-                        engines[record.id] = try catalog.engine(for: record.spec)
-                    } catch {
-                        throw DispatchError.engineSetup(scan: record.spec.name.rawValue, error)
-                    }
-                    if retryFailed { try database.resetFailedPoints(ofScan: record.id) }
-                }
+                if retryFailed { for record in scans { try database.resetFailedPoints(ofScan: record.id) } }
             } catch let error as StoreError {
                 throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
-            } catch {
-                throw Failure.report(String(describing: error), status: .unavailable)
             }
-            let collector = Collector(
-                store: database, zone: zone, resultsFolder: store.resultsFolder, engines: engines,
-                holder: Collector.currentProcessHolder())
+            let collector = try CollectorSetup.collector(database: database, scans: scans, slots: slots, resultsFolder: store.resultsFolder)
             let printer = ProgressPrinter(quiet: quiet)
-            let work = Task { try await collector.run(scans: scans) { printer.show($0) } }
-            let signals = InterruptTrap { work.cancel() }
-            let summary: CollectSummary
-            do {
-                summary = try await work.value
-            } catch {
-                signals.restore()
-                throw Failure.report(String(describing: error), status: .unavailable)
-            }
-            signals.restore()
+            let summary = try await CollectorSetup.interruptible { try await collector.run(scans: scans) { printer.show($0) } }
             if json {
                 try Output.json(summary)
             } else {
@@ -140,6 +116,42 @@ final class ProgressPrinter: @unchecked Sendable {
             }
         case .stopping:
             Output.diagnostic("Stopping: waiting for running engines to end and returning their points to pending…")
+        }
+    }
+}
+
+/// Building a collector for some scans and running work that Ctrl-C can stop; shared by `collect` and `refine`.
+enum CollectorSetup {
+    /// A collector for `scans` in one local zone, every engine checked before anything runs.
+    static func collector(database: ScanStore, scans: [ScanRecord], slots: Int?, resultsFolder: URL) throws -> Collector {
+        var engines: [Int64: any Engine] = [:]
+        do {
+            let zone = try LocalZone(slots: slots)
+            let catalog = EngineCatalog(pesscanExecutable: SelfExecutable.url)
+            for record in scans {
+                do {
+                    engines[record.id] = try catalog.engine(for: record.spec)
+                } catch {
+                    throw DispatchError.engineSetup(scan: record.spec.name.rawValue, error)
+                }
+            }
+            return Collector(
+                store: database, zone: zone, resultsFolder: resultsFolder, engines: engines,
+                holder: Collector.currentProcessHolder())
+        } catch {
+            throw Failure.report(String(describing: error), status: .unavailable)
+        }
+    }
+
+    /// Runs `work` in a task that SIGINT or SIGTERM cancels; errors are reported with exit status 69.
+    static func interruptible<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await work() }
+        let signals = InterruptTrap { task.cancel() }
+        defer { signals.restore() }
+        do {
+            return try await task.value
+        } catch {
+            throw Failure.report(String(describing: error), status: .unavailable)
         }
     }
 }

@@ -121,3 +121,19 @@ struct PolynomialFitTests {
         }
     }
 }
+
+@Suite("Where refinement adds points")
+struct RefinementPlannerTests {
+    @Test("a symmetric pair halving the gap around r_e, inside the bracketing")
+    func pair() {
+        let added = RefinementPlanner.nextBondLengths(existing: [1.0, 1.1, 1.2, 1.3, 1.4], rEquilibriumAngstrom: 1.23)
+        #expect(added.count == 2)
+        #expect(abs(added[0] - 1.195) < 1e-12 && abs(added[1] - 1.265) < 1e-12)
+    }
+
+    @Test("nothing outside the data, nothing on top of an existing point")
+    func limits() {
+        #expect(RefinementPlanner.nextBondLengths(existing: [1.0, 1.1, 1.2], rEquilibriumAngstrom: 1.25).isEmpty)
+        #expect(RefinementPlanner.nextBondLengths(existing: [1.0, 1.2, 1.20002, 1.19998, 1.4], rEquilibriumAngstrom: 1.2).isEmpty)
+    }
+}

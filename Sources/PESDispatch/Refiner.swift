@@ -1,0 +1,95 @@
+import Foundation
+import PESCore
+import PESFit
+import PESStore
+
+/// Adaptive refinement: collect, fit, add points where they sharpen r_e, until r_e stops moving.
+public struct Refiner: Sendable {
+    /// One round: the fit after collecting, and what was added for the next round.
+    public struct Round: Sendable, Codable {
+        /// 1 for the first round.
+        public var round: Int
+        /// Engine calls made on the scan so far (finished attempts, successful or not).
+        public var engineCalls: Int
+        /// Points with an energy used by the fit.
+        public var pointsUsed: Int
+        /// r_e of this round's fit in ångström.
+        public var rEquilibriumAngstrom: Double
+        /// |r_e − previous round's r_e| in ångström.
+        public var changeAngstrom: Double?
+        /// Bond lengths in ångström planned for the next round.
+        public var added: [Double]
+    }
+
+    /// How a refinement ended.
+    public struct Outcome: Sendable, Codable {
+        /// Every round in order.
+        public var rounds: [Round]
+        /// Whether r_e moved less than the tolerance in the last round.
+        public var converged: Bool
+        /// Whether the run was cancelled.
+        public var interrupted: Bool
+        /// The last fit's r_e in ångström.
+        public var rEquilibriumAngstrom: Double?
+    }
+
+    /// The database.
+    public var store: ScanStore
+    /// Runs the scan's pending points.
+    public var collector: Collector
+    /// The curve fitted each round.
+    public var model: CurveModel
+    /// Stop when r_e moves less than this, in ångström.
+    public var toleranceAngstrom: Double
+    /// Most rounds to run.
+    public var maximumRounds: Int
+
+    public init(store: ScanStore, collector: Collector, model: CurveModel, toleranceAngstrom: Double, maximumRounds: Int) {
+        self.store = store
+        self.collector = collector
+        self.model = model
+        self.toleranceAngstrom = toleranceAngstrom
+        self.maximumRounds = maximumRounds
+    }
+
+    /// Refines one scan, reporting each round as it ends.
+    public func run(scan: ScanRecord, onRound: @Sendable (Round) -> Void = { _ in }) async throws(DispatchError) -> Outcome {
+        var outcome = Outcome(rounds: [], converged: false, interrupted: false, rEquilibriumAngstrom: nil)
+        var previous: Double?
+        for round in 1...max(1, maximumRounds) {
+            let summary = try await collector.run(scans: [scan])
+            if summary.interrupted {
+                outcome.interrupted = true
+                return outcome
+            }
+            do {
+                let points = try store.points(ofScan: scan.id)
+                let usable = points.filter { $0.state == .done && $0.converged != false }
+                let analysis = try DiatomicAnalysis.analyse(
+                    rAngstrom: usable.map(\.rAngstrom), energyHartree: usable.compactMap(\.energyHartree), model: model)
+                let re = analysis.rEquilibriumAngstrom
+                let change = previous.map { abs(re - $0) }
+                let converged = change.map { $0 < toleranceAngstrom } ?? false
+                let added = converged ? [] : RefinementPlanner.nextBondLengths(existing: points.map(\.rAngstrom), rEquilibriumAngstrom: re)
+                if !added.isEmpty { try store.addPoints(toScan: scan.id, rAngstrom: added) }
+                let calls = try store.attempts(ofScan: scan.id).filter { $0.outcome == "done" || $0.outcome == "failed" }.count
+                let record = Round(
+                    round: round, engineCalls: calls, pointsUsed: usable.count, rEquilibriumAngstrom: re,
+                    changeAngstrom: change, added: added)
+                outcome.rounds.append(record)
+                outcome.rEquilibriumAngstrom = re
+                onRound(record)
+                outcome.converged = converged
+                if converged || added.isEmpty { return outcome }
+                previous = re
+            } catch let error as StoreError {
+                throw .store(error)
+            } catch let error as FitError {
+                throw .fit(error)
+            } catch {
+                throw .store(.sqlite(String(describing: error)))
+            }
+        }
+        return outcome
+    }
+}
