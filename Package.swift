@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +29,10 @@ let package = Package(
         ),
         .target(name: "PESFit", dependencies: ["PESCore", "CLAPACK"]),
         .target(name: "PESEngines", dependencies: ["PESCore"]),
-        .target(name: "PESDispatch", dependencies: ["PESCore", "PESEngines", "PESStore", "PESFit"]),
+        .target(
+            name: "PESDispatch",
+            dependencies: ["PESCore", "PESEngines", "PESStore", "PESFit", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "pesscan",
             dependencies: [

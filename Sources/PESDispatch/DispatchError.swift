@@ -9,6 +9,9 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
     case store(StoreError)
     case workDirectory(String, String)
     case fit(FitError)
+    case zoneUnavailable(zone: String, reason: String)
+    case noZoneCanRun(scan: String, engine: String)
+    case zoneFile(ZoneFileError)
 
     public var description: String {
         switch self {
@@ -19,6 +22,12 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
         case .store(let error):
             return error.description
         case .fit(let error):
+            return error.description
+        case .zoneUnavailable(let zone, let reason):
+            return "Zone \(zone) cannot be used: \(reason)."
+        case .noZoneCanRun(let scan, let engine):
+            return "No zone can run scan \(scan): engine \(engine) runs inside pesscan, so it needs a local zone; add one, or use engine model-process in container zones."
+        case .zoneFile(let error):
             return error.description
         case .workDirectory(let path, let reason):
             return "Cannot create the work directory \(path): \(reason). Check that the results folder is writable."

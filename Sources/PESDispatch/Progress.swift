@@ -1,11 +1,40 @@
 /// Something that happened during `collect`, for progress display.
 public enum CollectEvent: Sendable {
-    /// Work found: how many points wait and how many scans they belong to.
-    case started(pending: Int, reclaimed: Int, slots: Int)
-    /// A point finished, successfully or not.
-    case pointFinished(PointReport, done: Int, failed: Int, total: Int)
+    /// Work found: how many points wait, in which zones.
+    case started(pending: Int, reclaimed: Int, zones: [ZoneStatus])
+    /// A point finished, successfully or not; `willRetry` when it goes back to pending.
+    case pointFinished(PointReport, totals: CollectTotals)
+    /// A zone failed to launch engines too often and rests until it is tried again.
+    case zoneDown(zone: String, reason: String, cooldownSeconds: Double)
     /// `collect` was asked to stop and is returning running points to pending.
     case stopping
+}
+
+/// A zone's capacity and load, for progress display.
+public struct ZoneStatus: Sendable, Hashable, Codable {
+    public var name: String
+    public var kind: String
+    public var slots: Int
+    public var running: Int
+    public var done: Int
+    public var failed: Int
+    public var down: Bool
+}
+
+/// Running totals of a `collect` run.
+public struct CollectTotals: Sendable, Hashable {
+    /// Points done (before and during this run).
+    public var done: Int
+    /// Points failed for good.
+    public var failed: Int
+    /// Points of the scans.
+    public var total: Int
+    /// Points finished in this run, for the rate.
+    public var finishedThisRun: Int
+    /// Seconds since the run started.
+    public var elapsedSeconds: Double
+    /// Every zone's load.
+    public var zones: [ZoneStatus]
 }
 
 /// One finished point, as shown in progress output.
@@ -17,14 +46,17 @@ public struct PointReport: Sendable {
     public var wallSeconds: Double
     public var energyHartree: Double?
     public var failure: String?
+    public var willRetry: Bool = false
 }
 
 /// What a `collect` run did.
 public struct CollectSummary: Sendable, Codable {
     /// Points finished with an energy in this run.
     public var done = 0
-    /// Points that failed in this run.
+    /// Points that failed for good in this run.
     public var failed = 0
+    /// Failed attempts that were retried.
+    public var retried = 0
     /// Points that were running when the run was interrupted and went back to pending.
     public var returnedToPending = 0
     /// Points left running by a dead `collect` that this run put back to pending.
@@ -33,6 +65,8 @@ public struct CollectSummary: Sendable, Codable {
     public var interrupted = false
     /// Wall time in seconds.
     public var wallSeconds = 0.0
+    /// Attempts finished per zone in this run.
+    public var zones: [ZoneStatus] = []
 
     public init() {}
 }

@@ -1,20 +1,46 @@
 import Foundation
+import PESEngines
 
-/// A named pool of capacity that runs points: here, processes or tasks on this machine.
-public struct LocalZone: Sendable, Hashable {
+/// What kind of capacity a zone is.
+public enum ZoneKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Processes (or in-process tasks) on this machine.
+    case local
+    /// A container per point, run by podman or docker on this machine.
+    case container
+}
+
+/// A named pool of capacity that runs points, like an availability zone of a multi-site cloud.
+public struct Zone: Sendable {
     /// Zone name recorded with every attempt.
     public var name: String
+    /// Kind of capacity.
+    public var kind: ZoneKind
     /// How many points may run at once.
     public var slots: Int
+    /// Whether this zone takes work before zones that are not preferred (keep traffic local first).
+    public var prefer: Bool
+    /// How the zone starts a point's program.
+    public var launcher: any ProcessLauncher
 
-    /// One local zone with `slots` parallel points (default: the number of cores).
-    public init(name: String = "local", slots: Int? = nil) throws(DispatchError) {
-        let resolved = slots ?? LocalZone.coreCount
-        guard resolved > 0, resolved <= 4096 else { throw .invalidSlots(resolved) }
+    public init(name: String, kind: ZoneKind, slots: Int, prefer: Bool = false, launcher: any ProcessLauncher) throws(DispatchError) {
+        guard slots > 0, slots <= 4096 else { throw .invalidSlots(slots) }
         self.name = name
-        self.slots = resolved
+        self.kind = kind
+        self.slots = slots
+        self.prefer = prefer
+        self.launcher = launcher
+    }
+
+    /// A local zone with `slots` parallel points (default: the number of cores).
+    public static func local(name: String = "local", slots: Int? = nil, prefer: Bool = false) throws(DispatchError) -> Zone {
+        try Zone(name: name, kind: .local, slots: slots ?? coreCount, prefer: prefer, launcher: ProcessRunner())
     }
 
     /// Active processor cores of this machine.
     public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Whether this zone can run `engine`: containers run only engines that are separate programs.
+    public func canRun(_ engine: any Engine) -> Bool {
+        kind == .local || engine.runsAsProcess
+    }
 }

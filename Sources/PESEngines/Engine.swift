@@ -7,6 +7,8 @@ public struct EngineJob: Sendable, Hashable {
     public var scanName: String
     /// Index of the point in its scan.
     public var pointIndex: Int
+    /// 1 for the point's first attempt, 2 for its first retry, and so on.
+    public var attemptNumber: Int
     /// Bond length in ångström.
     public var rAngstrom: Double
     /// The molecule, with charge and multiplicity.
@@ -14,9 +16,12 @@ public struct EngineJob: Sendable, Hashable {
     /// The point's own work directory under the results folder.
     public var workDirectory: URL
 
-    public init(scanName: String, pointIndex: Int, rAngstrom: Double, molecule: Molecule, workDirectory: URL) {
+    public init(
+        scanName: String, pointIndex: Int, attemptNumber: Int = 1, rAngstrom: Double, molecule: Molecule, workDirectory: URL
+    ) {
         self.scanName = scanName
         self.pointIndex = pointIndex
+        self.attemptNumber = attemptNumber
         self.rAngstrom = rAngstrom
         self.molecule = molecule
         self.workDirectory = workDirectory
@@ -41,11 +46,14 @@ public struct RunDetails: Sendable, Hashable {
     public var stderrTail: String?
     /// Engine name and version, when known.
     public var engineVersion: String?
+    /// Whether the zone could not launch the engine at all: an infrastructure failure, not the calculation's.
+    public var launchFailure: Bool
 
-    public init(exitStatus: Int? = nil, stderrTail: String? = nil, engineVersion: String? = nil) {
+    public init(exitStatus: Int? = nil, stderrTail: String? = nil, engineVersion: String? = nil, launchFailure: Bool = false) {
         self.exitStatus = exitStatus
         self.stderrTail = stderrTail
         self.engineVersion = engineVersion
+        self.launchFailure = launchFailure
     }
 }
 
@@ -59,6 +67,8 @@ public protocol Engine: Sendable {
     var name: String { get }
     /// Whether the engine reads and writes files in the point's work directory.
     var usesWorkDirectory: Bool { get }
-    /// Runs one calculation; honours task cancellation by returning ``EngineOutcome/cancelled``.
-    func run(_ job: EngineJob) async -> EngineOutcome
+    /// Whether the engine runs as a separate program, so a container or batch zone can run it.
+    var runsAsProcess: Bool { get }
+    /// Runs one calculation, its program (if any) started through `launcher`; honours task cancellation by returning ``EngineOutcome/cancelled``.
+    func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome
 }

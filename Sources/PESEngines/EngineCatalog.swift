@@ -14,7 +14,7 @@ public struct EngineCatalog: Sendable {
     public static let engineNames = ["model", "model-process"]
 
     /// Options each engine accepts.
-    static let modelOptions = ["delay_seconds"]
+    static let modelOptions = ["delay_seconds", "fail_fraction", "fail_seed"]
 
     /// Builds the engine for a scan, or says why it cannot run.
     public func engine(for spec: ScanSpec) throws(EngineSetupError) -> any Engine {
@@ -22,27 +22,32 @@ public struct EngineCatalog: Sendable {
         case "model", "model-process":
             guard let constants = spec.modelConstants else { throw .noModelParameters(spec.molecule.name) }
             let model = MorseModel(constants: constants, reducedMassDalton: spec.molecule.reducedMassDalton)
-            let delay = try Self.delaySeconds(spec.engine)
-            if spec.engine.name == "model" { return ModelEngine(model: model, delaySeconds: delay) }
+            let delay = try Self.number(spec.engine, "delay_seconds", in: 0...86_400, expected: "a number of seconds from 0 to 86400") ?? 0
+            let fraction = try Self.number(spec.engine, "fail_fraction", in: 0...1, expected: "a fraction from 0 to 1") ?? 0
+            let seed = try Self.number(spec.engine, "fail_seed", in: 0...1e15, expected: "a whole number") ?? 0
+            let failures = InjectedFailures(fraction: fraction, seed: UInt64(seed))
+            if spec.engine.name == "model" { return ModelEngine(model: model, delaySeconds: delay, failures: failures) }
             guard let executable = pesscanExecutable else { throw .programMissing("pesscan (model-energy)") }
             guard FileManager.default.isExecutableFile(atPath: executable.path) else {
                 throw .programMissing(executable.path)
             }
-            return ModelProcessEngine(model: model, delaySeconds: delay, executable: executable)
+            return ModelProcessEngine(model: model, delaySeconds: delay, executable: executable, failures: failures)
         default:
             throw .unknownEngine(spec.engine.name, known: Self.engineNames)
         }
     }
 
-    private static func delaySeconds(_ settings: EngineSettings) throws(EngineSetupError) -> Double {
-        for key in settings.options.keys where !modelOptions.contains(key) {
-            throw .unknownOption(engine: settings.name, key: key, known: modelOptions)
+    /// Reads a numeric model option, refusing unknown options and values outside `range`.
+    private static func number(
+        _ settings: EngineSettings, _ key: String, in range: ClosedRange<Double>, expected: String
+    ) throws(EngineSetupError) -> Double? {
+        for other in settings.options.keys where !modelOptions.contains(other) {
+            throw .unknownOption(engine: settings.name, key: other, known: modelOptions)
         }
-        guard let text = settings.options["delay_seconds"] else { return 0 }
-        guard let delay = Double(text), delay.isFinite, delay >= 0, delay <= 86_400 else {
-            throw .invalidOption(
-                engine: settings.name, key: "delay_seconds", value: text, expected: "a number of seconds from 0 to 86400")
+        guard let text = settings.options[key] else { return nil }
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            throw .invalidOption(engine: settings.name, key: key, value: text, expected: expected)
         }
-        return delay
+        return value
     }
 }

@@ -8,17 +8,21 @@ import PESCore
 public struct ModelEngine: Engine {
     public let name = "model"
     public let usesWorkDirectory = false
+    public let runsAsProcess = false
     /// The curve evaluated.
     public let model: MorseModel
     /// Simulated cost of one point in seconds.
     public let delaySeconds: Double
+    /// Failures injected on purpose, for demonstrating and testing retries.
+    public let failures: InjectedFailures
 
-    public init(model: MorseModel, delaySeconds: Double = 0) {
+    public init(model: MorseModel, delaySeconds: Double = 0, failures: InjectedFailures = .none) {
         self.model = model
         self.delaySeconds = delaySeconds
+        self.failures = failures
     }
 
-    public func run(_ job: EngineJob) async -> EngineOutcome {
+    public func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome {
         if delaySeconds > 0 {
             do {
                 try await Task.sleep(nanoseconds: UInt64(delaySeconds * 1e9))
@@ -27,6 +31,9 @@ public struct ModelEngine: Engine {
             }
         }
         if Task.isCancelled { return .cancelled }
+        if let failure = failures.failure(point: job.pointIndex, attempt: job.attemptNumber) {
+            return .failed(reason: failure, details: RunDetails(engineVersion: "pesscan-morse-1"))
+        }
         return .energy(
             hartree: model.energyHartree(atAngstrom: job.rAngstrom), converged: true,
             details: RunDetails(engineVersion: "pesscan-morse-1"))
@@ -37,43 +44,46 @@ public struct ModelEngine: Engine {
 public struct ModelProcessEngine: Engine {
     public let name = "model-process"
     public let usesWorkDirectory = true
+    public let runsAsProcess = true
     /// The curve evaluated.
     public let model: MorseModel
     /// Simulated cost of one point in seconds, slept by the child.
     public let delaySeconds: Double
     /// The pesscan executable that provides the `model-energy` command.
     public let executable: URL
-    let runner = ProcessRunner(graceSeconds: 2)
+    /// Failures injected on purpose, for demonstrating and testing retries.
+    public let failures: InjectedFailures
 
-    public init(model: MorseModel, delaySeconds: Double, executable: URL) {
+    public init(model: MorseModel, delaySeconds: Double, executable: URL, failures: InjectedFailures = .none) {
         self.model = model
         self.delaySeconds = delaySeconds
         self.executable = executable
+        self.failures = failures
     }
 
-    /// The argv that computes one point, without the executable.
-    public func arguments(forAngstrom r: Double) -> [String] {
-        [
+    /// The command that computes one point.
+    public func command(for job: EngineJob) -> ProcessCommand {
+        var arguments = [
             "model-energy",
-            "--r-angstrom", String(r),
+            "--r-angstrom", String(job.rAngstrom),
             "--r-e-angstrom", String(model.rEquilibriumAngstrom),
             "--well-depth-hartree", String(model.wellDepthHartree),
             "--range-per-angstrom", String(model.rangePerAngstrom),
             "--delay-seconds", String(delaySeconds),
         ]
+        if let failure = failures.failure(point: job.pointIndex, attempt: job.attemptNumber) {
+            arguments += ["--fail-with", failure]
+        }
+        return ProcessCommand(executable: executable, arguments: arguments, isPesscan: true)
     }
 
-    public func run(_ job: EngineJob) async -> EngineOutcome {
-        let result: ProcessResult
-        do {
-            result = try await runner.run(
-                executable: executable, arguments: arguments(forAngstrom: job.rAngstrom),
-                workDirectory: job.workDirectory)
-        } catch {
-            return .failed(
-                reason: "could not start \(executable.path): \(error.localizedDescription)", details: RunDetails())
-        }
+    public func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome {
+        let label = "pesscan-\(job.scanName)-\(job.pointIndex)-\(job.attemptNumber)"
+        let result = await launcher.launch(command(for: job), workDirectory: job.workDirectory, label: label)
         if result.cancelled { return .cancelled }
+        if let failure = result.launchFailure {
+            return .failed(reason: failure, details: RunDetails(stderrTail: result.standardErrorTail, launchFailure: true))
+        }
         let details = RunDetails(
             exitStatus: result.signalled ? nil : result.status,
             stderrTail: result.standardErrorTail.isEmpty ? nil : result.standardErrorTail,

@@ -12,6 +12,25 @@ public struct ProcessResult: Sendable, Hashable {
     public var standardOutput: String
     /// The last lines the process wrote to stderr.
     public var standardErrorTail: String
+    /// Why the program could not be started at all (missing executable, container runtime error), when it could not.
+    public var launchFailure: String?
+
+    public init(
+        status: Int, signalled: Bool, cancelled: Bool, standardOutput: String, standardErrorTail: String,
+        launchFailure: String? = nil
+    ) {
+        self.status = status
+        self.signalled = signalled
+        self.cancelled = cancelled
+        self.standardOutput = standardOutput
+        self.standardErrorTail = standardErrorTail
+        self.launchFailure = launchFailure
+    }
+
+    /// A run that never started, with the reason.
+    public static func launchFailed(_ reason: String) -> ProcessResult {
+        ProcessResult(status: -1, signalled: false, cancelled: Task.isCancelled, standardOutput: "", standardErrorTail: "", launchFailure: reason)
+    }
 }
 
 /// Runs one program from an argv array (never through a shell) with its output captured in files.

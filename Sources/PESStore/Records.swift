@@ -75,11 +75,18 @@ public struct AttemptReport: Sendable, Hashable {
     public var exitStatus: Int?
     /// Last lines the engine wrote to stderr.
     public var stderrTail: String?
+    /// Container image the attempt ran in, when it ran in one.
+    public var image: String?
+    /// Whether the zone failed to launch the engine at all (an infrastructure failure, not the calculation's).
+    public var launchFailure: Bool
+    /// For a failure that will be retried: when the point may run again, seconds since 1970; nil fails the point for good.
+    public var retryAfterSeconds: Double?
 
     public init(
         attemptID: Int64, pointID: Int64, outcome: AttemptOutcome, zone: String, host: String,
         jobID: String? = nil, engineVersion: String? = nil, startedAtSeconds: Double, finishedAtSeconds: Double,
-        exitStatus: Int? = nil, stderrTail: String? = nil
+        exitStatus: Int? = nil, stderrTail: String? = nil, image: String? = nil, launchFailure: Bool = false,
+        retryAfterSeconds: Double? = nil
     ) {
         self.attemptID = attemptID
         self.pointID = pointID
@@ -92,6 +99,9 @@ public struct AttemptReport: Sendable, Hashable {
         self.finishedAtSeconds = finishedAtSeconds
         self.exitStatus = exitStatus
         self.stderrTail = stderrTail
+        self.image = image
+        self.launchFailure = launchFailure
+        self.retryAfterSeconds = retryAfterSeconds
     }
 }
 
@@ -107,6 +117,13 @@ public struct AttemptRecord: Sendable, Hashable, Codable {
     public var energyHartree: Double?
     public var error: String?
     public var wallSeconds: Double?
+    public var exitStatus: Int?
+    public var image: String?
+    public var jobID: String?
+    public var stderrTail: String?
+    public var engineVersion: String?
+    public var startedAtSeconds: Double?
+    public var finishedAtSeconds: Double?
 }
 
 /// Point counts of a scan by state.

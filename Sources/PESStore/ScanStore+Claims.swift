@@ -6,7 +6,9 @@ extension ScanStore {
     /// Atomically claims up to `limit` pending points of the given scans and opens an attempt for each.
     ///
     /// The claim and the attempt rows are written in one immediate
-    /// transaction, so two processes never claim the same point.
+    /// transaction, so two processes never claim the same point. Points
+    /// waiting out a retry back-off are skipped, and points whose last attempt
+    /// ran in another zone come first, so a retry moves elsewhere.
     public func claimPendingPoints(
         ofScans scanIDs: [Int64], limit: Int, holder: LeaseHolder, zone: String, leaseSeconds: Double
     ) throws(StoreError) -> [ClaimedPoint] {
@@ -19,9 +21,10 @@ extension ScanStore {
                 sql: """
                     SELECT id, scan_id, idx, r_angstrom, attempt_count FROM point
                     WHERE state = 'pending' AND scan_id IN (\(placeholders))
-                    ORDER BY scan_id, idx LIMIT ?
+                      AND (retry_after IS NULL OR retry_after <= ?)
+                    ORDER BY (zone IS NOT NULL AND zone = ?), scan_id, idx LIMIT ?
                     """,
-                arguments: StatementArguments(scanIDs) + [limit])
+                arguments: StatementArguments(scanIDs) + [now, zone, limit])
             let claim = try db.makeStatement(sql: """
                 UPDATE point SET state = 'running', lease_token = ?, lease_host = ?, lease_pid = ?,
                     lease_expires_at = ?, attempt_count = attempt_count + 1, zone = ?, host = ?, started_at = ?,
@@ -59,12 +62,13 @@ extension ScanStore {
         try write { db in
             let closeAttempt = try db.makeStatement(sql: """
                 UPDATE attempt SET outcome = ?, finished_at = ?, wall_seconds = ?, energy_hartree = ?, converged = ?,
-                    exit_status = ?, error = ?, stderr_tail = ?, job_id = ?, engine_version = ?, zone = ?, host = ?
+                    exit_status = ?, error = ?, stderr_tail = ?, job_id = ?, engine_version = ?, zone = ?, host = ?,
+                    image = ?, launch_failure = ?
                 WHERE id = ?
                 """)
             let finishPoint = try db.makeStatement(sql: """
                 UPDATE point SET state = ?, energy_hartree = ?, converged = ?, zone = ?, host = ?, job_id = ?,
-                    started_at = ?, finished_at = ?, wall_seconds = ?, exit_status = ?, error = ?,
+                    started_at = ?, finished_at = ?, wall_seconds = ?, exit_status = ?, error = ?, retry_after = ?,
                     lease_token = NULL, lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL
                 WHERE id = ? AND ((state = 'running' AND lease_token = ?) OR state = 'pending')
                 """)
@@ -79,11 +83,15 @@ extension ScanStore {
                 }
                 try closeAttempt.execute(arguments: [
                     state, report.finishedAtSeconds, wall, energy, converged, report.exitStatus, error,
-                    report.stderrTail, report.jobID, report.engineVersion, report.zone, report.host, report.attemptID,
+                    report.stderrTail, report.jobID, report.engineVersion, report.zone, report.host, report.image,
+                    report.launchFailure ? 1 : 0, report.attemptID,
                 ])
+                // A failure with a retry time waits again as pending; its error stays on the point meanwhile.
+                let pointState = state == "failed" && report.retryAfterSeconds != nil ? "pending" : state
                 try finishPoint.execute(arguments: [
-                    state, energy, converged, report.zone, report.host, report.jobID, report.startedAtSeconds,
-                    report.finishedAtSeconds, wall, report.exitStatus, error, report.pointID, holder.token,
+                    pointState, energy, converged, report.zone, report.host, report.jobID, report.startedAtSeconds,
+                    report.finishedAtSeconds, wall, report.exitStatus, error, report.retryAfterSeconds, report.pointID,
+                    holder.token,
                 ])
             }
         }
@@ -167,6 +175,18 @@ extension ScanStore {
             // A point left running without any lease (hand-edited database) is also returned.
             try db.execute(sql: "UPDATE point SET state = 'pending' WHERE state = 'running' AND lease_token IS NULL")
             return reclaimed + db.changesCount
+        }
+    }
+
+    /// The earliest time, seconds since 1970, at which a pending point of these scans waiting out a back-off may run.
+    public func nextRetryTime(ofScans scanIDs: [Int64]) throws(StoreError) -> Double? {
+        guard !scanIDs.isEmpty else { return nil }
+        let placeholders = scanIDs.map { _ in "?" }.joined(separator: ", ")
+        return try read { db in
+            try Double.fetchOne(
+                db,
+                sql: "SELECT MIN(retry_after) FROM point WHERE state = 'pending' AND retry_after IS NOT NULL AND scan_id IN (\(placeholders))",
+                arguments: StatementArguments(scanIDs))
         }
     }
 }

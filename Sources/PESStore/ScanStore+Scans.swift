@@ -100,7 +100,8 @@ extension ScanStore {
                 db,
                 sql: """
                     SELECT a.id, a.point_id, a.number, a.outcome, a.zone, a.host, a.owner, a.energy_hartree,
-                           a.error, a.wall_seconds
+                           a.error, a.wall_seconds, a.exit_status, a.image, a.job_id, a.stderr_tail, a.engine_version,
+                           a.started_at, a.finished_at
                     FROM attempt a JOIN point p ON p.id = a.point_id
                     WHERE p.scan_id = ? ORDER BY a.id
                     """,
@@ -109,7 +110,10 @@ extension ScanStore {
                 AttemptRecord(
                     id: row["id"], pointID: row["point_id"], number: row["number"], outcome: row["outcome"],
                     zone: row["zone"], host: row["host"], owner: row["owner"], energyHartree: row["energy_hartree"],
-                    error: row["error"], wallSeconds: row["wall_seconds"])
+                    error: row["error"], wallSeconds: row["wall_seconds"], exitStatus: row["exit_status"],
+                    image: row["image"], jobID: row["job_id"], stderrTail: row["stderr_tail"],
+                    engineVersion: row["engine_version"], startedAtSeconds: row["started_at"],
+                    finishedAtSeconds: row["finished_at"])
             }
         }
     }

@@ -77,6 +77,13 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-retries-and-images") { db in
+            try db.execute(sql: """
+                ALTER TABLE point ADD COLUMN retry_after REAL;
+                ALTER TABLE attempt ADD COLUMN image TEXT;
+                ALTER TABLE attempt ADD COLUMN launch_failure INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -26,8 +26,7 @@ extension Pesscan {
         @Option(help: "Scan to collect; repeatable (default: every scan in the database).")
         var scan: [String] = []
 
-        @Option(help: "Points run at once in the local zone (default: the number of cores).")
-        var slots: Int?
+        @OptionGroup var zoneOptions: ZoneOptions
 
         @Flag(help: "Put failed points back to pending first, so they are tried again.")
         var retryFailed = false
@@ -38,11 +37,6 @@ extension Pesscan {
         @Flag(help: "Print the summary as JSON.")
         var json = false
 
-        func validate() throws {
-            if let slots, slots < 1 || slots > 4096 {
-                throw ValidationError("--slots must be between 1 and 4096; got \(slots).")
-            }
-        }
 
         func run() async throws {
             let database = try store.open(create: false)
@@ -54,13 +48,15 @@ extension Pesscan {
             } catch let error as StoreError {
                 throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
             }
-            let collector = try CollectorSetup.collector(database: database, scans: scans, slots: slots, resultsFolder: store.resultsFolder)
+            let collector = try CollectorSetup.collector(
+                database: database, scans: scans, zones: zoneOptions, resultsFolder: store.resultsFolder)
             let printer = ProgressPrinter(quiet: quiet)
             let summary = try await CollectorSetup.interruptible { try await collector.run(scans: scans) { printer.show($0) } }
             if json {
                 try Output.json(summary)
             } else {
                 var line = "Collected: \(summary.done) done, \(summary.failed) failed"
+                if summary.retried > 0 { line += ", \(summary.retried) failed attempts retried" }
                 if summary.reclaimed > 0 { line += ", \(summary.reclaimed) taken over from a stopped collect" }
                 if summary.returnedToPending > 0 { line += ", \(summary.returnedToPending) returned to pending" }
                 line += " in \(Output.fixed(summary.wallSeconds, 2)) s."
@@ -68,6 +64,9 @@ extension Pesscan {
                 for record in scans {
                     let counts = try database.stateCounts(ofScan: record.id)
                     print("  \(record.spec.name): \(counts.done)/\(counts.total) done, \(counts.failed) failed, \(counts.pending) pending")
+                }
+                for zone in summary.zones where zone.done + zone.failed > 0 || zone.down {
+                    print("  zone \(zone.name) (\(zone.kind), \(zone.slots) slots): \(zone.done) done, \(zone.failed) failed attempts" + (zone.down ? ", down" : ""))
                 }
             }
             if summary.interrupted {
@@ -78,55 +77,13 @@ extension Pesscan {
     }
 }
 
-/// Prints one line per finished point to stderr, or a line a second for large scans.
-final class ProgressPrinter: @unchecked Sendable {
-    // @unchecked Sendable: the collector calls `show` from its one loop, never concurrently; the lock guards the rest.
-    private let quiet: Bool
-    private let lock = NSLock()
-    private var lastLine = Date.distantPast
-    private var pendingAtStart = 0
-
-    init(quiet: Bool) { self.quiet = quiet }
-
-    func show(_ event: CollectEvent) {
-        guard !quiet else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        switch event {
-        case .started(let pending, let reclaimed, let slots):
-            pendingAtStart = pending
-            var line = "Running \(pending) pending point\(pending == 1 ? "" : "s") in zone local (\(slots) slot\(slots == 1 ? "" : "s"))"
-            if reclaimed > 0 { line += "; \(reclaimed) taken over from a collect that stopped" }
-            Output.diagnostic(line)
-        case .pointFinished(let point, let done, let failed, let total):
-            let finished = done + failed
-            let verbose = pendingAtStart <= 200
-            guard verbose || Date().timeIntervalSince(lastLine) >= 1 || finished == total else { return }
-            lastLine = Date()
-            let counter = "[\(finished)/\(total)]"
-            if !verbose {
-                Output.diagnostic("\(counter) \(done) done, \(failed) failed")
-            } else if let energy = point.energyHartree {
-                Output.diagnostic(
-                    "\(counter) \(point.scanName) #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  "
-                        + "E = \(String(format: "%.10f", energy)) Eh  (\(point.zone), \(Output.fixed(point.wallSeconds, 2)) s)")
-            } else {
-                Output.diagnostic(
-                    "\(counter) \(point.scanName) #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  FAILED: \(point.failure ?? "")")
-            }
-        case .stopping:
-            Output.diagnostic("Stopping: waiting for running engines to end and returning their points to pending…")
-        }
-    }
-}
-
 /// Building a collector for some scans and running work that Ctrl-C can stop; shared by `collect` and `refine`.
 enum CollectorSetup {
-    /// A collector for `scans` in one local zone, every engine checked before anything runs.
-    static func collector(database: ScanStore, scans: [ScanRecord], slots: Int?, resultsFolder: URL) throws -> Collector {
+    /// A collector for `scans` over the chosen zones, every engine and zone checked before anything runs.
+    static func collector(database: ScanStore, scans: [ScanRecord], zones options: ZoneOptions, resultsFolder: URL) throws -> Collector {
         var engines: [Int64: any Engine] = [:]
         do {
-            let zone = try LocalZone(slots: slots)
+            let zones = try options.runnableZones()
             let catalog = EngineCatalog(pesscanExecutable: SelfExecutable.url)
             for record in scans {
                 do {
@@ -135,9 +92,13 @@ enum CollectorSetup {
                     throw DispatchError.engineSetup(scan: record.spec.name.rawValue, error)
                 }
             }
-            return Collector(
-                store: database, zone: zone, resultsFolder: resultsFolder, engines: engines,
-                holder: Collector.currentProcessHolder())
+            let collector = Collector(
+                store: database, zones: zones, resultsFolder: resultsFolder, engines: engines,
+                holder: Collector.currentProcessHolder(), policy: options.policy)
+            try collector.validate(scans: scans)
+            return collector
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw Failure.report(String(describing: error), status: .unavailable)
         }

@@ -31,6 +31,9 @@ extension Pesscan {
         @Option(help: "Seconds to sleep first, standing in for a real program's cost.")
         var delaySeconds: Double = 0
 
+        @Option(help: "Fail on purpose with this message (exit status 3), to exercise retries.")
+        var failWith: String?
+
         func validate() throws {
             for (name, value) in [("--r-angstrom", rAngstrom), ("--r-e-angstrom", rEAngstrom),
                                   ("--well-depth-hartree", wellDepthHartree), ("--range-per-angstrom", rangePerAngstrom)]
@@ -44,6 +47,10 @@ extension Pesscan {
 
         func run() async throws {
             if delaySeconds > 0 { try await Task.sleep(nanoseconds: UInt64(delaySeconds * 1e9)) }
+            if let failWith {
+                Output.diagnostic("model-energy: \(failWith)")
+                throw ExitCode(3)
+            }
             let model = MorseModel(
                 rEquilibriumAngstrom: rEAngstrom, wellDepthHartree: wellDepthHartree, rangePerAngstrom: rangePerAngstrom)
             print(ModelEnergyOutput.line(energyHartree: model.energyHartree(atAngstrom: rAngstrom)))

@@ -37,8 +37,7 @@ extension Pesscan {
         @Option(help: "Polynomial degree for --model polynomial or local.")
         var degree: Int = 4
 
-        @Option(help: "Points run at once (default: the number of cores).")
-        var slots: Int?
+        @OptionGroup var zoneOptions: ZoneOptions
 
         @Flag(help: "Print the rounds as JSON.")
         var json = false
@@ -67,7 +66,8 @@ extension Pesscan {
             } catch {
                 throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
             }
-            let collector = try CollectorSetup.collector(database: database, scans: [record], slots: slots, resultsFolder: store.resultsFolder)
+            let collector = try CollectorSetup.collector(
+                database: database, scans: [record], zones: zoneOptions, resultsFolder: store.resultsFolder)
             let refiner = Refiner(
                 store: database, collector: collector, model: try curveModel(), toleranceAngstrom: tolerance, maximumRounds: maxRounds)
             let quiet = json

@@ -23,15 +23,16 @@ final class ConcurrencyProbe: Engine, @unchecked Sendable {
 
     var name: String { inner.name }
     var usesWorkDirectory: Bool { inner.usesWorkDirectory }
+    var runsAsProcess: Bool { inner.runsAsProcess }
 
-    func run(_ job: EngineJob) async -> EngineOutcome {
+    func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome {
         lock.withLock {
             current += 1
             runs += 1
             peak = max(peak, current)
         }
         defer { lock.withLock { current -= 1 } }
-        let outcome = await inner.run(job)
+        let outcome = await inner.run(job, launcher: launcher)
         if failingIndices.contains(job.pointIndex), case .energy = outcome {
             return .failed(reason: "injected failure at point \(job.pointIndex)", details: RunDetails(exitStatus: 1))
         }
@@ -62,8 +63,8 @@ struct CollectorTests {
 
     func collector(_ f: Fixture, engine: any Engine, slots: Int) throws -> Collector {
         Collector(
-            store: f.store, zone: try LocalZone(slots: slots), resultsFolder: f.folder, engines: [f.scan.id: engine],
-            holder: Collector.currentProcessHolder())
+            store: f.store, zones: [try Zone.local(slots: slots)], resultsFolder: f.folder, engines: [f.scan.id: engine],
+            holder: Collector.currentProcessHolder(), policy: DispatchPolicy(retries: 0))
     }
 
     @Test("every point runs once, never more than the zone's slots at a time, with the model's energies")
@@ -129,6 +130,6 @@ struct CollectorTests {
 
     @Test("a zone needs at least one slot")
     func slotsValidated() {
-        #expect(throws: DispatchError.self) { try LocalZone(slots: 0) }
+        #expect(throws: DispatchError.self) { try Zone.local(slots: 0) }
     }
 }

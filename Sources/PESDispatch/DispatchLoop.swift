@@ -1,0 +1,285 @@
+import Foundation
+import PESCore
+import PESEngines
+import PESStore
+
+/// The state of one `collect` run: per-zone load and health, and the loop that keeps zones full.
+final class DispatchLoop: @unchecked Sendable {
+    // @unchecked Sendable: all mutable state is touched only by `run`, which is never entered twice.
+    let collector: Collector
+    let scans: [ScanRecord]
+    let scansByID: [Int64: ScanRecord]
+    let started: Date
+    var zoneStates: [ZoneState]
+    var totals = StateCounts()
+    var finishedThisRun = 0
+
+    /// Load and health of one zone during the run.
+    struct ZoneState {
+        var running = 0
+        var done = 0
+        var failed = 0
+        var launchFailuresInARow = 0
+        var downUntil: Date?
+        var exhausted = false
+    }
+
+    /// What the task group's children report.
+    enum Event: Sendable {
+        case finished(zone: Int, FinishedPoint?)
+        case wake
+    }
+
+    init(collector: Collector, scans: [ScanRecord], started: Date) {
+        self.collector = collector
+        self.scans = scans
+        self.scansByID = Dictionary(uniqueKeysWithValues: scans.map { ($0.id, $0) })
+        self.started = started
+        self.zoneStates = collector.zones.map { _ in ZoneState() }
+    }
+
+    var policy: DispatchPolicy { collector.policy }
+    var store: ScanStore { collector.store }
+
+    func zoneStatuses(now: Date = Date()) -> [ZoneStatus] {
+        zip(collector.zones, zoneStates).map { zone, state in
+            ZoneStatus(
+                name: zone.name, kind: zone.kind.rawValue, slots: zone.slots, running: state.running, done: state.done,
+                failed: state.failed, down: state.downUntil.map { $0 > now } ?? false)
+        }
+    }
+
+    func run(summary: inout CollectSummary, onEvent: @Sendable (CollectEvent) -> Void) async throws {
+        let scanIDs = scans.map(\.id).filter { collector.engines[$0] != nil }
+        for id in scanIDs {
+            let counts = try store.stateCounts(ofScan: id)
+            totals.pending += counts.pending
+            totals.running += counts.running
+            totals.done += counts.done
+            totals.failed += counts.failed
+        }
+        let totalPoints = totals.total
+        onEvent(.started(pending: totals.pending, reclaimed: summary.reclaimed, zones: zoneStatuses()))
+        var lastRenewal = Date()
+        try await withThrowingTaskGroup(of: Event.self) { group in
+            var wakeAt: Date?
+            var wakesOutstanding = 0
+            func scheduleWake(at date: Date) {
+                if let pending = wakeAt, pending <= date.addingTimeInterval(0.01) { return }
+                wakeAt = date
+                wakesOutstanding += 1
+                let seconds = max(0.01, date.timeIntervalSinceNow)
+                group.addTask {
+                    try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                    return .wake
+                }
+            }
+            func fill() throws {
+                guard !Task.isCancelled else { return }
+                let now = Date()
+                for (index, zone) in collector.zones.enumerated() {
+                    if let until = zoneStates[index].downUntil {
+                        if until > now { continue }
+                        zoneStates[index].downUntil = nil
+                        zoneStates[index].launchFailuresInARow = 0
+                    }
+                    let eligible = scanIDs.filter { id in collector.engines[id].map(zone.canRun) ?? false }
+                    while !zoneStates[index].exhausted, zoneStates[index].running < zone.slots {
+                        let claimed = try store.claimPendingPoints(
+                            ofScans: eligible, limit: zone.slots - zoneStates[index].running, holder: collector.holder,
+                            zone: zone.name, leaseSeconds: policy.leaseSeconds)
+                        if claimed.isEmpty { zoneStates[index].exhausted = true }
+                        for point in claimed {
+                            guard let scan = scansByID[point.scanID], let engine = collector.engines[point.scanID] else { continue }
+                            let job = try job(for: point, scan: scan, engine: engine)
+                            zoneStates[index].running += 1
+                            let timeout = policy.timeoutSeconds
+                            let host = collector.holder.host
+                            group.addTask {
+                                .finished(zone: index, await Self.attempt(job, point: point, engine: engine, zone: zone, host: host, timeout: timeout))
+                            }
+                        }
+                    }
+                }
+            }
+            /// When idle work may appear (a back-off ending, a zone coming back), or leases need renewing.
+            func nextWake() throws -> Date? {
+                let now = Date()
+                var candidates: [Date] = []
+                let running = zoneStates.reduce(0) { $0 + $1.running }
+                if running > 0 { candidates.append(now.addingTimeInterval(policy.leaseSeconds / 4)) }
+                if let retry = try store.nextRetryTime(ofScans: scanIDs) {
+                    candidates.append(Date(timeIntervalSince1970: retry))
+                }
+                let waiting = try scanIDs.reduce(0) { $0 + (try store.stateCounts(ofScan: $1).pending) }
+                if waiting > 0 {
+                    candidates += zoneStates.compactMap { $0.downUntil }.filter { $0 > now }
+                }
+                return candidates.min()
+            }
+
+            /// Schedules the next wake-up, or clears sleeping timers once nothing is left to wait for.
+            func planWake() throws {
+                let running = zoneStates.reduce(0) { $0 + $1.running }
+                let wake = Task.isCancelled ? nil : try nextWake()
+                if let wake {
+                    scheduleWake(at: wake)
+                } else if running == 0, wakesOutstanding > 0 {
+                    group.cancelAll()
+                }
+            }
+
+            try fill()
+            try planWake()
+            while let event = try await group.next() {
+                switch event {
+                case .wake:
+                    wakesOutstanding -= 1
+                    wakeAt = nil
+                case .finished(let index, let finished):
+                    zoneStates[index].running -= 1
+                    if var finished {
+                        try handle(&finished, zone: index, summary: &summary, onEvent: onEvent)
+                        finishedThisRun += 1
+                        let report = PointReport(
+                            scanName: finished.display.scanName, index: finished.display.index,
+                            rAngstrom: finished.display.rAngstrom, zone: finished.display.zone,
+                            wallSeconds: finished.display.wallSeconds, energyHartree: finished.display.energyHartree,
+                            failure: finished.display.failure, willRetry: finished.report.retryAfterSeconds != nil)
+                        onEvent(.pointFinished(report, totals: CollectTotals(
+                            done: totals.done, failed: totals.failed, total: totalPoints, finishedThisRun: finishedThisRun,
+                            elapsedSeconds: Date().timeIntervalSince(started), zones: zoneStatuses())))
+                    }
+                }
+                if Date().timeIntervalSince(lastRenewal) > policy.leaseSeconds / 4 {
+                    try store.renewLeases(of: collector.holder, forSeconds: policy.leaseSeconds)
+                    lastRenewal = Date()
+                }
+                for index in zoneStates.indices { zoneStates[index].exhausted = false }
+                try fill()
+                try planWake()
+            }
+        }
+        summary.zones = zoneStatuses()
+    }
+
+    /// Decides retry or final failure, rests a failing zone, and writes the attempt.
+    private func handle(
+        _ finished: inout FinishedPoint, zone index: Int, summary: inout CollectSummary,
+        onEvent: @Sendable (CollectEvent) -> Void
+    ) throws {
+        let zone = collector.zones[index]
+        switch finished.report.outcome {
+        case .done:
+            zoneStates[index].launchFailuresInARow = 0
+            zoneStates[index].done += 1
+            summary.done += 1
+            totals.done += 1
+        case .failed(let reason):
+            zoneStates[index].failed += 1
+            let attempt = finished.attemptNumber
+            // A zone's launch failure is not the calculation's fault: it gets one extra try per other zone.
+            let budget = policy.retries + (finished.report.launchFailure ? collector.zones.count - 1 : 0)
+            if attempt <= budget {
+                let wait = finished.report.launchFailure ? 0 : policy.backoff(afterAttempt: attempt)
+                finished.report.retryAfterSeconds = Date().timeIntervalSince1970 + wait
+                summary.retried += 1
+            } else {
+                summary.failed += 1
+                totals.failed += 1
+            }
+            if finished.report.launchFailure {
+                zoneStates[index].launchFailuresInARow += 1
+                if zoneStates[index].launchFailuresInARow >= policy.zoneFailureLimit, zoneStates[index].downUntil == nil {
+                    zoneStates[index].downUntil = Date().addingTimeInterval(policy.zoneCooldownSeconds)
+                    onEvent(.zoneDown(zone: zone.name, reason: reason, cooldownSeconds: policy.zoneCooldownSeconds))
+                }
+            } else {
+                zoneStates[index].launchFailuresInARow = 0
+            }
+        }
+        try store.recordAttempts([finished.report], holder: collector.holder)
+    }
+
+    private func job(for point: ClaimedPoint, scan: ScanRecord, engine: any Engine) throws(DispatchError) -> EngineJob {
+        let folder = collector.resultsFolder.appendingPathComponent("runs", isDirectory: true)
+            .appendingPathComponent(scan.spec.name.rawValue, isDirectory: true)
+            .appendingPathComponent(String(point.index), isDirectory: true)
+        if engine.usesWorkDirectory {
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .workDirectory(folder.path, error.localizedDescription)
+            }
+        }
+        return EngineJob(
+            scanName: scan.spec.name.rawValue, pointIndex: point.index, attemptNumber: point.attemptNumber,
+            rAngstrom: point.rAngstrom, molecule: scan.spec.molecule, workDirectory: folder)
+    }
+
+    /// Runs one claimed point in a zone, stopping it after `timeout` seconds; nil when the run was cancelled.
+    static func attempt(
+        _ job: EngineJob, point: ClaimedPoint, engine: any Engine, zone: Zone, host: String, timeout: Double?
+    ) async -> FinishedPoint? {
+        let start = Date().timeIntervalSince1970
+        let (outcome, timedOut) = await runBounded(job, engine: engine, launcher: zone.launcher, timeout: timeout)
+        let end = Date().timeIntervalSince1970
+        let attempt: AttemptOutcome
+        let details: RunDetails
+        switch outcome {
+        case .cancelled:
+            guard timedOut, let timeout else { return nil }
+            attempt = .failed(reason: String(format: "timed out after %.3g s: stopped with SIGTERM, then SIGKILL", timeout))
+            details = RunDetails()
+        case .energy(let energy, let converged, let d):
+            (attempt, details) = (.done(energyHartree: energy, converged: converged), d)
+        case .failed(let reason, let d):
+            (attempt, details) = (.failed(reason: reason), d)
+        }
+        let report = AttemptReport(
+            attemptID: point.attemptID, pointID: point.pointID, outcome: attempt, zone: zone.name, host: host,
+            engineVersion: details.engineVersion, startedAtSeconds: start, finishedAtSeconds: end,
+            exitStatus: details.exitStatus, stderrTail: details.stderrTail, image: zone.launcher.image,
+            launchFailure: details.launchFailure)
+        var display = PointReport(
+            scanName: job.scanName, index: job.pointIndex, rAngstrom: job.rAngstrom, zone: zone.name, wallSeconds: end - start)
+        switch attempt {
+        case .done(let energy, _): display.energyHartree = energy
+        case .failed(let reason): display.failure = reason
+        }
+        return FinishedPoint(report: report, display: display, attemptNumber: point.attemptNumber)
+    }
+
+    /// Runs the engine, racing it against a timer when there is a timeout; reports whether the timer won.
+    static func runBounded(
+        _ job: EngineJob, engine: any Engine, launcher: any ProcessLauncher, timeout: Double?
+    ) async -> (EngineOutcome, timedOut: Bool) {
+        guard let timeout else { return (await engine.run(job, launcher: launcher), false) }
+        return await withTaskGroup(of: (EngineOutcome, Bool)?.self) { group in
+            group.addTask { (await engine.run(job, launcher: launcher), false) }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+                return Task.isCancelled ? nil : (.cancelled, true)
+            }
+            var result: (EngineOutcome, Bool) = (.cancelled, false)
+            while let next = await group.next() {
+                guard let next else { continue }
+                if next.1 {
+                    result = (.cancelled, true)
+                    group.cancelAll()
+                } else if !result.1 {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            return result
+        }
+    }
+}
+
+/// A finished attempt with what progress output shows of it.
+struct FinishedPoint: Sendable {
+    var report: AttemptReport
+    var display: PointReport
+    var attemptNumber: Int
+}

@@ -1,0 +1,205 @@
+import Foundation
+import PESEngines
+import Yams
+
+/// One zone as written in a zone file, validated; ``makeZone()`` turns it into a running ``Zone``.
+public struct ZoneSpec: Sendable, Hashable, Codable {
+    /// Zone name: letters, digits, `_ . -`.
+    public var name: String
+    /// Kind of capacity.
+    public var kind: ZoneKind
+    /// Parallel points; nil means the number of cores for a local zone and 1 for a container zone.
+    public var slots: Int?
+    /// Whether the zone takes work first.
+    public var prefer: Bool
+    /// Container runtime: `podman`, `docker` or a path to one.
+    public var runtime: String?
+    /// Container image.
+    public var image: String?
+    /// Container network mode (default `none`).
+    public var network: String
+    /// Path of pesscan inside the image.
+    public var pesscanPath: String
+    /// Line of the zone's entry in its file, for messages.
+    public var line: Int?
+
+    /// The slots this zone runs with.
+    public var resolvedSlots: Int { slots ?? (kind == .local ? Zone.coreCount : 1) }
+
+    /// The default when there is no zone file: one local zone with a slot per core.
+    public static let defaultLocal = ZoneSpec(
+        name: "local", kind: .local, slots: nil, prefer: false, runtime: nil, image: nil, network: "none",
+        pesscanPath: "/usr/local/bin/pesscan", line: nil)
+
+    /// A runnable zone; a container runtime that cannot be found is a setup error.
+    public func makeZone() throws(DispatchError) -> Zone {
+        switch kind {
+        case .local:
+            return try Zone(name: name, kind: .local, slots: resolvedSlots, prefer: prefer, launcher: ProcessRunner())
+        case .container:
+            let runtimeName = runtime ?? "podman"
+            guard let executable = ExecutableSearch.find(runtimeName) else {
+                throw .zoneUnavailable(zone: name, reason: "container runtime \"\(runtimeName)\" is not installed or not on PATH")
+            }
+            let launcher = ContainerLauncher(runtime: executable, image: image ?? "", network: network, pesscanPath: pesscanPath)
+            return try Zone(name: name, kind: .container, slots: resolvedSlots, prefer: prefer, launcher: launcher)
+        }
+    }
+}
+
+/// Reading zone files: a YAML list of zones under `zones:`.
+public enum ZoneFile {
+    /// Keys a zone entry may have.
+    static let keys: Set<String> = ["name", "kind", "slots", "prefer", "runtime", "image", "network", "pesscan"]
+
+    /// The zone file to use: `--zones`, else `$PESSCAN_ZONES`, else `Inputs/zones.yaml` when it exists; nil for the default local zone.
+    public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if let path = environment["PESSCAN_ZONES"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Inputs/zones.yaml")
+        return FileManager.default.fileExists(atPath: here.path) ? here : nil
+    }
+
+    /// Reads and validates a zone file.
+    public static func load(from url: URL) throws(ZoneFileError) -> [ZoneSpec] {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ZoneFileError(path: url.path, line: nil, message: "cannot be read: \(error.localizedDescription)")
+        }
+        return try parse(text, path: url.path)
+    }
+
+    /// Parses zone-file YAML; `path` names the file in messages.
+    public static func parse(_ text: String, path: String) throws(ZoneFileError) -> [ZoneSpec] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ZoneFileError(path: path, line: nil, message: "is not valid YAML: \(error)")
+        }
+        guard let root else { throw ZoneFileError(path: path, line: nil, message: "is empty; list zones under \"zones:\"") }
+        let list: Node.Sequence
+        if let sequence = root.sequence {
+            list = sequence
+        } else if let mapping = root.mapping, let zones = mapping["zones"], let sequence = zones.sequence {
+            list = sequence
+        } else {
+            throw ZoneFileError(path: path, line: root.mark?.line, message: "must hold a list of zones under \"zones:\"")
+        }
+        var specs: [ZoneSpec] = []
+        for entry in list {
+            let spec = try zone(from: entry, path: path)
+            if let other = specs.first(where: { $0.name == spec.name }) {
+                throw ZoneFileError(
+                    path: path, line: spec.line,
+                    message: "zone \"\(spec.name)\" is defined twice (first on line \(other.line ?? 0)); zone names must be unique")
+            }
+            specs.append(spec)
+        }
+        guard !specs.isEmpty else { throw ZoneFileError(path: path, line: root.mark?.line, message: "lists no zones") }
+        return specs
+    }
+
+    private static func zone(from node: Node, path: String) throws(ZoneFileError) -> ZoneSpec {
+        let line = node.mark?.line
+        guard let mapping = node.mapping else {
+            throw ZoneFileError(path: path, line: line, message: "a zone must be a mapping with name, kind and slots")
+        }
+        var fields: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { throw ZoneFileError(path: path, line: key.mark?.line, message: "a key is not text") }
+            guard keys.contains(name) else {
+                throw ZoneFileError(
+                    path: path, line: key.mark?.line,
+                    message: "unknown field \"\(name)\"; zones take \(keys.sorted().joined(separator: ", "))")
+            }
+            fields[name] = value
+        }
+        func text(_ key: String) throws(ZoneFileError) -> String? {
+            guard let node = fields[key] else { return nil }
+            guard let value = node.scalar?.string, !value.isEmpty else {
+                throw ZoneFileError(path: path, line: node.mark?.line, message: "field \"\(key)\" must be text")
+            }
+            return value
+        }
+        guard let name = try text("name") else {
+            throw ZoneFileError(path: path, line: line, message: "a zone needs a \"name\"")
+        }
+        let fail = { (key: String, message: String) -> ZoneFileError in
+            ZoneFileError(path: path, line: fields[key]?.mark?.line ?? line, message: "zone \"\(name)\", field \"\(key)\": \(message)")
+        }
+        guard name.count <= 64, let first = name.first, first.isASCII, first.isLetter || first.isNumber,
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) })
+        else { throw fail("name", "use 1–64 letters, digits, '_', '.' or '-', starting with a letter or digit") }
+        guard let kindText = try text("kind") else { throw fail("kind", "missing; use one of \(ZoneKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+        guard let kind = ZoneKind(rawValue: kindText) else {
+            throw fail("kind", "\"\(kindText)\" is not a zone kind; use one of \(ZoneKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var slots: Int?
+        if let slotsNode = fields["slots"], slotsNode.scalar?.string != "auto" {
+            guard let value = slotsNode.int, (1...4096).contains(value) else {
+                throw fail("slots", "must be a whole number from 1 to 4096, or auto")
+            }
+            slots = value
+        }
+        var prefer = false
+        if let preferNode = fields["prefer"] {
+            guard let value = preferNode.bool else { throw fail("prefer", "must be true or false") }
+            prefer = value
+        }
+        let network = try text("network") ?? "none"
+        guard network.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-".contains($0)) }) else {
+            throw fail("network", "must be a network name such as none, host or bridge")
+        }
+        let runtime = try text("runtime")
+        let image = try text("image")
+        let pesscan = try text("pesscan") ?? "/usr/local/bin/pesscan"
+        switch kind {
+        case .container:
+            guard let image else { throw fail("image", "a container zone needs the image each point runs in") }
+            guard !image.hasPrefix("-"), !image.contains(where: { $0.isWhitespace }) else { throw fail("image", "\"\(image)\" is not an image name") }
+            if let runtime, !["podman", "docker"].contains(runtime), !runtime.hasPrefix("/") {
+                throw fail("runtime", "use podman, docker or an absolute path to one")
+            }
+            guard pesscan.hasPrefix("/") else { throw fail("pesscan", "must be an absolute path inside the image") }
+        case .local:
+            for key in ["runtime", "image", "pesscan"] where fields[key] != nil {
+                throw fail(key, "applies to container zones only")
+            }
+        }
+        return ZoneSpec(
+            name: name, kind: kind, slots: slots, prefer: prefer, runtime: runtime, image: image, network: network,
+            pesscanPath: pesscan, line: line)
+    }
+}
+
+/// A zone file that cannot be used, with the file, line and field at fault.
+public struct ZoneFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The zone file.
+    public var path: String
+    /// Line of the problem, when known.
+    public var line: Int?
+    /// What is wrong and what to write instead.
+    public var message: String
+
+    public var description: String {
+        "\(path)\(line.map { ":\($0)" } ?? ""): \(message)."
+    }
+}
+
+/// Finding executables on PATH.
+enum ExecutableSearch {
+    /// The executable `name` (or the absolute path `name`) when it exists and may be run.
+    static func find(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if name.hasPrefix("/") {
+            return FileManager.default.isExecutableFile(atPath: name) ? URL(fileURLWithPath: name) : nil
+        }
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for folder in path.split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import PESDispatch
+
+/// Where and how points run: the zone file, which zones, slots, retries and timeouts.
+struct ZoneOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Zone file (default: $PESSCAN_ZONES, else Inputs/zones.yaml, else one local zone).", valueName: "path"))
+    var zones: String?
+
+    @Option(name: .customLong("zone"), help: "Run only in this zone; repeatable.")
+    var onlyZones: [String] = []
+
+    @Option(help: "Slots of the default local zone when there is no zone file (default: the number of cores).")
+    var slots: Int?
+
+    @Option(help: "Retries of a failed point, preferring another zone each time.")
+    var retries: Int = 2
+
+    @Option(help: "Seconds an engine may run before it is stopped (SIGTERM, then SIGKILL) and counted as failed.")
+    var timeout: Double?
+
+    @Option(help: "Seconds before the first retry of a failed point (doubling for each further retry).")
+    var backoff: Double = 1
+
+    func validate() throws {
+        if let slots, !(1...4096).contains(slots) { throw ValidationError("--slots must be between 1 and 4096; got \(slots).") }
+        if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100; got \(retries).") }
+        if let timeout, !(timeout.isFinite && timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds.") }
+        if !(backoff.isFinite && backoff >= 0 && backoff <= 3600) { throw ValidationError("--backoff must be between 0 and 3600 seconds.") }
+        if slots != nil, zoneFile != nil { throw ValidationError("--slots sets the default local zone; with a zone file set slots there.") }
+    }
+
+    /// The zone file in use, if any.
+    var zoneFile: URL? {
+        zones.map { URL(fileURLWithPath: $0) } ?? ZoneFile.defaultURL()
+    }
+
+    /// The zone specifications from the file (or the default local zone), restricted by --zone.
+    func specs() throws -> [ZoneSpec] {
+        var specs: [ZoneSpec]
+        if let file = zoneFile {
+            do {
+                specs = try ZoneFile.load(from: file)
+            } catch {
+                throw Failure.report(error.description, status: .data)
+            }
+        } else {
+            var local = ZoneSpec.defaultLocal
+            local.slots = slots
+            specs = [local]
+        }
+        if !onlyZones.isEmpty {
+            for name in onlyZones where !specs.contains(where: { $0.name == name }) {
+                throw ValidationError("No zone named \(name); zones: \(specs.map(\.name).joined(separator: ", ")).")
+            }
+            specs = specs.filter { onlyZones.contains($0.name) }
+        }
+        return specs
+    }
+
+    /// Runnable zones; a missing container runtime is an error before anything runs.
+    func runnableZones() throws -> [Zone] {
+        try specs().map { spec in try spec.makeZone() }
+    }
+
+    /// Retries, timeout and back-off as chosen.
+    var policy: DispatchPolicy {
+        DispatchPolicy(retries: retries, timeoutSeconds: timeout, backoffSeconds: backoff)
+    }
+}
