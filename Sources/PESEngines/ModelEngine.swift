@@ -92,7 +92,8 @@ public struct ModelProcessEngine: Engine {
             return .failed(reason: "model-energy was killed by signal \(result.status)", details: details)
         }
         guard result.status == 0 else {
-            return .failed(reason: "model-energy exited with status \(result.status)", details: details)
+            let lastLine = result.standardErrorTail.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            return .failed(reason: "model-energy exited with status \(result.status)\(lastLine)", details: details)
         }
         do {
             let energy = try ModelEnergyOutput.parse(result.standardOutput)

@@ -16,6 +16,6 @@ struct Pesscan: AsyncParsableCommand {
               pesscan collect
               pesscan fit --degree 4
             """,
-        subcommands: [Plan.self, Collect.self, Fit.self, Refine.self, Status.self, Molecules.self, ModelEnergy.self]
+        subcommands: [Plan.self, Collect.self, Fit.self, Refine.self, Status.self, Zones.self, Molecules.self, ModelEnergy.self]
     )
 }

@@ -37,6 +37,10 @@ struct BinaryRunner {
         var environment = ProcessInfo.processInfo.environment
         environment["PESSCAN_MOLECULES"] = TestSupport.moleculeLibrary.path
         environment["PESSCAN_DB"] = nil
+        environment["PESSCAN_ZONES"] = nil
+        if environment["CONTAINERS_CONF"] == nil {
+            environment["CONTAINERS_CONF"] = TestSupport.packageRoot.appendingPathComponent("scripts/containers.conf").path
+        }
         process.environment = environment
         let id = UUID().uuidString
         let out = folder.appendingPathComponent("out-\(id).txt")
@@ -59,6 +63,13 @@ struct BinaryRunner {
             status: process.terminationStatus,
             stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+
+    /// Writes a zone file into the runner's folder and returns its path.
+    func zoneFile(_ yaml: String) throws -> String {
+        let url = folder.appendingPathComponent("zones-\(UUID().uuidString).yaml")
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
     }
 
     /// Runs a SQL query with the sqlite3 shell and returns its output.

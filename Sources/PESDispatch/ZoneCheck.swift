@@ -1,0 +1,48 @@
+import Foundation
+import PESEngines
+
+/// Checks that a zone can run points: slots, runtime, image.
+public enum ZoneCheck {
+    /// A zone and what is wrong with it (nothing when it is ready).
+    public struct Report: Sendable, Codable {
+        public var name: String
+        public var kind: String
+        public var slots: Int
+        public var prefer: Bool
+        public var runtime: String?
+        public var image: String?
+        public var problems: [String]
+    }
+
+    /// Checks one zone; never throws, every problem is reported.
+    public static func check(_ spec: ZoneSpec) async -> Report {
+        var report = Report(
+            name: spec.name, kind: spec.kind.rawValue, slots: spec.resolvedSlots, prefer: spec.prefer,
+            runtime: nil, image: spec.image, problems: [])
+        if spec.resolvedSlots < 1 { report.problems.append("slots must be above zero") }
+        guard spec.kind == .container else { return report }
+        let runtimeName = spec.runtime ?? "podman"
+        guard let runtime = ExecutableSearch.find(runtimeName) else {
+            report.problems.append("container runtime \(runtimeName) is not installed or not on PATH")
+            return report
+        }
+        report.runtime = runtime.path
+        guard let image = spec.image else {
+            report.problems.append("no image")
+            return report
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pesscan-zone-check-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let result = try await ProcessRunner(graceSeconds: 2).run(
+                executable: runtime, arguments: ["image", "inspect", "--format", "{{.Id}}", image], workDirectory: folder)
+            if result.status != 0 {
+                report.problems.append("image \(image) is not present locally (build or load it first)")
+            }
+        } catch {
+            report.problems.append("could not run \(runtime.path): \(error.localizedDescription)")
+        }
+        return report
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import PESDispatch
+
+extension Pesscan {
+    /// `pesscan zones`: the zones a collect would use, each checked.
+    struct Zones: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the zones from the zone file and check that each can run points.",
+            discussion: """
+                Checks: slots above zero, the container runtime on PATH, the image present \
+                locally. Exits 69 when a zone fails a check.
+
+                Examples:
+                  pesscan zones
+                  pesscan zones --zones Inputs/zones.example.yaml --json
+                """)
+
+        @OptionGroup var zoneOptions: ZoneOptions
+
+        @Flag(help: "Print as JSON.")
+        var json = false
+
+        func run() async throws {
+            let specs = try zoneOptions.specs()
+            var reports: [ZoneCheck.Report] = []
+            for spec in specs { reports.append(await ZoneCheck.check(spec)) }
+            if json {
+                try Output.json(reports)
+            } else {
+                print("Zones from \(zoneOptions.zoneFile?.path ?? "the default (one local zone)"):")
+                for report in reports {
+                    let place = report.image.map { " image \($0) via \(report.runtime ?? "?")" } ?? ""
+                    print(
+                        "  \(report.name): \(report.kind), \(report.slots) slot\(report.slots == 1 ? "" : "s")"
+                            + (report.prefer ? ", preferred" : "") + place + " — "
+                            + (report.problems.isEmpty ? "ok" : report.problems.joined(separator: "; ")))
+                }
+            }
+            if reports.contains(where: { !$0.problems.isEmpty }) { throw ExitCode(ExitStatus.unavailable.rawValue) }
+        }
+    }
+}
