@@ -126,7 +126,7 @@ struct ZoneTests {
               - {name: a, kind: local, slots: 2}
               - {name: b, kind: local, slots: 1}
             """)
-        var generator = SystemRandomNumberGeneratorSeeded(seed: 2018)
+        var generator = SeededGenerator(seed: 2018)
         for _ in 0..<5 {
             let (process, _, _) = try pesscan.start(["collect", "--zones", zones, "--quiet"])
             Thread.sleep(forTimeInterval: 0.2 + Double(generator.next() % 1000) / 1000)
@@ -136,19 +136,6 @@ struct ZoneTests {
         let finish = try pesscan.run(["collect", "--zones", zones, "--quiet"])
         #expect(finish.status == 0)
         try expectEveryPointDoneOnce(pesscan, points: 40)
-    }
-}
-
-/// A seeded generator (SplitMix64) so the kill moments are the same on every run.
-struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -64,7 +64,7 @@ struct SpectroscopicConstantsTests {
     @Test("the Morse fit recovers D_e and a from noisy, unsorted points, with standard errors that cover the truth")
     func morseFromNoisyData() throws {
         let (_, model, r, e) = try morseData("HF", points: 21)
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let noisy = e.map { $0 + 2e-6 * generator.nextGaussian() }
         let order = r.indices.reversed()
         let analysis = try DiatomicAnalysis.analyse(rAngstrom: order.map { r[$0] }, energyHartree: order.map { noisy[$0] }, model: .morse)
@@ -79,7 +79,7 @@ struct SpectroscopicConstantsTests {
     @Test("covariance standard errors of r_e are honest on noisy data: within 4σ, and σ shrinks with less noise")
     func polynomialStandardErrors() throws {
         let (entry, model, r, e) = try morseData("N2", points: 17)
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         var errors: [Double] = []
         for noise in [1e-5, 1e-7] {
             let noisy = e.map { $0 + noise * generator.nextGaussian() }
@@ -141,23 +141,3 @@ struct SpectroscopicConstantsTests {
     }
 }
 
-/// A small seeded generator so noisy test data are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A standard normal deviate (Box–Muller).
-    mutating func nextGaussian() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let u2 = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
-}
