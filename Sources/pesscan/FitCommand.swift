@@ -48,14 +48,11 @@ extension Pesscan {
             } catch {
                 throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
             }
-            let usable = points.filter { $0.state == .done && $0.energyHartree != nil && (includeUnconverged || $0.converged != false) }
-            let failed = points.filter { $0.state == .failed }.count
-            let unconverged = points.filter { $0.state == .done && $0.converged == false && !includeUnconverged }.count
-            let notRun = points.filter { $0.state == .pending || $0.state == .running }.count
+            let selection = FitSelection(points: points, includeUnconverged: includeUnconverged)
+            let notRun = selection.notComputedCount
             let analysis: CurveAnalysis
             do {
-                analysis = try CurveAnalysis.analyse(
-                    rAngstrom: usable.map(\.rAngstrom), energyHartree: usable.compactMap(\.energyHartree), degree: degree)
+                analysis = try selection.analyse(degree: degree)
             } catch {
                 var message = error.description
                 if notRun > 0 { message += " (\(notRun) point\(notRun == 1 ? " is" : "s are") not computed yet: run pesscan collect.)" }
@@ -63,12 +60,13 @@ extension Pesscan {
             }
             let result = FitResult(
                 scan: record.spec.name.rawValue, molecule: record.spec.molecule.name, engine: record.spec.engine.name,
-                analysis: analysis, excludedFailed: failed, excludedUnconverged: unconverged, notComputed: notRun)
+                analysis: analysis, excludedFailed: selection.failedCount, excludedUnconverged: selection.unconvergedCount,
+                notComputed: notRun)
             do {
                 try database.recordFit(
                     StoredFit(
-                        degree: degree, model: "polynomial", pointsUsed: usable.count,
-                        pointsExcluded: failed + unconverged, rEquilibriumAngstrom: analysis.minimum.rAngstrom,
+                        degree: degree, model: "polynomial", pointsUsed: selection.usable.count,
+                        pointsExcluded: selection.failedCount + selection.unconvergedCount, rEquilibriumAngstrom: analysis.minimum.rAngstrom,
                         energyHartree: analysis.minimum.energyHartree,
                         rmsResidualHartree: analysis.fit.rmsResidualHartree, resultJSON: try Self.compactJSON(result)),
                     scanID: record.id)
