@@ -54,7 +54,7 @@ extension Pesscan {
                 scans = try scan.isEmpty ? database.scans() : scan.map { try database.scan(named: $0) }
                 if scans.isEmpty { throw StoreError.noScans(database.path) }
                 let catalog = EngineCatalog(pesscanExecutable: SelfExecutable.url)
-                for record in scans {
+                for record in scans where record.spec.engine.name != ScanStore.importedProvenance {
                     do {
                         engines[record.id] = try catalog.engine(for: record.spec)
                     } catch {

@@ -104,7 +104,11 @@ struct CollectorTests {
         let slow = ConcurrencyProbe(ModelEngine(model: f.model, delaySeconds: 0.15))
         let first = try collector(f, engine: slow, slots: 2)
         let task = Task { try await first.run(scans: [f.scan]) }
-        try await Task.sleep(nanoseconds: 700_000_000)
+        // Cancel once the first point is done (at most 10 s), not after a fixed sleep a loaded machine can outlast.
+        let deadline = Date().addingTimeInterval(10)
+        while try f.store.stateCounts(ofScan: f.scan.id).done == 0, Date() < deadline {
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
         task.cancel()
         let summary = try await task.value
         #expect(summary.interrupted)
