@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "PESFit", targets: ["PESFit"]),
         .library(name: "PESEngines", targets: ["PESEngines"]),
         .library(name: "PESDispatch", targets: ["PESDispatch"]),
+        .library(name: "PESReport", targets: ["PESReport"]),
+        .library(name: "PESExport", targets: ["PESExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -33,10 +35,12 @@ let package = Package(
             name: "PESDispatch",
             dependencies: ["PESCore", "PESEngines", "PESStore", "PESFit", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "PESReport", dependencies: ["PESCore", "PESFit"]),
+        .target(name: "PESExport", dependencies: ["PESCore", "PESStore"]),
         .executableTarget(
             name: "pesscan",
             dependencies: [
-                "PESCore", "PESStore", "PESFit", "PESEngines", "PESDispatch",
+                "PESCore", "PESStore", "PESFit", "PESEngines", "PESDispatch", "PESReport", "PESExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +53,8 @@ let package = Package(
             name: "PESDispatchTests",
             dependencies: ["PESDispatch", "PESStore", "PESEngines", "PESTestSupport"]
         ),
+        .testTarget(name: "PESReportTests", dependencies: ["PESReport", "PESFit", "PESEngines", "PESTestSupport"]),
+        .testTarget(name: "PESExportTests", dependencies: ["PESExport", "PESStore", "PESTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["pesscan", "PESTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

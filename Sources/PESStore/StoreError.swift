@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why the database could not be used, with what to do about it.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingDatabase(String)
     case cannotCreateFolder(String, String)
     case notADatabase(String)
@@ -12,6 +12,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case unknownScan(String, known: [String])
     case noScans(String)
     case corruptRecord(String)
+    case importRejected(line: Int?, String)
     case sqlite(String)
 
     public var description: String {
@@ -37,6 +38,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "The database \(path) has no scans yet. Plan one first: pesscan plan --molecule AuOg+ --points 11."
         case .corruptRecord(let detail):
             return "A stored record cannot be read: \(detail). The database may have been edited by hand."
+        case .importRejected(let line, let reason):
+            let place = line.map { "line \($0) " } ?? ""
+            return "Import rejected: \(place)\(reason). Nothing was imported; fix the file and run the import again."
         case .sqlite(let detail):
             return "Database error: \(detail)"
         }

@@ -85,7 +85,8 @@ enum CollectorSetup {
         do {
             let zones = try options.runnableZones()
             let catalog = EngineCatalog(pesscanExecutable: SelfExecutable.url)
-            for record in scans {
+            // Imported scans have no engine: their points came from elsewhere.
+            for record in scans where record.spec.engine.name != ScanStore.importedProvenance {
                 do {
                     engines[record.id] = try catalog.engine(for: record.spec)
                 } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PESCore
+import PESExport
 import PESFit
 import PESStore
 
@@ -140,10 +141,18 @@ extension Pesscan {
         private func loadData() throws -> Source {
             if let input {
                 do {
-                    let table = try EnergyTable.read(from: URL(fileURLWithPath: input))
-                    return Source(r: table.rAngstrom, e: table.energyHartree, molecule: try molecule.resolve().molecule)
+                    let text: String
+                    do {
+                        text = try String(contentsOfFile: input, encoding: .utf8)
+                    } catch {
+                        throw Failure.report("Cannot read \(input): \(error.localizedDescription). Check the path.", status: .unavailable)
+                    }
+                    let rows = try EnergyTableReader.parse(text)
+                    return Source(r: rows.map(\.rAngstrom), e: rows.map(\.energyHartree), molecule: try molecule.resolve().molecule)
                 } catch let error as EnergyTableError {
-                    throw Failure.report(error.description, status: .data)
+                    throw Failure.report("\(input), \(error.description)", status: .data)
+                } catch let error as ExitCode {
+                    throw error
                 } catch let error as ValidationError {
                     throw error
                 } catch {
@@ -169,13 +178,11 @@ extension Pesscan {
             } catch {
                 throw ValidationError(String(describing: error))
             }
-            let usable = points.filter { $0.state == .done && $0.energyHartree != nil && (includeUnconverged || $0.converged != false) }
+            let selection = FitSelection(points: points, includeUnconverged: includeUnconverged)
             return Source(
-                r: usable.map(\.rAngstrom), e: usable.compactMap(\.energyHartree), molecule: scanMolecule,
+                r: selection.usable.map(\.rAngstrom), e: selection.usable.compactMap(\.energyHartree), molecule: scanMolecule,
                 scanName: record.spec.name.rawValue, engine: record.spec.engine.name, record: record, database: database,
-                failed: points.filter { $0.state == .failed }.count,
-                unconverged: points.filter { $0.state == .done && $0.converged == false && !includeUnconverged }.count,
-                notComputed: points.filter { $0.state == .pending || $0.state == .running }.count)
+                failed: selection.failedCount, unconverged: selection.unconvergedCount, notComputed: selection.notComputedCount)
         }
     }
 }

@@ -16,6 +16,13 @@ struct Pesscan: AsyncParsableCommand {
               pesscan collect
               pesscan fit --degree 4
             """,
-        subcommands: [Plan.self, Collect.self, Fit.self, Refine.self, Status.self, Zones.self, Molecules.self, ModelEnergy.self]
+        version: version,
+        subcommands: [
+            Plan.self, Collect.self, Fit.self, Refine.self, Status.self, Zones.self, Plot.self, Export.self, Import.self,
+            Molecules.self, ModelEnergy.self,
+        ]
     )
+
+    /// pesscan's version, printed by `--version` and written into exported provenance.
+    static let version = "0.1.0"
 }

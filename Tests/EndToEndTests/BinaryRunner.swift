@@ -30,10 +30,6 @@ struct BinaryRunner {
 
     /// Starts `pesscan arguments…` in the runner's folder without waiting.
     func start(_ arguments: [String]) throws -> (Process, URL, URL) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["PESSCAN_MOLECULES"] = TestSupport.moleculeLibrary.path
         environment["PESSCAN_DB"] = nil
@@ -41,6 +37,22 @@ struct BinaryRunner {
         if environment["CONTAINERS_CONF"] == nil {
             environment["CONTAINERS_CONF"] = TestSupport.packageRoot.appendingPathComponent("scripts/containers.conf").path
         }
+        return try Self.launch(Self.executable, arguments, in: folder, environment: environment)
+    }
+
+    /// Runs `pesscan arguments…` to the end.
+    @discardableResult
+    func run(_ arguments: [String]) throws -> Result {
+        let (process, out, err) = try start(arguments)
+        return Self.wait(process, out, err)
+    }
+
+    /// Starts any program from an argv array in `folder`, its stdout and stderr going to files there.
+    static func launch(_ executable: URL, _ arguments: [String], in folder: URL, environment: [String: String]) throws -> (Process, URL, URL) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
         process.environment = environment
         let id = UUID().uuidString
         let out = folder.appendingPathComponent("out-\(id).txt")
@@ -54,10 +66,8 @@ struct BinaryRunner {
         return (process, out, err)
     }
 
-    /// Runs `pesscan arguments…` to the end.
-    @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try start(arguments)
+    /// Waits for a launched program and reads what it printed.
+    static func wait(_ process: Process, _ out: URL, _ err: URL) -> Result {
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,

@@ -58,7 +58,7 @@ struct DemoTests {
         #expect(outside.stderr.contains("--from"))
     }
 
-    @Test("every command's help shows an example", arguments: ["plan", "collect", "fit", "refine", "status", "molecules", "model-energy"])
+    @Test("every command's help shows an example", arguments: ["plan", "collect", "fit", "refine", "status", "zones", "plot", "export", "import", "molecules", "model-energy"])
     func helpHasExample(_ command: String) throws {
         let help = try BinaryRunner().run([command, "--help"])
         #expect(help.status == 0)

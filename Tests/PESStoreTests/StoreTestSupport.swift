@@ -11,11 +11,7 @@ func makeStore() throws -> ScanStore {
 
 /// A small H2 scan spec with `points` points.
 func h2Spec(name: String = "h2", points: Int = 5) throws -> ScanSpec {
-    let entry = try MoleculeLibrary.load(from: TestSupport.moleculeLibrary).molecule(named: "H2")
-    return ScanSpec(
-        name: try ScanName(name), molecule: entry.molecule, engine: EngineSettings(name: "model"),
-        modelConstants: entry.constants,
-        bondLengthsAngstrom: try BondLengthRange.evenlySpaced(entry.defaultRangeAngstrom, count: points))
+    try TestSupport.librarySpec(molecule: "H2", name: name, points: points)
 }
 
 /// A lease holder that looks like a process on this host.

@@ -1,4 +1,5 @@
 import Foundation
+import PESCore
 
 /// Helpers shared by pesscan's test targets.
 public enum TestSupport {
@@ -23,5 +24,14 @@ public enum TestSupport {
     /// Whether `actual` is within `relative` × |expected| (or `absolute`) of `expected`.
     public static func isClose(_ actual: Double, _ expected: Double, relative: Double = 0, absolute: Double = 0) -> Bool {
         abs(actual - expected) <= max(relative * abs(expected), absolute)
+    }
+
+    /// A scan of a library molecule over its default range with the built-in model engine.
+    public static func librarySpec(molecule: String, name: String, points: Int) throws -> ScanSpec {
+        let entry = try MoleculeLibrary.load(from: moleculeLibrary).molecule(named: molecule)
+        return ScanSpec(
+            name: try ScanName(name), molecule: entry.molecule, engine: EngineSettings(name: "model"),
+            modelConstants: entry.constants,
+            bondLengthsAngstrom: try BondLengthRange.evenlySpaced(entry.defaultRangeAngstrom, count: points))
     }
 }

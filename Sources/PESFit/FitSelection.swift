@@ -1,0 +1,27 @@
+import PESCore
+
+/// Which points of a scan a fit uses, and how many it leaves out for each reason.
+public struct FitSelection: Sendable, Hashable {
+    /// Done points with an energy, and a converged engine unless unconverged points are included.
+    public var usable: [ScanPoint]
+    /// Points whose every attempt failed.
+    public var failedCount: Int
+    /// Done points whose engine reported no convergence and that were left out.
+    public var unconvergedCount: Int
+    /// Points still pending or running.
+    public var notComputedCount: Int
+
+    /// Sorts `points` into those a fit uses and those it leaves out.
+    public init(points: [ScanPoint], includeUnconverged: Bool) {
+        usable = points.filter { $0.state == .done && $0.energyHartree != nil && (includeUnconverged || $0.converged != false) }
+        failedCount = points.filter { $0.state == .failed }.count
+        unconvergedCount = points.filter { $0.state == .done && $0.converged == false && !includeUnconverged }.count
+        notComputedCount = points.filter { $0.state == .pending || $0.state == .running }.count
+    }
+
+    /// Fits a polynomial of `degree` through the usable points and finds its minimum.
+    public func analyse(degree: Int) throws(FitError) -> CurveAnalysis {
+        try CurveAnalysis.analyse(
+            rAngstrom: usable.map(\.rAngstrom), energyHartree: usable.compactMap(\.energyHartree), degree: degree)
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import PESCore
+import PESFit
+
+/// A scan drawn as an SVG figure: computed energies as red dots, the fitted curve, the minimum as a blue triangle.
+///
+/// Energies are drawn relative to the fitted minimum (or to the lowest
+/// computed energy when no fit could be made) in ``unit``; bond lengths in
+/// ångström. Unconverged points are hollow orange circles, failed points grey
+/// crosses on the bond-length axis. Points are drawn over the minimum marker
+/// so that no computed energy is hidden. With ``showResiduals`` a second panel
+/// shows each fitted energy minus the curve.
+public struct ScanPlot: Sendable {
+    /// The scan as planned: molecule, engine, name.
+    public var spec: ScanSpec
+    /// Every point of the scan in any state.
+    public var points: [ScanPoint]
+    /// Unit of the energy axis.
+    public var unit: EnergyUnit
+    /// Whether to draw the residuals panel.
+    public var showResiduals: Bool
+    /// The points the fit used and those it left out.
+    public let selection: FitSelection
+    /// The fit and its minimum, when one could be made.
+    public let analysis: CurveAnalysis?
+    /// Why no curve is drawn, when the fit failed.
+    public let fitProblem: FitError?
+
+    /// Fits a polynomial of `degree` through the scan's usable points and prepares the figure.
+    public init(spec: ScanSpec, points: [ScanPoint], degree: Int, unit: EnergyUnit, showResiduals: Bool, includeUnconverged: Bool = false) {
+        self.spec = spec
+        self.points = points
+        self.unit = unit
+        self.showResiduals = showResiduals
+        selection = FitSelection(points: points, includeUnconverged: includeUnconverged)
+        do {
+            analysis = try selection.analyse(degree: degree)
+            fitProblem = nil
+        } catch {
+            analysis = nil
+            fitProblem = error
+        }
+    }
+
+    /// Colours of the markers, as SVG hex colours.
+    public enum Colour {
+        public static let computed = "#d62728"
+        public static let minimum = "#1f3fd6"
+        public static let unconverged = "#ff8c00"
+        public static let failed = "#7f7f7f"
+        public static let curve = "#222222"
+    }
+
+    /// Pixel geometry of the figure.
+    public enum Geometry {
+        public static let width = 820.0
+        public static let plotLeft = 92.0
+        public static let plotRight = 620.0
+        public static let plotTop = 72.0
+        public static let plotBottom = 400.0
+        public static let residualTop = 450.0
+        public static let residualBottom = 580.0
+    }
+
+    /// Total height of the figure in pixels.
+    public var height: Double { showResiduals ? 650 : 470 }
+
+    /// The energy all others are drawn relative to, in hartree: the fitted minimum, else the lowest computed energy.
+    public var referenceEnergyHartree: Double {
+        analysis?.minimum.energyHartree ?? points.compactMap(\.energyHartree).min() ?? 0
+    }
+
+    /// Bond-length axis: every point and the fitted range, 4 % padding.
+    public var xScale: AxisScale {
+        AxisScale.covering(points.map(\.rAngstrom), padding: 0.04, pixels: Geometry.plotLeft...Geometry.plotRight, flipped: false)
+    }
+
+    /// Energy axis in ``unit`` relative to the reference: every drawn energy and the curve, more room below for the label.
+    public var yScale: AxisScale {
+        let values = points.compactMap(\.energyHartree).map(relative) + curve.map(\.energy) + [0]
+        var scale = AxisScale.covering(values, padding: 0.08, pixels: Geometry.plotTop...Geometry.plotBottom, flipped: true)
+        scale.lower -= (scale.upper - scale.lower) * 0.1
+        return scale
+    }
+
+    /// The fitted curve sampled at 241 bond lengths across the fitted data, energies relative in ``unit``.
+    public var curve: [(r: Double, energy: Double)] {
+        guard let fit = analysis?.fit else { return [] }
+        let range = fit.dataRangeAngstrom
+        return (0...240).map { step in
+            let r = range.lowerBound + (range.upperBound - range.lowerBound) * Double(step) / 240
+            return (r, relative(fit.energyHartree(atAngstrom: r)))
+        }
+    }
+
+    /// An energy in hartree converted to ``unit`` relative to the reference energy.
+    public func relative(_ energyHartree: Double) -> Double {
+        unit.fromHartree(energyHartree - referenceEnergyHartree)
+    }
+
+    /// The figure's first line: molecule, engine and its options.
+    public var title: String {
+        let options = spec.engine.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let engine = options.isEmpty ? spec.engine.name : "\(spec.engine.name) (\(options.joined(separator: ", ")))"
+        return "\(spec.molecule.name): potential-energy curve, engine \(engine)"
+    }
+
+    /// The figure's second line: scan name, fit and what was left out.
+    public var subtitle: String {
+        var parts = ["scan \(spec.name)"]
+        if let fit = analysis?.fit {
+            parts.append("degree-\(fit.degree) polynomial through \(fit.pointCount) points")
+            parts.append("RMS residual \(String(format: "%.2e", unit.fromHartree(fit.rmsResidualHartree))) \(unit.symbol)")
+        } else {
+            parts.append("no fitted curve")
+        }
+        if selection.failedCount > 0 { parts.append("\(selection.failedCount) failed") }
+        if selection.unconvergedCount > 0 { parts.append("\(selection.unconvergedCount) unconverged") }
+        if selection.notComputedCount > 0 { parts.append("\(selection.notComputedCount) not computed") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// The whole figure as a self-contained SVG document.
+    public func svg() -> String {
+        var svg = SVGWriter(width: Geometry.width, height: height)
+        let x = xScale, y = yScale
+        svg.text(title, x: Geometry.plotLeft, y: 28, size: 16, extra: [("font-weight", "bold")])
+        svg.text(subtitle, x: Geometry.plotLeft, y: 50, size: 12, extra: [("fill", "#444444")])
+        drawAxes(&svg, x: x, y: y, top: Geometry.plotTop, bottom: Geometry.plotBottom, yLabel: "E − E(r_e) (\(unit.symbol))")
+        let bottomLabelY = (showResiduals ? Geometry.residualBottom : Geometry.plotBottom) + 44
+        svg.text("r (Å)", x: (Geometry.plotLeft + Geometry.plotRight) / 2, y: bottomLabelY, size: 13, anchor: "middle")
+        let curvePoints = curve.map { (x: x.pixel($0.r), y: y.pixel($0.energy)) }
+        if !curvePoints.isEmpty { svg.polyline(curvePoints, stroke: Colour.curve, width: 1.6, id: "fit-curve") }
+        if let minimum = analysis?.minimum { drawMinimum(&svg, minimum, x: x, y: y) }
+        drawPoints(&svg, x: x, y: y)
+        if let fitProblem {
+            svg.text("No fitted curve: \(fitProblem.description)", x: Geometry.plotLeft + 8, y: Geometry.plotTop + 18, size: 11, extra: [("fill", "#a00000")])
+        }
+        if showResiduals { drawResiduals(&svg, x: x) }
+        drawLegend(&svg)
+        return svg.document(title: title)
+    }
+
+    private func drawAxes(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale, top: Double, bottom: Double, yLabel: String) {
+        svg.raw("rect", [
+            ("x", SVGWriter.number(Geometry.plotLeft)), ("y", SVGWriter.number(top)),
+            ("width", SVGWriter.number(Geometry.plotRight - Geometry.plotLeft)), ("height", SVGWriter.number(bottom - top)),
+            ("fill", "none"), ("stroke", "#000000"), ("stroke-width", "1"),
+        ])
+        for tick in x.ticks() {
+            let px = x.pixel(tick)
+            svg.line(x1: px, y1: bottom, x2: px, y2: bottom + 5, stroke: "#000000", extra: [("class", "x-tick")])
+            svg.line(x1: px, y1: top, x2: px, y2: bottom, stroke: "#e6e6e6")
+            svg.text(x.label(tick), x: px, y: bottom + 19, size: 11, anchor: "middle")
+        }
+        for tick in y.ticks() {
+            let py = y.pixel(tick)
+            svg.line(x1: Geometry.plotLeft - 5, y1: py, x2: Geometry.plotLeft, y2: py, stroke: "#000000", extra: [("class", "y-tick")])
+            svg.line(x1: Geometry.plotLeft, y1: py, x2: Geometry.plotRight, y2: py, stroke: "#e6e6e6")
+            svg.text(y.label(tick), x: Geometry.plotLeft - 8, y: py + 4, size: 11, anchor: "end")
+        }
+        let middle = (top + bottom) / 2
+        svg.text(yLabel, x: 22, y: middle, size: 13, anchor: "middle", extra: [("transform", "rotate(-90 22 \(SVGWriter.number(middle)))")])
+    }
+
+    private func drawPoints(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale) {
+        let used = Set(selection.usable.map(\.id))
+        svg.beginGroup([("id", "points")])
+        for point in points {
+            let px = x.pixel(point.rAngstrom)
+            let data = [("data-index", "\(point.index)"), ("data-r-angstrom", String(point.rAngstrom))]
+            switch point.state {
+            case .done:
+                guard let energy = point.energyHartree else { continue }
+                let py = y.pixel(relative(energy))
+                if point.converged == false {
+                    svg.circle(cx: px, cy: py, r: 5, fill: "#ffffff", stroke: Colour.unconverged, extra: [("stroke-width", "2"), ("class", "unconverged")] + data)
+                } else {
+                    svg.circle(cx: px, cy: py, r: 5, fill: Colour.computed, extra: [("class", used.contains(point.id) ? "computed" : "computed unused")] + data)
+                }
+            case .failed:
+                drawCross(&svg, x: px, y: Geometry.plotBottom, extra: [("class", "failed")] + data)
+            case .pending, .running:
+                continue
+            }
+        }
+        svg.endGroup()
+    }
+
+    private func drawCross(_ svg: inout SVGWriter, x: Double, y: Double, extra: [(String, String)]) {
+        svg.beginGroup(extra)
+        svg.line(x1: x - 5, y1: y - 5, x2: x + 5, y2: y + 5, stroke: Colour.failed, width: 2.5)
+        svg.line(x1: x - 5, y1: y + 5, x2: x + 5, y2: y - 5, stroke: Colour.failed, width: 2.5)
+        svg.endGroup()
+    }
+
+    private static func triangle(x: Double, y: Double, size: Double) -> [(x: Double, y: Double)] {
+        [(x, y - size), (x - size * 0.9, y + size * 0.6), (x + size * 0.9, y + size * 0.6)]
+    }
+
+    private func drawMinimum(_ svg: inout SVGWriter, _ minimum: CurveMinimum, x: AxisScale, y: AxisScale) {
+        let px = x.pixel(minimum.rAngstrom), py = y.pixel(0)
+        svg.polygon(Self.triangle(x: px, y: py, size: 9), fill: Colour.minimum, extra: [
+            ("id", "minimum"), ("data-r-angstrom", String(minimum.rAngstrom)), ("data-energy-hartree", String(minimum.energyHartree)),
+            ("data-cx", SVGWriter.number(px)), ("data-cy", SVGWriter.number(py)),
+        ])
+        let label = "r_e = \(String(format: "%.4f", minimum.rAngstrom)) Å, E(r_e) = \(String(format: "%.8f", minimum.energyHartree)) Eh"
+        let labelX = min(max(px, Geometry.plotLeft + 150), Geometry.plotRight - 150)
+        svg.text(label, x: labelX, y: py + 24, size: 12, anchor: "middle", extra: [("id", "minimum-label"), ("fill", Colour.minimum)])
+    }
+
+    private func drawResiduals(_ svg: inout SVGWriter, x: AxisScale) {
+        guard let fit = analysis?.fit else { return }
+        let residuals = selection.usable.compactMap { point in
+            point.energyHartree.map { (r: point.rAngstrom, value: unit.fromHartree($0 - fit.energyHartree(atAngstrom: point.rAngstrom))) }
+        }
+        let largest = max(residuals.map { abs($0.value) }.max() ?? 0, unit.fromHartree(1e-12))
+        let y = AxisScale.covering([-largest, largest], padding: 0.15, pixels: Geometry.residualTop...Geometry.residualBottom, flipped: true)
+        drawAxes(&svg, x: x, y: y, top: Geometry.residualTop, bottom: Geometry.residualBottom, yLabel: "residual (\(unit.symbol))")
+        svg.line(x1: Geometry.plotLeft, y1: y.pixel(0), x2: Geometry.plotRight, y2: y.pixel(0), stroke: Colour.curve, width: 1)
+        svg.beginGroup([("id", "residuals")])
+        for residual in residuals {
+            let px = x.pixel(residual.r), py = y.pixel(residual.value)
+            svg.line(x1: px, y1: y.pixel(0), x2: px, y2: py, stroke: Colour.computed, width: 1)
+            svg.circle(cx: px, cy: py, r: 3.5, fill: Colour.computed, extra: [("class", "residual")])
+        }
+        svg.endGroup()
+    }
+
+    private func drawLegend(_ svg: inout SVGWriter) {
+        let left = Geometry.plotRight + 24
+        var rowY = Geometry.plotTop + 12
+        svg.beginGroup([("id", "legend")])
+        svg.circle(cx: left + 8, cy: rowY - 4, r: 5, fill: Colour.computed)
+        svg.text("computed energy", x: left + 22, y: rowY, size: 12)
+        if analysis != nil {
+            rowY += 22
+            svg.line(x1: left, y1: rowY - 4, x2: left + 16, y2: rowY - 4, stroke: Colour.curve, width: 1.6)
+            svg.text("fitted polynomial", x: left + 22, y: rowY, size: 12)
+            rowY += 22
+            svg.polygon(Self.triangle(x: left + 8, y: rowY - 4, size: 7), fill: Colour.minimum)
+            svg.text("fitted minimum r_e", x: left + 22, y: rowY, size: 12)
+        }
+        if points.contains(where: { $0.state == .done && $0.converged == false }) {
+            rowY += 22
+            svg.circle(cx: left + 8, cy: rowY - 4, r: 5, fill: "#ffffff", stroke: Colour.unconverged, extra: [("stroke-width", "2")])
+            svg.text("not converged", x: left + 22, y: rowY, size: 12)
+        }
+        if selection.failedCount > 0 {
+            rowY += 22
+            drawCross(&svg, x: left + 8, y: rowY - 4, extra: [])
+            svg.text("failed (no energy)", x: left + 22, y: rowY, size: 12)
+        }
+        svg.endGroup()
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import PESCore
+import PESExport
+import PESStore
+
+extension Pesscan {
+    /// `pesscan import`: energies computed elsewhere join a scan as done points.
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Add energies computed elsewhere to a scan, from a CSV file with r_angstrom and energy_hartree columns.",
+            discussion: """
+                The first line names the columns (r_angstrom and energy_hartree, in any order; other columns \
+                are ignored, so a file from pesscan export --format csv reads back). Each row becomes a done \
+                point with provenance "imported" (zone and host "imported", job id file:line). A row at the \
+                bond length of a pending or failed point fills that point, so collect will not run it; other \
+                rows become new points. The scan is created with engine "imported" when it does not exist. \
+                Any bad row rejects the whole file with its line number, and nothing is written.
+
+                Examples:
+                  pesscan import --scan AuOg+-old --molecule AuOg+ old-energies.csv
+                  pesscan import --scan AuOg+ --molecule AuOg+ cluster-results.csv --json
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "Scan the energies join; created when missing.")
+        var scan: String
+
+        @Option(help: "Molecule from the library (see `pesscan molecules`), e.g. AuOg+.")
+        var molecule: String
+
+        @Option(help: "Molecule library file (default: $PESSCAN_MOLECULES, else Inputs/molecules.json).")
+        var molecules: String?
+
+        @Argument(help: ArgumentHelp("CSV file with a header naming r_angstrom and energy_hartree.", valueName: "file.csv"))
+        var file: String
+
+        @Flag(help: "Print what was imported as JSON.")
+        var json = false
+
+        func validate() throws {
+            do {
+                _ = try ScanName(scan)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+
+        func run() throws {
+            let name: ScanName
+            let library: LibraryMolecule
+            do {
+                name = try ScanName(scan)
+                let url = molecules.map { URL(fileURLWithPath: $0) } ?? MoleculeLibrary.defaultURL()
+                library = try MoleculeLibrary.load(from: url).molecule(named: molecule)
+            } catch let error as MoleculeLibraryError {
+                throw ValidationError(error.description)
+            }
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw Failure.report("Cannot read \(file): \(error.localizedDescription). Check the path.", status: .unavailable)
+            }
+            let energies: [ImportedEnergy]
+            do {
+                energies = try EnergyTableReader.parse(text)
+            } catch {
+                throw Failure.report("\(file), \(error.description) Nothing was imported.", status: .data)
+            }
+            let spec = ScanSpec(
+                name: name, molecule: library.molecule,
+                engine: EngineSettings(name: ScanStore.importedProvenance), modelConstants: nil,
+                bondLengthsAngstrom: energies.map(\.rAngstrom).sorted())
+            let database = try store.open(create: true)
+            let summary: ImportSummary
+            do {
+                summary = try database.importPoints(energies, into: spec, source: file)
+            } catch {
+                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
+            }
+            if json {
+                try Output.json(summary)
+            } else {
+                print(
+                    "Imported \(energies.count) energies into \(summary.createdScan ? "the new scan" : "scan") \(summary.scan): "
+                        + "\(summary.filledPoints) planned points filled, \(summary.addedPoints) points added.")
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import PESCore
+import PESStore
+
+extension EnergyUnit: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+/// One scan read from the database for a report: the store, the scan and its points.
+struct LoadedScan {
+    var database: ScanStore
+    var record: ScanRecord
+    var points: [ScanPoint]
+}
+
+extension StoreOptions {
+    /// Opens the database and reads the scan named `name` (default: the most recent) with its points, reporting failures.
+    func loadScan(named name: String?) throws -> LoadedScan {
+        let database = try open(create: false)
+        do {
+            let record = try database.scan(named: name)
+            return LoadedScan(database: database, record: record, points: try database.points(ofScan: record.id))
+        } catch {
+            throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
+        }
+    }
+
+    /// Where a file goes: `--output` as given (relative to the current folder), else `<results folder>/<folder>/<file>`.
+    func outputURL(given: String?, folder: String, file: String) -> URL {
+        if let given, !given.isEmpty { return URL(fileURLWithPath: given).standardizedFileURL }
+        return resultsFolder.appendingPathComponent(folder, isDirectory: true).appendingPathComponent(file)
+    }
+}
+
+/// Writing result files, creating their folder, with failures reported as unusable files.
+enum OutputFile {
+    /// Writes `text` to `url`, creating the folder first.
+    static func write(_ text: String, to url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw Failure.report(
+                "Cannot write \(url.path): \(error.localizedDescription). Give another --output or check the folder's permissions.",
+                status: .unavailable)
+        }
+    }
+
+    /// A path as the user should read it: relative to the current folder when inside it.
+    static func display(_ url: URL) -> String {
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(here + "/") ? String(path.dropFirst(here.count + 1)) : path
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import PESCore
+import PESExport
+import PESStore
+import PESTestSupport
+import Testing
+
+@Suite("CSV export and import files")
+struct CSVTests {
+    @Test("fields with commas, quotes or line breaks are quoted and split back", arguments: ["plain", "a,b", "say \"hi\"", "two\nlines", ""])
+    func quoting(_ value: String) throws {
+        let line = CSVText.row(["x", value, "y"])
+        if !value.contains("\n") { #expect(CSVText.split(Substring(line)) == ["x", value, "y"]) }
+        #expect(CSVText.split("\"open,") == nil)
+    }
+
+    @Test("an exported CSV reads back as the same bond lengths and energies, columns found by name")
+    func roundTrip() throws {
+        let points = [
+            ScanPoint(id: 1, index: 0, rAngstrom: 0.7, state: .done, energyHartree: -1.1361890412345678, converged: true, zone: "local", host: "h", attemptCount: 1),
+            ScanPoint(id: 2, index: 1, rAngstrom: 0.75, state: .done, energyHartree: -1.1372, converged: true, error: "warning, \"odd\"", attemptCount: 1),
+        ]
+        let text = PointsCSV.text(scan: try ScanName("h2"), points: points, unit: .kilocaloriePerMole)
+        let header = try #require(text.split(separator: "\n").first)
+        #expect(header.contains("energy_hartree,energy_kcal_per_mol,converged"))
+        let read = try EnergyTableReader.parse(text)
+        #expect(read.map(\.rAngstrom) == [0.7, 0.75])
+        #expect(read.map(\.energyHartree) == [-1.1361890412345678, -1.1372])
+        #expect(read.map(\.line) == [2, 3])
+        let row = try #require(CSVText.split(text.split(separator: "\n")[1]))
+        let kcal = try #require(Double(row[6]))
+        #expect(TestSupport.isClose(kcal, -1.1361890412345678 * PhysicalConstants.hartreeInKilocaloriePerMole, relative: 1e-15))
+    }
+
+    @Test(
+        "bad files are rejected at the line at fault",
+        arguments: [
+            ("", 1, "empty"),
+            ("r,e\n1,2\n", 1, "lacks r_angstrom"),
+            ("energy_hartree,r_angstrom\n-1.0,0.7\n-1.1,abc\n", 3, "r_angstrom \"abc\""),
+            ("r_angstrom,energy_hartree\n0.7,-1.0\n\n-0.7,-1.1\n", 4, "positive"),
+            ("r_angstrom,energy_hartree\n0.7,nan\n", 2, "finite"),
+            ("r_angstrom,energy_hartree\n0.7,-1.0,3\n", 2, "expected 2"),
+        ])
+    func badRows(_ text: String, _ line: Int, _ phrase: String) {
+        let error = #expect(throws: EnergyTableError.self) { try EnergyTableReader.parse(text) }
+        #expect(error?.line == line)
+        #expect(error?.description.contains(phrase) == true, "\(error?.description ?? "")")
+        #expect(error?.description.contains("fix the file") == true)
+    }
+
+    @Test("columns in any order, extra columns, CRLF line ends and blank lines are accepted")
+    func lenient() throws {
+        let read = try EnergyTableReader.parse("note,energy_hartree,r_angstrom\r\nfrom paper,-1.0,0.70\r\n\r\n\"a, b\",-1.1,0.75\r\n")
+        #expect(read.map(\.rAngstrom) == [0.70, 0.75])
+        #expect(read.map(\.line) == [2, 4])
+    }
+}
+
+@Suite("Trajectory and QCSchema exports")
+struct StructuredExportTests {
+    @Test("extended XYZ: one frame per point with an energy, second atom on z at r, energy in eV and hartree")
+    func extendedXYZ() throws {
+        let spec = try TestSupport.librarySpec(molecule: "AuOg+", name: "AuOg+", points: 3)
+        let points = [
+            ScanPoint(id: 1, index: 0, rAngstrom: 2.8, state: .done, energyHartree: -0.03, converged: true),
+            ScanPoint(id: 2, index: 1, rAngstrom: 2.9, state: .failed, error: "x"),
+            ScanPoint(id: 3, index: 2, rAngstrom: 3.0, state: .done, energyHartree: -0.02, converged: false),
+        ]
+        let lines = ExtendedXYZ.text(molecule: spec.molecule, scan: spec.name, points: points).split(separator: "\n")
+        #expect(lines.count == 8)
+        #expect(lines[0] == "2")
+        #expect(lines[1].contains("energy_hartree=-0.029999999999999999"))
+        #expect(lines[1].contains("Properties=species:S:1:pos:R:3"))
+        #expect(lines[3].hasPrefix("Og 0.0"))
+        #expect(lines[3].hasSuffix(" 2.79999999999999982"))
+        #expect(lines[5].contains("converged=F"))
+    }
+
+    @Test("QCSchema: geometry in bohr, method and basis from the engine options, unconverged is no success")
+    func qcschema() throws {
+        var spec = try TestSupport.librarySpec(molecule: "H2", name: "h2", points: 3)
+        spec.engine = EngineSettings(name: "pyscf", options: ["method": "hf", "basis": "sto-3g", "conv_tol": "1e-10"])
+        let point = ScanPoint(id: 1, index: 4, rAngstrom: 0.74, state: .done, energyHartree: -1.117, converged: false)
+        let result = try #require(QCSchemaResult(spec: spec, point: point, creatorVersion: "9"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.jsonText().utf8)) as? [String: Any])
+        #expect(object["schema_name"] as? String == "qcschema_output")
+        #expect(object["return_result"] as? Double == -1.117)
+        #expect(object["success"] as? Bool == false)
+        #expect((object["model"] as? [String: String]) == ["method": "hf", "basis": "sto-3g"])
+        #expect((object["keywords"] as? [String: String]) == ["conv_tol": "1e-10"])
+        let geometry = try #require((object["molecule"] as? [String: Any])?["geometry"] as? [Double])
+        #expect(TestSupport.isClose(geometry[5], 0.74 / PhysicalConstants.bohrInAngstrom, relative: 1e-15))
+        #expect(QCSchemaResult.fileName(scan: spec.name, index: 4) == "h2-0004.json")
+        #expect(QCSchemaResult(spec: spec, point: ScanPoint(id: 2, index: 0, rAngstrom: 1, state: .failed), creatorVersion: "9") == nil)
+    }
+}
