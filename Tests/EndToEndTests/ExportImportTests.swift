@@ -122,7 +122,7 @@ struct ExportImportTests {
         try "r_angstrom,energy_hartree\n2.80,-0.03\n2.82,oops\n".write(to: bad, atomically: true, encoding: .utf8)
         let rejected = try pesscan.run(["import", "--scan", "AuOg+", "--molecule", "AuOg+", bad.path])
         #expect(rejected.status == 65)
-        #expect(rejected.stderr.contains("Line 3"))
+        #expect(rejected.stderr.contains("line 3"))
         #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'done'") == "0")
         let imported = try pesscan.run(["import", "--scan", "AuOg+", "--molecule", "AuOg+", "old.csv", "--json"])
         #expect(imported.status == 0, "\(imported.stderr)")
