@@ -37,6 +37,7 @@ struct BinaryRunner {
         var environment = ProcessInfo.processInfo.environment
         environment["PESSCAN_MOLECULES"] = TestSupport.moleculeLibrary.path
         environment["PESSCAN_DB"] = nil
+        environment["PESSCAN_INPUTS"] = TestSupport.packageRoot.appendingPathComponent("Inputs").path
         process.environment = environment
         let id = UUID().uuidString
         let out = folder.appendingPathComponent("out-\(id).txt")
