@@ -177,4 +177,33 @@ struct RealEngineTests {
         let error = try runner.sql("select error from point join scan on scan.id = point.scan_id where scan.name = 'f' limit 1")
         #expect(error.contains("psi4 exited with status 1") && error.contains("output.dat") && error.contains("minimum 250 MiB"), "\(error)")
     }
+
+    @Test(
+        "PySCF's relativistic family from plan --method: 4c DKS/BLYP and X2C run, converge and stay near their non-relativistic twins for H2",
+        .enabled(if: RealPrograms.python != nil, "PESSCAN_PYTHON is not set to a Python with pyscf; run scripts/test"))
+    func relativisticMethods() async throws {
+        try await offPool { try self.relativisticBody() }
+    }
+
+    func relativisticBody() throws {
+        let runner = try BinaryRunner()
+        // sto-3g keeps the four-component run to about two seconds; for H2 the relativistic shift is ~1e-5 Eh.
+        for (scan, method, basis) in [("dks", "dks", "sto-3g"), ("rks", "rks", "sto-3g"), ("x2c", "x2c-hf", "cc-pvdz"), ("rhf", "rhf", "cc-pvdz")] {
+            let plan = try runner.run([
+                "plan", "--molecule", "H2", "--engine", "pyscf", "--method", method, "--basis", basis, "--option", "xc=blyp",
+                "--points", "2", "--from", "0.74", "--to", "0.76", "--scan", scan,
+            ])
+            #expect(plan.status == 0, "\(plan.stderr)")
+        }
+        _ = try runner.run(["collect", "--slots", "2", "--quiet"])
+        func energy(_ scan: String) throws -> Double {
+            let text = try runner.sql(
+                "select energy_hartree from point join scan on scan.id = point.scan_id where scan.name = '\(scan)' and idx = 0 and converged = 1")
+            return try #require(Double(text), "no converged energy for \(scan)")
+        }
+        let dks = try energy("dks"), rks = try energy("rks"), x2c = try energy("x2c"), rhf = try energy("rhf")
+        #expect(abs(dks - rks) < 1e-4 && dks != rks, "DKS \(dks), RKS \(rks)")
+        #expect(abs(x2c - rhf) < 1e-4 && x2c != rhf, "X2C \(x2c), RHF \(rhf)")
+        #expect(abs(rhf - -1.1287000936) < 1e-8)
+    }
 }
