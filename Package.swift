@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "PESCoreTests", dependencies: ["PESCore", "PESTestSupport"]),
         .testTarget(name: "PESStoreTests", dependencies: ["PESStore", "PESTestSupport"]),
         .testTarget(name: "PESFitTests", dependencies: ["PESFit", "PESEngines", "PESTestSupport"]),
-        .testTarget(name: "PESEnginesTests", dependencies: ["PESEngines", "PESTestSupport"]),
+        .testTarget(name: "PESEnginesTests", dependencies: ["PESEngines", "PESTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PESDispatchTests",
             dependencies: ["PESDispatch", "PESStore", "PESEngines", "PESTestSupport"]

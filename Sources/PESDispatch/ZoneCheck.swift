@@ -22,7 +22,7 @@ public enum ZoneCheck {
         if spec.resolvedSlots < 1 { report.problems.append("slots must be above zero") }
         guard spec.kind == .container else { return report }
         let runtimeName = spec.runtime ?? "podman"
-        guard let runtime = ExecutableSearch.find(runtimeName) else {
+        guard let runtime = ExecutableLookup.find(runtimeName, environment: ProcessInfo.processInfo.environment) else {
             report.problems.append("container runtime \(runtimeName) is not installed or not on PATH")
             return report
         }

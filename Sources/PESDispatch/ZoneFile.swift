@@ -38,7 +38,7 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
             return try Zone(name: name, kind: .local, slots: resolvedSlots, prefer: prefer, launcher: ProcessRunner())
         case .container:
             let runtimeName = runtime ?? "podman"
-            guard let executable = ExecutableSearch.find(runtimeName) else {
+            guard let executable = ExecutableLookup.find(runtimeName, environment: ProcessInfo.processInfo.environment) else {
                 throw .zoneUnavailable(zone: name, reason: "container runtime \"\(runtimeName)\" is not installed or not on PATH")
             }
             let launcher = ContainerLauncher(runtime: executable, image: image ?? "", network: network, pesscanPath: pesscanPath)
@@ -185,21 +185,5 @@ public struct ZoneFileError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String {
         "\(path)\(line.map { ":\($0)" } ?? ""): \(message)."
-    }
-}
-
-/// Finding executables on PATH.
-enum ExecutableSearch {
-    /// The executable `name` (or the absolute path `name`) when it exists and may be run.
-    static func find(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if name.hasPrefix("/") {
-            return FileManager.default.isExecutableFile(atPath: name) ? URL(fileURLWithPath: name) : nil
-        }
-        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
     }
 }

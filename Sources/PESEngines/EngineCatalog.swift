@@ -5,19 +5,29 @@ import PESCore
 public struct EngineCatalog: Sendable {
     /// The pesscan executable, for engines that run the model as a child process.
     public var pesscanExecutable: URL?
+    /// The folder holding `engines/<engine>/` templates (the project's `Inputs/`).
+    public var inputsFolder: URL
+    /// The environment external programs start from (PATH, PESSCAN_PYTHON, …).
+    public var environment: [String: String]
 
-    public init(pesscanExecutable: URL?) {
+    public init(
+        pesscanExecutable: URL?, inputsFolder: URL = EngineCatalog.defaultInputsFolder(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.pesscanExecutable = pesscanExecutable
+        self.inputsFolder = inputsFolder
+        self.environment = environment
     }
 
     /// Names of the engines pesscan knows.
-    public static let engineNames = ["model", "model-process"]
+    public static let engineNames = ["model", "model-process", "pyscf", "xtb", "nwchem", "psi4", "bertha", "template"]
 
     /// Options each engine accepts.
     static let modelOptions = ["delay_seconds", "fail_fraction", "fail_seed"]
 
     /// Builds the engine for a scan, or says why it cannot run.
     public func engine(for spec: ScanSpec) throws(EngineSetupError) -> any Engine {
+        let options = spec.engine.options
         switch spec.engine.name {
         case "model", "model-process":
             guard let constants = spec.modelConstants else { throw .noModelParameters(spec.molecule.name) }
@@ -32,9 +42,37 @@ public struct EngineCatalog: Sendable {
                 throw .programMissing(executable.path)
             }
             return ModelProcessEngine(model: model, delaySeconds: delay, executable: executable, failures: failures)
+        case "pyscf":
+            return try ProgramProfile.pyscf(environment: environment).build(
+                settings: options, inputsFolder: inputsFolder, environment: environment)
+        case "xtb":
+            return try ProgramProfile.xtb.build(settings: options, inputsFolder: inputsFolder, environment: environment)
+        case "nwchem":
+            return try ProgramProfile.nwchem.build(settings: options, inputsFolder: inputsFolder, environment: environment)
+        case "psi4":
+            return try ProgramProfile.psi4.build(settings: options, inputsFolder: inputsFolder, environment: environment)
+        case "bertha":
+            return try BerthaEngine.build(settings: options, molecule: spec.molecule, environment: environment)
+        case "template":
+            return try TemplateEngine.build(settings: options, inputsFolder: inputsFolder, environment: environment)
         default:
             throw .unknownEngine(spec.engine.name, known: Self.engineNames)
         }
+    }
+
+    /// The `Inputs/` folder: `$PESSCAN_INPUTS`, else `Inputs/` in the current folder or above the executable.
+    public static func defaultInputsFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let path = environment["PESSCAN_INPUTS"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        let manager = FileManager.default
+        let here = URL(fileURLWithPath: manager.currentDirectoryPath).appendingPathComponent("Inputs")
+        if manager.fileExists(atPath: here.appendingPathComponent("engines").path) { return here }
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = folder.appendingPathComponent("Inputs")
+            if manager.fileExists(atPath: candidate.appendingPathComponent("engines").path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return here
     }
 
     /// Reads a numeric model option, refusing unknown options and values outside `range`.

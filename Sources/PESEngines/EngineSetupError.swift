@@ -4,7 +4,13 @@ public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertibl
     case noModelParameters(String)
     case invalidOption(engine: String, key: String, value: String, expected: String)
     case unknownOption(engine: String, key: String, known: [String])
+    case missingOption(engine: String, key: String, hint: String)
     case programMissing(String)
+    case programUnusable(program: String, reason: String)
+    case templateUnreadable(path: String, reason: String)
+    case unknownPlaceholder(String, template: String, known: [String])
+    case basisLibraryUnreadable(path: String, reason: String)
+    case basisMissing(element: String, set: String, kind: String, library: String)
 
     public var description: String {
         switch self {
@@ -16,8 +22,20 @@ public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertibl
             return "Engine \(engine): option \(key)=\(value) is invalid; expected \(expected)."
         case .unknownOption(let engine, let key, let known):
             return "Engine \(engine) has no option \"\(key)\". Options: \(known.joined(separator: ", "))."
+        case .missingOption(let engine, let key, let hint):
+            return "Engine \(engine) needs the option \(key): \(hint)."
         case .programMissing(let program):
-            return "The program \(program) is not installed or not executable; install it or point the engine at it."
+            return "The program \(program) is not installed or not executable; install it or point the engine at it (option program=PATH)."
+        case .programUnusable(let program, let reason):
+            return "The program \(program) cannot be used: \(reason)."
+        case .templateUnreadable(let path, let reason):
+            return "Cannot read the input template \(path): \(reason). Put the template there, or set PESSCAN_INPUTS to the folder holding engines/<engine>/."
+        case .unknownPlaceholder(let name, let template, let known):
+            return "The template \(template) uses the unknown placeholder {\(name)}. Known placeholders: \(known.map { "{\($0)}" }.joined(separator: ", ")); write {{ and }} for literal braces."
+        case .basisLibraryUnreadable(let path, let reason):
+            return "Cannot read the basis library \(path): \(reason). Give a JSON file in the BasisFittSetBertha format with option basis_library=PATH."
+        case .basisMissing(let element, let set, let kind, let library):
+            return "The basis library \(library) has no \(kind) \"\(element)/\(set)/\(kind)\"; add it or choose another set for \(element)."
         }
     }
 }

@@ -124,16 +124,3 @@ public enum ModelEnergyOutput {
         throw .missingEnergy(expected: "a line \"energy_hartree = <number>\"")
     }
 }
-
-/// Why an engine's output could not be read.
-public enum EngineParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    case missingEnergy(expected: String)
-    case notANumber(String)
-
-    public var description: String {
-        switch self {
-        case .missingEnergy(let expected): return "no energy in the output; expected \(expected)"
-        case .notANumber(let line): return "the energy line \"\(line)\" does not hold a finite number"
-        }
-    }
-}

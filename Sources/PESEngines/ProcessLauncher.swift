@@ -8,11 +8,14 @@ public struct ProcessCommand: Sendable, Hashable {
     public var arguments: [String]
     /// Whether the executable is pesscan itself, which a container maps to its own copy.
     public var isPesscan: Bool
+    /// The child's whole environment for a local process; nil inherits pesscan's. Containers keep their image's.
+    public var environment: [String: String]?
 
-    public init(executable: URL, arguments: [String], isPesscan: Bool = false) {
+    public init(executable: URL, arguments: [String], isPesscan: Bool = false, environment: [String: String]? = nil) {
         self.executable = executable
         self.arguments = arguments
         self.isPesscan = isPesscan
+        self.environment = environment
     }
 }
 
@@ -31,7 +34,9 @@ extension ProcessRunner: ProcessLauncher {
 
     public func launch(_ command: ProcessCommand, workDirectory: URL, label: String) async -> ProcessResult {
         do {
-            return try await run(executable: command.executable, arguments: command.arguments, workDirectory: workDirectory)
+            return try await run(
+                executable: command.executable, arguments: command.arguments, workDirectory: workDirectory,
+                environment: command.environment)
         } catch {
             return ProcessResult.launchFailed("could not start \(command.executable.path): \(error.localizedDescription)")
         }

@@ -18,6 +18,8 @@ extension Pesscan {
                   pesscan plan --molecule AuOg+ --points 11
                   pesscan plan --molecule H2 --points 15 --from 0.6 --to 0.9 --scan h2-wide
                   pesscan plan --atoms Au,Og --charge 1 --from 2.7 --to 3.0 --engine model-process
+                  pesscan plan --molecule H2 --engine pyscf --method rhf --basis cc-pvdz --points 11
+                  pesscan plan --molecule HF --engine xtb --option gfn=2
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -44,6 +46,12 @@ extension Pesscan {
 
         @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")).")
         var engine: String = "model"
+
+        @Option(help: "Method, stored as the engine option method (e.g. rhf, dks, x2c-hf for pyscf; scf, dft for nwchem).")
+        var method: String?
+
+        @Option(help: "Basis set, stored as the engine option basis (e.g. cc-pvdz).")
+        var basis: String?
 
         @Option(
             name: .customLong("option"),
@@ -110,9 +118,22 @@ extension Pesscan {
             let name = try scan.map { try ScanName($0) } ?? ScanName.derived(fromMolecule: built.name)
             return ScanSpec(
                 name: name, molecule: built,
-                engine: EngineSettings(name: engine, options: try Self.parseOptions(engineOptions)),
+                engine: EngineSettings(name: engine, options: try engineSettingsOptions()),
                 modelConstants: constants,
                 bondLengthsAngstrom: try BondLengthRange.evenlySpaced(range, count: points))
+        }
+
+        /// The `--option` pairs with `--method` and `--basis` folded in; a value given both ways must agree.
+        private func engineSettingsOptions() throws -> [String: String] {
+            var options = try Self.parseOptions(engineOptions)
+            for (key, value) in [("method", method), ("basis", basis)] {
+                guard let value else { continue }
+                if let given = options[key], given != value {
+                    throw ValidationError("--\(key) \(value) disagrees with --option \(key)=\(given); give one.")
+                }
+                options[key] = value
+            }
+            return options
         }
 
         static func parseOptions(_ pairs: [String]) throws -> [String: String] {

@@ -33,6 +33,7 @@ struct BinaryRunner {
         var environment = ProcessInfo.processInfo.environment
         environment["PESSCAN_MOLECULES"] = TestSupport.moleculeLibrary.path
         environment["PESSCAN_DB"] = nil
+        environment["PESSCAN_INPUTS"] = TestSupport.packageRoot.appendingPathComponent("Inputs").path
         environment["PESSCAN_ZONES"] = nil
         if environment["CONTAINERS_CONF"] == nil {
             environment["CONTAINERS_CONF"] = TestSupport.packageRoot.appendingPathComponent("scripts/containers.conf").path

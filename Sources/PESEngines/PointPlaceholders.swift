@@ -1,0 +1,45 @@
+import Foundation
+import PESCore
+
+/// The values every input template and argv can use for one point, by placeholder name.
+///
+/// The first atom sits at the origin and the second on the z axis at the
+/// bond length. Lengths are written with 10 decimals, in ångström for
+/// `r_angstrom` and `atoms`, in bohr for `r_bohr` and `atoms_bohr`.
+public enum PointPlaceholders {
+    /// Names filled from the point's geometry and molecule (engine options add theirs).
+    public static let names: Set<String> = [
+        "r_angstrom", "r_bohr", "charge", "multiplicity", "unpaired", "electrons", "reference",
+        "symbol1", "symbol2", "z1", "z2", "atoms", "atoms_bohr", "scan", "point",
+    ]
+
+    /// The values of ``names`` for `job`, plus every option as its own placeholder.
+    public static func values(for job: EngineJob, options: [String: String]) -> [String: String] {
+        let molecule = job.molecule
+        let rBohr = job.rAngstrom * PhysicalConstants.angstromInBohr
+        let symbols = molecule.atoms.map(\.symbol)
+        let numbers = molecule.atoms.map(\.atomicNumber)
+        func atomLines(_ r: Double) -> String {
+            zip(symbols, [0.0, r]).map { symbol, z in
+                "\(symbol) " + String(format: "%.10f %.10f %.10f", 0.0, 0.0, z)
+            }.joined(separator: "\n")
+        }
+        var values = options
+        values["r_angstrom"] = String(format: "%.10f", job.rAngstrom)
+        values["r_bohr"] = String(format: "%.10f", rBohr)
+        values["charge"] = String(molecule.charge)
+        values["multiplicity"] = String(molecule.multiplicity)
+        values["unpaired"] = String(molecule.multiplicity - 1)
+        values["electrons"] = String(molecule.electronCount)
+        values["reference"] = molecule.multiplicity == 1 ? "rhf" : "uhf"
+        values["symbol1"] = symbols.first ?? ""
+        values["symbol2"] = symbols.last ?? ""
+        values["z1"] = String(numbers.first ?? 0)
+        values["z2"] = String(numbers.last ?? 0)
+        values["atoms"] = atomLines(job.rAngstrom)
+        values["atoms_bohr"] = atomLines(rBohr)
+        values["scan"] = job.scanName
+        values["point"] = String(job.pointIndex)
+        return values
+    }
+}
