@@ -13,6 +13,13 @@ final class DispatchLoop: @unchecked Sendable {
     var zoneStates: [ZoneState]
     var totals = StateCounts()
     var finishedThisRun = 0
+    var totalPoints = 0
+    /// When each batch task was first seen missing from the queue.
+    var missingSince: [String: Date] = [:]
+    /// Extra wait before the next look at a troubled scheduler, in seconds.
+    var schedulerBackoffSeconds = 0.0
+    /// Scheduler failures in a row.
+    var schedulerTroubles = 0
 
     /// Load and health of one zone during the run.
     struct ZoneState {
@@ -58,12 +65,13 @@ final class DispatchLoop: @unchecked Sendable {
             totals.done += counts.done
             totals.failed += counts.failed
         }
-        let totalPoints = totals.total
+        totalPoints = totals.total
         onEvent(.started(pending: totals.pending, reclaimed: summary.reclaimed, zones: zoneStatuses()))
         var lastRenewal = Date()
         try await withThrowingTaskGroup(of: Event.self) { group in
             var wakeAt: Date?
             var wakesOutstanding = 0
+            var batchDue = Date.distantPast
             func scheduleWake(at date: Date) {
                 if let pending = wakeAt, pending <= date.addingTimeInterval(0.01) { return }
                 wakeAt = date
@@ -77,7 +85,7 @@ final class DispatchLoop: @unchecked Sendable {
             func fill() throws {
                 guard !Task.isCancelled else { return }
                 let now = Date()
-                for (index, zone) in collector.zones.enumerated() {
+                for (index, zone) in collector.zones.enumerated() where !zone.isBatch && !policy.submitOnly {
                     if let until = zoneStates[index].downUntil {
                         if until > now { continue }
                         zoneStates[index].downUntil = nil
@@ -111,11 +119,16 @@ final class DispatchLoop: @unchecked Sendable {
                 if let retry = try store.nextRetryTime(ofScans: scanIDs) {
                     candidates.append(Date(timeIntervalSince1970: retry))
                 }
+                if !policy.submitOnly, let poll = try nextBatchPoll(scanIDs: scanIDs) {
+                    candidates.append(poll)
+                    batchDue = min(batchDue, poll)
+                }
                 let waiting = try scanIDs.reduce(0) { $0 + (try store.stateCounts(ofScan: $1).pending) }
                 if waiting > 0 {
-                    candidates += zoneStates.compactMap { $0.downUntil }.filter { $0 > now }
+                    // A zone given up for this run (distant future) is not waited for.
+                    candidates += zoneStates.compactMap { $0.downUntil }.filter { $0 > now && $0 < .distantFuture }
                 }
-                return candidates.min()
+                return policy.submitOnly ? nil : candidates.min()
             }
 
             /// Schedules the next wake-up, or clears sleeping timers once nothing is left to wait for.
@@ -130,6 +143,8 @@ final class DispatchLoop: @unchecked Sendable {
             }
 
             try fill()
+            try await serviceBatchZones(scanIDs: scanIDs, summary: &summary, onEvent: onEvent)
+            batchDue = .distantFuture
             try planWake()
             while let event = try await group.next() {
                 switch event {
@@ -140,15 +155,7 @@ final class DispatchLoop: @unchecked Sendable {
                     zoneStates[index].running -= 1
                     if var finished {
                         try handle(&finished, zone: index, summary: &summary, onEvent: onEvent)
-                        finishedThisRun += 1
-                        let report = PointReport(
-                            scanName: finished.display.scanName, index: finished.display.index,
-                            rAngstrom: finished.display.rAngstrom, zone: finished.display.zone,
-                            wallSeconds: finished.display.wallSeconds, energyHartree: finished.display.energyHartree,
-                            failure: finished.display.failure, willRetry: finished.report.retryAfterSeconds != nil)
-                        onEvent(.pointFinished(report, totals: CollectTotals(
-                            done: totals.done, failed: totals.failed, total: totalPoints, finishedThisRun: finishedThisRun,
-                            elapsedSeconds: Date().timeIntervalSince(started), zones: zoneStatuses())))
+                        emit(finished, onEvent: onEvent)
                     }
                 }
                 if Date().timeIntervalSince(lastRenewal) > policy.leaseSeconds / 4 {
@@ -157,14 +164,31 @@ final class DispatchLoop: @unchecked Sendable {
                 }
                 for index in zoneStates.indices { zoneStates[index].exhausted = false }
                 try fill()
+                // Batch zones look at their queue when due, and take waiting points whenever a timer fires.
+                var woken = false
+                if case .wake = event { woken = true }
+                if woken || Date() >= batchDue {
+                    try await serviceBatchZones(scanIDs: scanIDs, summary: &summary, onEvent: onEvent)
+                    batchDue = .distantFuture
+                }
                 try planWake()
             }
         }
         summary.zones = zoneStatuses()
     }
 
+    /// Reports a finished attempt to the progress display.
+    func emit(_ finished: FinishedPoint, onEvent: @Sendable (CollectEvent) -> Void) {
+        finishedThisRun += 1
+        var report = finished.display
+        report.willRetry = finished.report.retryAfterSeconds != nil
+        onEvent(.pointFinished(report, totals: CollectTotals(
+            done: totals.done, failed: totals.failed, total: totalPoints, finishedThisRun: finishedThisRun,
+            elapsedSeconds: Date().timeIntervalSince(started), zones: zoneStatuses())))
+    }
+
     /// Decides retry or final failure, rests a failing zone, and writes the attempt.
-    private func handle(
+    func handle(
         _ finished: inout FinishedPoint, zone index: Int, summary: inout CollectSummary,
         onEvent: @Sendable (CollectEvent) -> Void
     ) throws {
@@ -201,10 +225,15 @@ final class DispatchLoop: @unchecked Sendable {
         try store.recordAttempts([finished.report], holder: collector.holder)
     }
 
-    private func job(for point: ClaimedPoint, scan: ScanRecord, engine: any Engine) throws(DispatchError) -> EngineJob {
-        let folder = collector.resultsFolder.appendingPathComponent("runs", isDirectory: true)
+    /// The work directory of a point: `runs/<scan>/<index>` under the results folder.
+    func workDirectory(scan: ScanRecord, index: Int) -> URL {
+        collector.resultsFolder.appendingPathComponent("runs", isDirectory: true)
             .appendingPathComponent(scan.spec.name.rawValue, isDirectory: true)
-            .appendingPathComponent(String(point.index), isDirectory: true)
+            .appendingPathComponent(String(index), isDirectory: true)
+    }
+
+    func job(for point: ClaimedPoint, scan: ScanRecord, engine: any Engine) throws(DispatchError) -> EngineJob {
+        let folder = workDirectory(scan: scan, index: point.index)
         if engine.usesWorkDirectory {
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -14,11 +14,14 @@ public struct DispatchPolicy: Sendable, Hashable {
     public var zoneCooldownSeconds: Double
     /// How long a claim lasts without renewal, in seconds.
     public var leaseSeconds: Double
+    /// Submit to batch zones and return without waiting (`collect --no-wait`); local and container zones stay idle.
+    public var submitOnly: Bool
 
     public init(
         retries: Int = 2, timeoutSeconds: Double? = nil, backoffSeconds: Double = 1, maximumBackoffSeconds: Double = 60,
-        zoneFailureLimit: Int = 3, zoneCooldownSeconds: Double = 60, leaseSeconds: Double = 300
+        zoneFailureLimit: Int = 3, zoneCooldownSeconds: Double = 60, leaseSeconds: Double = 300, submitOnly: Bool = false
     ) {
+        self.submitOnly = submitOnly
         self.retries = retries
         self.timeoutSeconds = timeoutSeconds
         self.backoffSeconds = backoffSeconds

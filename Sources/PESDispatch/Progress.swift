@@ -6,8 +6,19 @@ public enum CollectEvent: Sendable {
     case pointFinished(PointReport, totals: CollectTotals)
     /// A zone failed to launch engines too often and rests until it is tried again.
     case zoneDown(zone: String, reason: String, cooldownSeconds: Double)
+    /// Points went to a batch zone as one array job.
+    case submitted(zone: String, arrayJob: String, tasks: Int)
+    /// The batch scheduler did not answer; the next look waits longer.
+    case schedulerTrouble(message: String, retryInSeconds: Double)
     /// `collect` was asked to stop and is returning running points to pending.
     case stopping
+}
+
+/// One array job submitted to a batch zone.
+public struct BatchSubmission: Sendable, Hashable, Codable {
+    public var zone: String
+    public var arrayJob: String
+    public var tasks: Int
 }
 
 /// A zone's capacity and load, for progress display.
@@ -67,6 +78,8 @@ public struct CollectSummary: Sendable, Codable {
     public var wallSeconds = 0.0
     /// Attempts finished per zone in this run.
     public var zones: [ZoneStatus] = []
+    /// Array jobs submitted in this run, one sbatch call each.
+    public var batchSubmissions: [BatchSubmission] = []
 
     public init() {}
 }

@@ -7,6 +7,8 @@ public enum ZoneKind: String, Sendable, Hashable, Codable, CaseIterable {
     case local
     /// A container per point, run by podman or docker on this machine.
     case container
+    /// Slurm job arrays; `collect` submits and later harvests.
+    case slurm
 }
 
 /// A named pool of capacity that runs points, like an availability zone of a multi-site cloud.
@@ -19,17 +21,26 @@ public struct Zone: Sendable {
     public var slots: Int
     /// Whether this zone takes work before zones that are not preferred (keep traffic local first).
     public var prefer: Bool
-    /// How the zone starts a point's program.
+    /// How the zone starts a point's program (local and container zones).
     public var launcher: any ProcessLauncher
+    /// How the zone submits batch jobs (Slurm zones).
+    public var slurm: SlurmSettings?
 
-    public init(name: String, kind: ZoneKind, slots: Int, prefer: Bool = false, launcher: any ProcessLauncher) throws(DispatchError) {
+    public init(
+        name: String, kind: ZoneKind, slots: Int, prefer: Bool = false, launcher: any ProcessLauncher,
+        slurm: SlurmSettings? = nil
+    ) throws(DispatchError) {
         guard slots > 0, slots <= 4096 else { throw .invalidSlots(slots) }
         self.name = name
         self.kind = kind
         self.slots = slots
         self.prefer = prefer
         self.launcher = launcher
+        self.slurm = slurm
     }
+
+    /// Whether the zone runs points as batch jobs that outlive `collect`.
+    public var isBatch: Bool { kind == .slurm }
 
     /// A local zone with `slots` parallel points (default: the number of cores).
     public static func local(name: String = "local", slots: Int? = nil, prefer: Bool = false) throws(DispatchError) -> Zone {
@@ -39,8 +50,12 @@ public struct Zone: Sendable {
     /// Active processor cores of this machine.
     public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// Whether this zone can run `engine`: containers run only engines that are separate programs.
+    /// Whether this zone can run `engine`: containers run only separate programs, batch zones only prepared ones.
     public func canRun(_ engine: any Engine) -> Bool {
-        kind == .local || engine.runsAsProcess
+        switch kind {
+        case .local: return true
+        case .container: return engine.runsAsProcess
+        case .slurm: return engine is any ProcessEngine
+        }
     }
 }

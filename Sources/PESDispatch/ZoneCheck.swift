@@ -20,6 +20,20 @@ public enum ZoneCheck {
             name: spec.name, kind: spec.kind.rawValue, slots: spec.resolvedSlots, prefer: spec.prefer,
             runtime: nil, image: spec.image, problems: [])
         if spec.resolvedSlots < 1 { report.problems.append("slots must be above zero") }
+        if spec.kind == .slurm {
+            for command in ["sbatch", "squeue", "scontrol", "scancel"]
+            where ExecutableLookup.find(command, environment: ProcessInfo.processInfo.environment) == nil {
+                report.problems.append("Slurm's \(command) is not installed or not on PATH")
+            }
+            if report.problems.isEmpty {
+                do {
+                    _ = try await SlurmClient(scratch: FileManager.default.temporaryDirectory).queuedTasks(arrayJobs: ["1"])
+                } catch {
+                    report.problems.append("Slurm does not answer: \(error)")
+                }
+            }
+            return report
+        }
         guard spec.kind == .container else { return report }
         let runtimeName = spec.runtime ?? "podman"
         guard let runtime = ExecutableLookup.find(runtimeName, environment: ProcessInfo.processInfo.environment) else {

@@ -22,14 +22,18 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
     public var pesscanPath: String
     /// Line of the zone's entry in its file, for messages.
     public var line: Int?
+    /// Slurm submission settings, for Slurm zones.
+    public var slurm: SlurmSettings?
 
     /// The slots this zone runs with.
-    public var resolvedSlots: Int { slots ?? (kind == .local ? Zone.coreCount : 1) }
+    public var resolvedSlots: Int {
+        slots ?? (kind == .local ? Zone.coreCount : kind == .slurm ? 100 : 1)
+    }
 
     /// The default when there is no zone file: one local zone with a slot per core.
     public static let defaultLocal = ZoneSpec(
         name: "local", kind: .local, slots: nil, prefer: false, runtime: nil, image: nil, network: "none",
-        pesscanPath: "/usr/local/bin/pesscan", line: nil)
+        pesscanPath: "/usr/local/bin/pesscan", line: nil, slurm: nil)
 
     /// A runnable zone; a container runtime that cannot be found is a setup error.
     public func makeZone() throws(DispatchError) -> Zone {
@@ -43,6 +47,13 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
             }
             let launcher = ContainerLauncher(runtime: executable, image: image ?? "", network: network, pesscanPath: pesscanPath)
             return try Zone(name: name, kind: .container, slots: resolvedSlots, prefer: prefer, launcher: launcher)
+        case .slurm:
+            guard ExecutableLookup.find("sbatch", environment: ProcessInfo.processInfo.environment) != nil else {
+                throw .zoneUnavailable(zone: name, reason: "Slurm's sbatch is not installed or not on PATH")
+            }
+            return try Zone(
+                name: name, kind: .slurm, slots: resolvedSlots, prefer: prefer, launcher: ProcessRunner(),
+                slurm: slurm ?? SlurmSettings())
         }
     }
 }
@@ -50,7 +61,17 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
 /// Reading zone files: a YAML list of zones under `zones:`.
 public enum ZoneFile {
     /// Keys a zone entry may have.
-    static let keys: Set<String> = ["name", "kind", "slots", "prefer", "runtime", "image", "network", "pesscan"]
+    static let keys: Set<String> = [
+        "name", "kind", "slots", "prefer", "runtime", "image", "network", "pesscan",
+        "partition", "account", "qos", "time_limit", "cpus_per_point", "memory_per_point", "sbatch_options",
+        "array_throttle", "poll_seconds", "missing_grace_seconds",
+    ]
+
+    /// Keys that only Slurm zones take.
+    static let slurmKeys: Set<String> = [
+        "partition", "account", "qos", "time_limit", "cpus_per_point", "memory_per_point", "sbatch_options",
+        "array_throttle", "poll_seconds", "missing_grace_seconds",
+    ]
 
     /// The zone file to use: `--zones`, else `$PESSCAN_ZONES`, else `Inputs/zones.yaml` when it exists; nil for the default local zone.
     public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
@@ -163,14 +184,50 @@ public enum ZoneFile {
                 throw fail("runtime", "use podman, docker or an absolute path to one")
             }
             guard pesscan.hasPrefix("/") else { throw fail("pesscan", "must be an absolute path inside the image") }
-        case .local:
+        case .local, .slurm:
             for key in ["runtime", "image", "pesscan"] where fields[key] != nil {
                 throw fail(key, "applies to container zones only")
             }
         }
+        var slurm: SlurmSettings?
+        if kind == .slurm {
+            func word(_ key: String) throws(ZoneFileError) -> String? {
+                guard let value = try text(key) else { return nil }
+                guard !value.hasPrefix("-"), value.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "=" }) else {
+                    throw fail(key, "\"\(value)\" is not a plain Slurm value")
+                }
+                return value
+            }
+            func positive(_ key: String, _ range: ClosedRange<Double>) throws(ZoneFileError) -> Double? {
+                guard let node = fields[key] else { return nil }
+                guard let value = node.float, range.contains(value) else {
+                    throw fail(key, "must be a number from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return value
+            }
+            var options: [String] = []
+            if let node = fields["sbatch_options"] {
+                guard let list = node.sequence else { throw fail("sbatch_options", "must be a list of options, e.g. [--constraint=avx2]") }
+                for item in list {
+                    guard let option = item.string, option.hasPrefix("--"), !option.contains(where: { $0.isNewline }) else {
+                        throw fail("sbatch_options", "each entry must be one long option such as --constraint=avx2")
+                    }
+                    options.append(option)
+                }
+            }
+            slurm = SlurmSettings(
+                partition: try word("partition"), account: try word("account"), qos: try word("qos"),
+                timeLimit: try word("time_limit"), cpusPerPoint: try positive("cpus_per_point", 1...4096).map { Int($0) },
+                memoryPerPoint: try word("memory_per_point"), extraOptions: options,
+                arrayThrottle: try positive("array_throttle", 1...100_000).map { Int($0) },
+                pollSeconds: try positive("poll_seconds", 0.1...3600) ?? 5,
+                missingGraceSeconds: try positive("missing_grace_seconds", 0...86_400) ?? 30)
+        } else {
+            for key in slurmKeys where fields[key] != nil { throw fail(key, "applies to slurm zones only") }
+        }
         return ZoneSpec(
             name: name, kind: kind, slots: slots, prefer: prefer, runtime: runtime, image: image, network: network,
-            pesscanPath: pesscan, line: line)
+            pesscanPath: pesscan, line: line, slurm: slurm)
     }
 }
 

@@ -72,3 +72,41 @@ public protocol Engine: Sendable {
     /// Runs one calculation, its program (if any) started through `launcher`; honours task cancellation by returning ``EngineOutcome/cancelled``.
     func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome
 }
+
+/// An engine that runs one program per point: its inputs written first, the program run, its output read after.
+///
+/// The split lets a zone run the program wherever it likes: a local process,
+/// a container, or a batch job harvested by a later `collect`.
+public protocol ProcessEngine: Engine {
+    /// Writes the point's input files into its work directory and returns the program to run, or why it cannot run.
+    func prepare(_ job: EngineJob) -> Result<ProcessCommand, PreparationFailure>
+    /// Reads the calculation's outcome from the finished program and the files it left.
+    func interpret(_ job: EngineJob, _ result: ProcessResult) -> EngineOutcome
+}
+
+/// Why a point's program could not be prepared.
+public struct PreparationFailure: Error, Sendable, Hashable {
+    /// What went wrong, for the point's error text.
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+}
+
+extension ProcessEngine {
+    public var runsAsProcess: Bool { true }
+
+    public func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome {
+        let command: ProcessCommand
+        switch prepare(job) {
+        case .failure(let failure): return .failed(reason: failure.reason, details: RunDetails())
+        case .success(let prepared): command = prepared
+        }
+        let result = await launcher.launch(
+            command, workDirectory: job.workDirectory, label: "pesscan-\(job.scanName)-\(job.pointIndex)-\(job.attemptNumber)")
+        if result.cancelled { return .cancelled }
+        if let failure = result.launchFailure {
+            return .failed(reason: failure, details: RunDetails(stderrTail: result.standardErrorTail, launchFailure: true))
+        }
+        return interpret(job, result)
+    }
+}

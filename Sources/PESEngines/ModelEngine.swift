@@ -41,10 +41,9 @@ public struct ModelEngine: Engine {
 }
 
 /// The built-in Morse model run as a child process (`pesscan model-energy …`), so it travels through every real zone.
-public struct ModelProcessEngine: Engine {
+public struct ModelProcessEngine: ProcessEngine {
     public let name = "model-process"
     public let usesWorkDirectory = true
-    public let runsAsProcess = true
     /// The curve evaluated.
     public let model: MorseModel
     /// Simulated cost of one point in seconds, slept by the child.
@@ -59,6 +58,10 @@ public struct ModelProcessEngine: Engine {
         self.delaySeconds = delaySeconds
         self.executable = executable
         self.failures = failures
+    }
+
+    public func prepare(_ job: EngineJob) -> Result<ProcessCommand, PreparationFailure> {
+        .success(command(for: job))
     }
 
     /// The command that computes one point.
@@ -77,13 +80,7 @@ public struct ModelProcessEngine: Engine {
         return ProcessCommand(executable: executable, arguments: arguments, isPesscan: true)
     }
 
-    public func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome {
-        let label = "pesscan-\(job.scanName)-\(job.pointIndex)-\(job.attemptNumber)"
-        let result = await launcher.launch(command(for: job), workDirectory: job.workDirectory, label: label)
-        if result.cancelled { return .cancelled }
-        if let failure = result.launchFailure {
-            return .failed(reason: failure, details: RunDetails(stderrTail: result.standardErrorTail, launchFailure: true))
-        }
+    public func interpret(_ job: EngineJob, _ result: ProcessResult) -> EngineOutcome {
         let details = RunDetails(
             exitStatus: result.signalled ? nil : result.status,
             stderrTail: result.standardErrorTail.isEmpty ? nil : result.standardErrorTail,

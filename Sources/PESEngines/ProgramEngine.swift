@@ -41,10 +41,9 @@ public struct TemplateInputs: InputWriter {
 /// parser. A non-zero exit, a signal or an unreadable output fails the point
 /// with the reason; an output saying the SCF did not converge gives an
 /// unconverged energy.
-public struct ProgramEngine: Engine {
+public struct ProgramEngine: ProcessEngine {
     public let name: String
     public let usesWorkDirectory = true
-    public let runsAsProcess = true
     /// Writes the point's input files.
     public let inputs: any InputWriter
     /// The program run.
@@ -75,28 +74,26 @@ public struct ProgramEngine: Engine {
     }
 
     /// The argv (without the program) and input files for `job`, as the run writes them.
-    public func prepare(_ job: EngineJob) -> (arguments: [String], files: [InputFile]) {
+    public func rendered(_ job: EngineJob) -> (arguments: [String], files: [InputFile]) {
         let values = PointPlaceholders.values(for: job, options: options)
         return (arguments.map { $0.render(values) }, inputs.inputFiles(for: job, values: values))
     }
 
-    public func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome {
-        let (argv, files) = prepare(job)
-        let program = executable.lastPathComponent
+    public func prepare(_ job: EngineJob) -> Result<ProcessCommand, PreparationFailure> {
+        let (argv, files) = rendered(job)
         do {
             for file in files {
                 try Data(file.contents.utf8).write(to: job.workDirectory.appendingPathComponent(file.name))
             }
         } catch {
-            return .failed(reason: "could not write the input files in \(job.workDirectory.path): \(error.localizedDescription)", details: RunDetails())
+            return .failure(PreparationFailure(
+                reason: "could not write the input files in \(job.workDirectory.path): \(error.localizedDescription)"))
         }
-        let result = await launcher.launch(
-            ProcessCommand(executable: executable, arguments: argv, environment: environment),
-            workDirectory: job.workDirectory, label: "pesscan-\(job.scanName)-\(job.pointIndex)-\(job.attemptNumber)")
-        if result.cancelled { return .cancelled }
-        if let failure = result.launchFailure {
-            return .failed(reason: failure, details: RunDetails(stderrTail: result.standardErrorTail, launchFailure: true))
-        }
+        return .success(ProcessCommand(executable: executable, arguments: argv, environment: environment))
+    }
+
+    public func interpret(_ job: EngineJob, _ result: ProcessResult) -> EngineOutcome {
+        let program = executable.lastPathComponent
         let outputURL = job.workDirectory.appendingPathComponent(outputFile)
         let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
         let parsed: Result<ParsedEnergy, EngineParseError>

@@ -41,6 +41,15 @@ public struct ClaimedPoint: Sendable, Hashable {
     public var attemptID: Int64
     /// 1 for the first attempt of the point, 2 for its first retry, and so on.
     public var attemptNumber: Int
+
+    public init(scanID: Int64, pointID: Int64, index: Int, rAngstrom: Double, attemptID: Int64, attemptNumber: Int) {
+        self.scanID = scanID
+        self.pointID = pointID
+        self.index = index
+        self.rAngstrom = rAngstrom
+        self.attemptID = attemptID
+        self.attemptNumber = attemptNumber
+    }
 }
 
 /// How an attempt ended.

@@ -69,8 +69,9 @@ extension ScanStore {
             let finishPoint = try db.makeStatement(sql: """
                 UPDATE point SET state = ?, energy_hartree = ?, converged = ?, zone = ?, host = ?, job_id = ?,
                     started_at = ?, finished_at = ?, wall_seconds = ?, exit_status = ?, error = ?, retry_after = ?,
-                    lease_token = NULL, lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL
-                WHERE id = ? AND ((state = 'running' AND lease_token = ?) OR state = 'pending')
+                    lease_token = NULL, lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL, batch_job = NULL
+                WHERE id = ? AND ((state = 'running' AND lease_token = ?) OR (state = 'running' AND batch_job = ?)
+                                  OR (state = 'pending' AND batch_job IS NULL))
                 """)
             for report in reports {
                 let wall = max(0, report.finishedAtSeconds - report.startedAtSeconds)
@@ -81,17 +82,19 @@ extension ScanStore {
                 case .failed(let reason):
                     (state, energy, converged, error) = ("failed", nil, nil, reason)
                 }
-                try closeAttempt.execute(arguments: [
-                    state, report.finishedAtSeconds, wall, energy, converged, report.exitStatus, error,
-                    report.stderrTail, report.jobID, report.engineVersion, report.zone, report.host, report.image,
-                    report.launchFailure ? 1 : 0, report.attemptID,
-                ])
                 // A failure with a retry time waits again as pending; its error stays on the point meanwhile.
                 let pointState = state == "failed" && report.retryAfterSeconds != nil ? "pending" : state
                 try finishPoint.execute(arguments: [
                     pointState, energy, converged, report.zone, report.host, report.jobID, report.startedAtSeconds,
                     report.finishedAtSeconds, wall, report.exitStatus, error, report.retryAfterSeconds, report.pointID,
-                    holder.token,
+                    holder.token, report.jobID,
+                ])
+                // A batch job harvested by another collect first is left as that one recorded it.
+                if report.jobID != nil, db.changesCount == 0 { continue }
+                try closeAttempt.execute(arguments: [
+                    state, report.finishedAtSeconds, wall, energy, converged, report.exitStatus, error,
+                    report.stderrTail, report.jobID, report.engineVersion, report.zone, report.host, report.image,
+                    report.launchFailure ? 1 : 0, report.attemptID,
                 ])
             }
         }
@@ -105,7 +108,7 @@ extension ScanStore {
             try db.execute(
                 sql: """
                     UPDATE attempt SET outcome = 'released', finished_at = ?, wall_seconds = ? - started_at, error = ?
-                    WHERE owner = ? AND outcome = 'running'
+                    WHERE owner = ? AND outcome = 'running' AND job_id IS NULL
                     """,
                 arguments: [now, now, reason, holder.token])
             try db.execute(
@@ -116,6 +119,33 @@ extension ScanStore {
                     """,
                 arguments: [holder.token])
             return db.changesCount
+        }
+    }
+
+    /// Returns some of this holder's claimed points to pending without counting the attempt, closing it as released with `reason`.
+    @discardableResult
+    public func releaseClaimedPoints(_ points: [ClaimedPoint], holder: LeaseHolder, reason: String) throws(StoreError) -> Int {
+        let now = Date().timeIntervalSince1970
+        return try write { db in
+            var released = 0
+            for point in points {
+                try db.execute(
+                    sql: """
+                        UPDATE point SET state = 'pending', attempt_count = attempt_count - 1, lease_token = NULL,
+                            lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL
+                        WHERE id = ? AND state = 'running' AND lease_token = ?
+                        """,
+                    arguments: [point.pointID, holder.token])
+                guard db.changesCount == 1 else { continue }
+                released += 1
+                try db.execute(
+                    sql: """
+                        UPDATE attempt SET outcome = 'released', finished_at = ?, wall_seconds = ? - started_at, error = ?
+                        WHERE id = ? AND outcome = 'running'
+                        """,
+                    arguments: [now, now, reason, point.attemptID])
+            }
+            return released
         }
     }
 
@@ -160,7 +190,7 @@ extension ScanStore {
                 try db.execute(
                     sql: """
                         UPDATE attempt SET outcome = 'abandoned', finished_at = ?, wall_seconds = ? - started_at, error = ?
-                        WHERE owner = ? AND outcome = 'running'
+                        WHERE owner = ? AND outcome = 'running' AND job_id IS NULL
                         """,
                     arguments: [now, now, why, token])
                 try db.execute(
@@ -173,20 +203,21 @@ extension ScanStore {
                 reclaimed += db.changesCount
             }
             // A point left running without any lease (hand-edited database) is also returned.
-            try db.execute(sql: "UPDATE point SET state = 'pending' WHERE state = 'running' AND lease_token IS NULL")
+            try db.execute(
+                sql: "UPDATE point SET state = 'pending' WHERE state = 'running' AND lease_token IS NULL AND batch_job IS NULL")
             return reclaimed + db.changesCount
         }
     }
 
-    /// The earliest time, seconds since 1970, at which a pending point of these scans waiting out a back-off may run.
+    /// The earliest future time, seconds since 1970, at which a pending point of these scans waiting out a back-off may run.
     public func nextRetryTime(ofScans scanIDs: [Int64]) throws(StoreError) -> Double? {
         guard !scanIDs.isEmpty else { return nil }
         let placeholders = scanIDs.map { _ in "?" }.joined(separator: ", ")
         return try read { db in
             try Double.fetchOne(
                 db,
-                sql: "SELECT MIN(retry_after) FROM point WHERE state = 'pending' AND retry_after IS NOT NULL AND scan_id IN (\(placeholders))",
-                arguments: StatementArguments(scanIDs))
+                sql: "SELECT MIN(retry_after) FROM point WHERE state = 'pending' AND retry_after > ? AND scan_id IN (\(placeholders))",
+                arguments: [Date().timeIntervalSince1970] + StatementArguments(scanIDs))
         }
     }
 }

@@ -84,6 +84,12 @@ enum Schema {
                 ALTER TABLE attempt ADD COLUMN launch_failure INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v3-batch-jobs") { db in
+            try db.execute(sql: """
+                ALTER TABLE point ADD COLUMN batch_job TEXT;
+                CREATE INDEX point_by_batch_job ON point(batch_job) WHERE batch_job IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -65,6 +65,9 @@ extension Pesscan {
                     let counts = try database.stateCounts(ofScan: record.id)
                     print("  \(record.spec.name): \(counts.done)/\(counts.total) done, \(counts.failed) failed, \(counts.pending) pending")
                 }
+                for batch in summary.batchSubmissions {
+                    print("  submitted \(batch.tasks) point\(batch.tasks == 1 ? "" : "s") to \(batch.zone) as array job \(batch.arrayJob)")
+                }
                 for zone in summary.zones where zone.done + zone.failed > 0 || zone.down {
                     print("  zone \(zone.name) (\(zone.kind), \(zone.slots) slots): \(zone.done) done, \(zone.failed) failed attempts" + (zone.down ? ", down" : ""))
                 }

@@ -22,6 +22,9 @@ struct ZoneOptions: ParsableArguments {
     @Option(help: "Seconds before the first retry of a failed point (doubling for each further retry).")
     var backoff: Double = 1
 
+    @Flag(help: "Submit to batch (Slurm) zones and return at once; a later collect harvests the results.")
+    var noWait = false
+
     func validate() throws {
         if let slots, !(1...4096).contains(slots) { throw ValidationError("--slots must be between 1 and 4096; got \(slots).") }
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100; got \(retries).") }
@@ -65,6 +68,6 @@ struct ZoneOptions: ParsableArguments {
 
     /// Retries, timeout and back-off as chosen.
     var policy: DispatchPolicy {
-        DispatchPolicy(retries: retries, timeoutSeconds: timeout, backoffSeconds: backoff)
+        DispatchPolicy(retries: retries, timeoutSeconds: timeout, backoffSeconds: backoff, submitOnly: noWait)
     }
 }

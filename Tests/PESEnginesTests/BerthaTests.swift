@@ -56,7 +56,7 @@ struct BerthaTests {
             ],
             molecule: molecule, environment: ProcessInfo.processInfo.environment)
         #expect(engine.executable.path == "/bin/true")
-        let (argv, files) = engine.prepare(try EngineFixtures.job(molecule, rAngstrom: 2.862))
+        let (argv, files) = engine.rendered(try EngineFixtures.job(molecule, rAngstrom: 2.862))
         #expect(argv == ["-np", "24", "bertha.parallelshm.noomp"])
         #expect(files.map(\.name) == ["input.inp", "fitt2.inp"])
         let input = try #require(files.first?.contents).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
