@@ -53,12 +53,19 @@ public struct ModelProcessEngine: Engine {
     public let executable: URL
     /// Failures injected on purpose, for demonstrating and testing retries.
     public let failures: InjectedFailures
+    /// File in the work directory to which the child appends one line per completed run (`point=… attempt=…`), if any.
+    ///
+    /// Lets tests count runs on the engine side, independently of the database.
+    public let markerFile: String?
 
-    public init(model: MorseModel, delaySeconds: Double, executable: URL, failures: InjectedFailures = .none) {
+    public init(
+        model: MorseModel, delaySeconds: Double, executable: URL, failures: InjectedFailures = .none, markerFile: String? = nil
+    ) {
         self.model = model
         self.delaySeconds = delaySeconds
         self.executable = executable
         self.failures = failures
+        self.markerFile = markerFile
     }
 
     /// The command that computes one point.
@@ -73,6 +80,9 @@ public struct ModelProcessEngine: Engine {
         ]
         if let failure = failures.failure(point: job.pointIndex, attempt: job.attemptNumber) {
             arguments += ["--fail-with", failure]
+        }
+        if let markerFile {
+            arguments += ["--marker-file", markerFile, "--marker-tag", "point=\(job.pointIndex) attempt=\(job.attemptNumber)"]
         }
         return ProcessCommand(executable: executable, arguments: arguments, isPesscan: true)
     }
