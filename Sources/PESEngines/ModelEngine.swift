@@ -34,9 +34,13 @@ public struct ModelEngine: Engine {
         if let failure = failures.failure(point: job.pointIndex, attempt: job.attemptNumber) {
             return .failed(reason: failure, details: RunDetails(engineVersion: "pesscan-morse-1"))
         }
-        return .energy(
-            hartree: model.energyHartree(atAngstrom: job.rAngstrom), converged: true,
-            details: RunDetails(engineVersion: "pesscan-morse-1"))
+        let energy = model.energyHartree(atAngstrom: job.rAngstrom)
+        guard energy.isFinite else {
+            return .failed(
+                reason: "the model energy at r = \(job.rAngstrom) Å is \(energy): the molecule's constants or masses are out of range",
+                details: RunDetails(engineVersion: "pesscan-morse-1"))
+        }
+        return .energy(hartree: energy, converged: true, details: RunDetails(engineVersion: "pesscan-morse-1"))
     }
 }
 
