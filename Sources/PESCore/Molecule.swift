@@ -68,7 +68,7 @@ public struct Molecule: Sendable, Hashable, Codable {
         case 1: return body + "+"
         case -1: return body + "-"
         case let c where c > 0: return body + "\(c)+"
-        default: return body + "\(-charge)-"
+        default: return body + "\(charge.magnitude)-"  // magnitude: -Int.min would overflow
         }
     }
 }
