@@ -19,6 +19,17 @@ struct FaultFigures: Codable, Sendable {
     var inputs = 0
     /// Files written outside the test's folder, or shell commands that ran from a value.
     var escapes = 0
+
+    /// Adds another row's counts to this one's.
+    mutating func add(_ other: FaultFigures) {
+        trials += other.trials
+        faults += other.faults
+        lost += other.lost
+        duplicated += other.duplicated
+        crashes += other.crashes
+        inputs += other.inputs
+        escapes += other.escapes
+    }
 }
 
 /// Where the fault tests write their figures (one JSON line each) for the summary test to print.
