@@ -39,8 +39,10 @@ public struct ClaimedPoint: Sendable, Hashable {
     public var rAngstrom: Double
     /// Row id of the attempt opened by the claim.
     public var attemptID: Int64
-    /// 1 for the first attempt of the point, 2 for its first retry, and so on.
+    /// 1 for the first attempt of the point, 2 for the next (after a failure or an interruption), and so on.
     public var attemptNumber: Int
+    /// Attempts of the point that failed before this one; interrupted (released) and abandoned attempts do not count.
+    public var failedAttempts: Int
 }
 
 /// How an attempt ended.

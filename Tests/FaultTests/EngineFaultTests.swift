@@ -113,4 +113,40 @@ struct EngineFaultTests {
         print("engine faults: \(figures.faults) attempts over \(Self.faults.count) kinds of fault in \(String(format: "%.1f", seconds)) s")
         FaultLedger.record(figures)
     }
+
+    @Test("interrupted attempts do not use up a point's retries")
+    func interruptionsKeepRetries() throws {
+        let runner = try BinaryRunner()
+        let plan = try runner.run([
+            "plan", "--molecule", "H2", "--points", "4", "--engine", "model-process", "--scan", "stubborn",
+            "--option", "delay_seconds=0.5", "--option", "fail_fraction=1",
+        ])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        var figures = FaultFigures(area: "engine faults")
+        // Twice: wait until every point runs, then Ctrl-C; each point gets two released attempts.
+        for _ in 0..<2 {
+            let (process, _, _) = try runner.start(["collect", "--retries", "1", "--slots", "4", "--quiet"])
+            let running = try ProcessWatch.poll(seconds: 60) {
+                try runner.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'running'") == "4"
+            }
+            #expect(running, "the four points never ran together")
+            kill(process.processIdentifier, SIGINT)
+            _ = ProcessWatch.finish(process, within: 60, what: "interrupted collect")
+            #expect(process.terminationStatus == 130)
+            figures.trials += 1
+            figures.faults += 1
+        }
+        #expect(try runner.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'released'") == "8")
+        let collect = try ProcessWatch.run(runner, ["collect", "--retries", "1", "--backoff", "0.01", "--slots", "4", "--quiet"])
+        figures.trials += 1
+        #expect(collect.status == 0, "\(collect.stderr)")
+        // --retries 1: every point failed twice, whatever happened to its interrupted attempts.
+        let failures = try runner.sql("""
+            SELECT p.idx, p.state, (SELECT COUNT(*) FROM attempt a WHERE a.point_id = p.id AND a.outcome = 'failed')
+            FROM point p ORDER BY p.idx
+            """)
+        #expect(failures == "0|failed|2\n1|failed|2\n2|failed|2\n3|failed|2", "\(failures)")
+        figures.faults += 8
+        FaultLedger.record(figures)
+    }
 }
