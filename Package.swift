@@ -56,6 +56,10 @@ let package = Package(
         .testTarget(name: "PESReportTests", dependencies: ["PESReport", "PESFit", "PESEngines", "PESTestSupport"]),
         .testTarget(name: "PESExportTests", dependencies: ["PESExport", "PESStore", "PESTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["pesscan", "PESTestSupport"]),
+        .testTarget(
+            name: "FaultTests",
+            dependencies: ["pesscan", "PESTestSupport", "PESCore", "PESEngines", "PESDispatch", "PESStore"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

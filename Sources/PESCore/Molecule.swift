@@ -39,10 +39,12 @@ public struct Molecule: Sendable, Hashable, Codable {
         self.name = name
         self.atoms = atoms
         self.charge = charge
-        let electrons = atoms.reduce(0) { $0 + $1.atomicNumber } - charge
-        guard electrons >= 0 else { throw .impossibleCharge(name, charge) }
+        // Charges and multiplicities come from users and files: no arithmetic here may overflow.
+        let (electrons, overflow) = atoms.reduce(0) { $0 + $1.atomicNumber }.subtractingReportingOverflow(charge)
+        guard !overflow, electrons >= 0 else { throw .impossibleCharge(name, charge) }
         self.multiplicity = multiplicity > 0 ? multiplicity : (electrons % 2 == 0 ? 1 : 2)
-        guard (electrons + self.multiplicity - 1) % 2 == 0, self.multiplicity - 1 <= electrons else {
+        // Checked first, so that the sum below stays within 2 × electrons.
+        guard self.multiplicity - 1 <= electrons, (electrons + self.multiplicity - 1) % 2 == 0 else {
             throw .impossibleMultiplicity(name, self.multiplicity, electrons)
         }
     }
@@ -66,7 +68,7 @@ public struct Molecule: Sendable, Hashable, Codable {
         case 1: return body + "+"
         case -1: return body + "-"
         case let c where c > 0: return body + "\(c)+"
-        default: return body + "\(-charge)-"
+        default: return body + "\(charge.magnitude)-"  // magnitude: -Int.min would overflow
         }
     }
 }

@@ -51,6 +51,9 @@ public struct MoleculeLibrary: Sendable {
                 let entry = try record.validated()
                 guard entries[record.name] == nil else { throw MoleculeLibraryError.duplicate(path, record.name) }
                 entries[record.name] = entry
+            } catch MoleculeLibraryError.invalidEntry(_, let name, let reason) {
+                // Entries are validated without knowing the file; name it here.
+                throw .invalidEntry(path, name, reason)
             } catch let error as MoleculeLibraryError {
                 throw error
             } catch {
@@ -130,8 +133,13 @@ private struct LibraryFile: Decodable {
             }
             let range = try BondLengthRange.validated(from: defaultRangeAngstrom[0], to: defaultRangeAngstrom[1])
             let c = constants
-            guard c.rEquilibriumAngstrom > 0, c.omegaEWavenumber > 0, c.omegaEXEWavenumber > 0 else {
-                throw MoleculeLibraryError.invalidEntry("", name, "constants must be positive numbers")
+            guard c.rEquilibriumAngstrom > 0, c.omegaEWavenumber > 0, c.omegaEXEWavenumber > 0,
+                c.rEquilibriumAngstrom.isFinite, c.omegaEWavenumber.isFinite
+            else {
+                throw MoleculeLibraryError.invalidEntry("", name, "constants must be positive finite numbers")
+            }
+            guard c.omegaEXEWavenumber < c.omegaEWavenumber else {
+                throw MoleculeLibraryError.invalidEntry("", name, "omega_e x_e must be smaller than omega_e")
             }
             return LibraryMolecule(molecule: molecule, defaultRangeAngstrom: range, constants: constants)
         }

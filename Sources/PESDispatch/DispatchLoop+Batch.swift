@@ -128,7 +128,7 @@ extension DispatchLoop {
                 rAngstrom: point.rAngstrom, molecule: scan.spec.molecule, workDirectory: workDirectory(scan: scan, index: point.index))
             let claimed = ClaimedPoint(
                 scanID: point.scanID, pointID: point.pointID, index: point.index, rAngstrom: point.rAngstrom,
-                attemptID: point.attemptID, attemptNumber: point.attemptNumber)
+                attemptID: point.attemptID, attemptNumber: point.attemptNumber, failedAttempts: point.failedAttempts)
             var outcome: EngineOutcome?
             if let result = SlurmBatch.harvest(workDirectory: job.workDirectory) {
                 outcome = engine.interpret(job, result)
@@ -209,6 +209,6 @@ extension DispatchLoop {
         case .done(let energy, _): display.energyHartree = energy
         case .failed(let reason): display.failure = reason
         }
-        return FinishedPoint(report: report, display: display, attemptNumber: point.attemptNumber)
+        return FinishedPoint(report: report, display: display, failedBefore: point.failedAttempts)
     }
 }

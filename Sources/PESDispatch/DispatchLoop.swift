@@ -201,7 +201,8 @@ final class DispatchLoop: @unchecked Sendable {
             totals.done += 1
         case .failed(let reason):
             zoneStates[index].failed += 1
-            let attempt = finished.attemptNumber
+            // Retries count failures only: an attempt released by Ctrl-C or abandoned by a killed collect is not one.
+            let attempt = finished.failedBefore + 1
             // A zone's launch failure is not the calculation's fault: it gets one extra try per other zone.
             let budget = policy.retries + (finished.report.launchFailure ? collector.zones.count - 1 : 0)
             if attempt <= budget {
@@ -276,7 +277,7 @@ final class DispatchLoop: @unchecked Sendable {
         case .done(let energy, _): display.energyHartree = energy
         case .failed(let reason): display.failure = reason
         }
-        return FinishedPoint(report: report, display: display, attemptNumber: point.attemptNumber)
+        return FinishedPoint(report: report, display: display, failedBefore: point.failedAttempts)
     }
 
     /// Runs the engine, racing it against a timer when there is a timeout; reports whether the timer won.
@@ -310,5 +311,6 @@ final class DispatchLoop: @unchecked Sendable {
 struct FinishedPoint: Sendable {
     var report: AttemptReport
     var display: PointReport
-    var attemptNumber: Int
+    /// Failed attempts of the point before this one.
+    var failedBefore: Int
 }

@@ -23,7 +23,7 @@ public struct EngineCatalog: Sendable {
     public static let engineNames = ["model", "model-process", "pyscf", "xtb", "nwchem", "psi4", "bertha", "template"]
 
     /// Options each engine accepts.
-    static let modelOptions = ["delay_seconds", "fail_fraction", "fail_seed"]
+    static let modelOptions = ["delay_seconds", "fail_fraction", "fail_seed", "marker_file"]
 
     /// Builds the engine for a scan, or says why it cannot run.
     public func engine(for spec: ScanSpec) throws(EngineSetupError) -> any Engine {
@@ -36,12 +36,19 @@ public struct EngineCatalog: Sendable {
             let fraction = try Self.number(spec.engine, "fail_fraction", in: 0...1, expected: "a fraction from 0 to 1") ?? 0
             let seed = try Self.number(spec.engine, "fail_seed", in: 0...1e15, expected: "a whole number") ?? 0
             let failures = InjectedFailures(fraction: fraction, seed: UInt64(seed))
+            let marker = options["marker_file"]
+            if let marker, spec.engine.name == "model" || !WorkFileName.isPlain(marker) {
+                throw .invalidOption(
+                    engine: spec.engine.name, key: "marker_file", value: marker,
+                    expected: "a plain file name inside the point's work directory (no / or ..), with the model-process engine")
+            }
             if spec.engine.name == "model" { return ModelEngine(model: model, delaySeconds: delay, failures: failures) }
             guard let executable = pesscanExecutable else { throw .programMissing("pesscan (model-energy)") }
             guard FileManager.default.isExecutableFile(atPath: executable.path) else {
                 throw .programMissing(executable.path)
             }
-            return ModelProcessEngine(model: model, delaySeconds: delay, executable: executable, failures: failures)
+            return ModelProcessEngine(
+                model: model, delaySeconds: delay, executable: executable, failures: failures, markerFile: marker)
         case "pyscf":
             return try ProgramProfile.pyscf(environment: environment).build(
                 settings: options, inputsFolder: inputsFolder, environment: environment)

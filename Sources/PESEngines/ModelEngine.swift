@@ -34,9 +34,13 @@ public struct ModelEngine: Engine {
         if let failure = failures.failure(point: job.pointIndex, attempt: job.attemptNumber) {
             return .failed(reason: failure, details: RunDetails(engineVersion: "pesscan-morse-1"))
         }
-        return .energy(
-            hartree: model.energyHartree(atAngstrom: job.rAngstrom), converged: true,
-            details: RunDetails(engineVersion: "pesscan-morse-1"))
+        let energy = model.energyHartree(atAngstrom: job.rAngstrom)
+        guard energy.isFinite else {
+            return .failed(
+                reason: "the model energy at r = \(job.rAngstrom) Å is \(energy): the molecule's constants or masses are out of range",
+                details: RunDetails(engineVersion: "pesscan-morse-1"))
+        }
+        return .energy(hartree: energy, converged: true, details: RunDetails(engineVersion: "pesscan-morse-1"))
     }
 }
 
@@ -52,12 +56,19 @@ public struct ModelProcessEngine: ProcessEngine {
     public let executable: URL
     /// Failures injected on purpose, for demonstrating and testing retries.
     public let failures: InjectedFailures
+    /// File in the work directory to which the child appends one line per completed run (`point=… attempt=…`), if any.
+    ///
+    /// Lets tests count runs on the engine side, independently of the database.
+    public let markerFile: String?
 
-    public init(model: MorseModel, delaySeconds: Double, executable: URL, failures: InjectedFailures = .none) {
+    public init(
+        model: MorseModel, delaySeconds: Double, executable: URL, failures: InjectedFailures = .none, markerFile: String? = nil
+    ) {
         self.model = model
         self.delaySeconds = delaySeconds
         self.executable = executable
         self.failures = failures
+        self.markerFile = markerFile
     }
 
     public func prepare(_ job: EngineJob) -> Result<ProcessCommand, PreparationFailure> {
@@ -76,6 +87,9 @@ public struct ModelProcessEngine: ProcessEngine {
         ]
         if let failure = failures.failure(point: job.pointIndex, attempt: job.attemptNumber) {
             arguments += ["--fail-with", failure]
+        }
+        if let markerFile {
+            arguments += ["--marker-file", markerFile, "--marker-tag", "point=\(job.pointIndex) attempt=\(job.attemptNumber)"]
         }
         return ProcessCommand(executable: executable, arguments: arguments, isPesscan: true)
     }

@@ -44,10 +44,13 @@ public struct ProcessRunner: Sendable {
     public var graceSeconds: Double
     /// How many trailing lines of stderr to keep.
     public var stderrTailLines: Int
+    /// The most bytes of stderr kept, however long its lines: the tail is stored with every attempt.
+    public var stderrTailBytes: Int
 
-    public init(graceSeconds: Double = 5, stderrTailLines: Int = 20) {
+    public init(graceSeconds: Double = 5, stderrTailLines: Int = 20, stderrTailBytes: Int = 4096) {
         self.graceSeconds = graceSeconds
         self.stderrTailLines = stderrTailLines
+        self.stderrTailBytes = stderrTailBytes
     }
 
     /// Runs `executable` with `arguments` in `workDirectory`, waiting for it to end.
@@ -90,9 +93,7 @@ public struct ProcessRunner: Sendable {
             child.stop(graceSeconds: grace)
         }
         let output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        let errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        let tail = errors.split(separator: "\n", omittingEmptySubsequences: false).suffix(stderrTailLines + 1)
-            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let tail = FileTail.lines(of: errURL, count: stderrTailLines, maximumBytes: stderrTailBytes)
         return ProcessResult(
             status: Int(process.terminationStatus),
             signalled: process.terminationReason == .uncaughtSignal,

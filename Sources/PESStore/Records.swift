@@ -39,16 +39,22 @@ public struct ClaimedPoint: Sendable, Hashable {
     public var rAngstrom: Double
     /// Row id of the attempt opened by the claim.
     public var attemptID: Int64
-    /// 1 for the first attempt of the point, 2 for its first retry, and so on.
+    /// 1 for the first attempt of the point, 2 for the next (after a failure or an interruption), and so on.
     public var attemptNumber: Int
+    /// Attempts of the point that failed before this one; interrupted (released) and abandoned attempts do not count.
+    public var failedAttempts: Int
 
-    public init(scanID: Int64, pointID: Int64, index: Int, rAngstrom: Double, attemptID: Int64, attemptNumber: Int) {
+    public init(
+        scanID: Int64, pointID: Int64, index: Int, rAngstrom: Double, attemptID: Int64, attemptNumber: Int,
+        failedAttempts: Int = 0
+    ) {
         self.scanID = scanID
         self.pointID = pointID
         self.index = index
         self.rAngstrom = rAngstrom
         self.attemptID = attemptID
         self.attemptNumber = attemptNumber
+        self.failedAttempts = failedAttempts
     }
 }
 

@@ -10,6 +10,8 @@ public struct SubmittedPoint: Sendable, Hashable {
     public var rAngstrom: Double
     public var attemptID: Int64
     public var attemptNumber: Int
+    /// Failed attempts of the point before this one.
+    public var failedAttempts: Int
     /// Zone the job was submitted to.
     public var zone: String
     /// Batch job id, `<array job>_<task>` for array tasks.
@@ -44,7 +46,8 @@ extension ScanStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.scan_id, p.id, p.idx, p.r_angstrom, p.batch_job, a.id AS attempt_id, a.number, a.zone, a.started_at
+                    SELECT p.scan_id, p.id, p.idx, p.r_angstrom, p.batch_job, a.id AS attempt_id, a.number, a.zone, a.started_at,
+                        (SELECT COUNT(*) FROM attempt f WHERE f.point_id = p.id AND f.outcome = 'failed') AS failures
                     FROM point p JOIN attempt a ON a.point_id = p.id AND a.job_id = p.batch_job AND a.outcome = 'running'
                     WHERE p.state = 'running' AND p.batch_job IS NOT NULL AND p.scan_id IN (\(placeholders))
                     ORDER BY p.scan_id, p.idx
@@ -55,7 +58,8 @@ extension ScanStore {
                 if let zones, !zones.contains(zone) { return nil }
                 return SubmittedPoint(
                     scanID: row["scan_id"], pointID: row["id"], index: row["idx"], rAngstrom: row["r_angstrom"],
-                    attemptID: row["attempt_id"], attemptNumber: row["number"], zone: zone, jobID: row["batch_job"],
+                    attemptID: row["attempt_id"], attemptNumber: row["number"], failedAttempts: row["failures"], zone: zone,
+                    jobID: row["batch_job"],
                     submittedAtSeconds: row["started_at"])
             }
         }

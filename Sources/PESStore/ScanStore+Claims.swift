@@ -19,7 +19,9 @@ extension ScanStore {
             let candidates = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, scan_id, idx, r_angstrom, attempt_count FROM point
+                    SELECT id, scan_id, idx, r_angstrom, attempt_count,
+                        (SELECT COUNT(*) FROM attempt WHERE attempt.point_id = point.id AND outcome = 'failed') AS failures
+                    FROM point
                     WHERE state = 'pending' AND scan_id IN (\(placeholders))
                       AND (retry_after IS NULL OR retry_after <= ?)
                     ORDER BY (zone IS NOT NULL AND zone = ?), scan_id, idx LIMIT ?
@@ -47,7 +49,7 @@ extension ScanStore {
                 claimed.append(
                     ClaimedPoint(
                         scanID: row["scan_id"], pointID: pointID, index: row["idx"], rAngstrom: row["r_angstrom"],
-                        attemptID: db.lastInsertedRowID, attemptNumber: number))
+                        attemptID: db.lastInsertedRowID, attemptNumber: number, failedAttempts: row["failures"]))
             }
             return claimed
         }

@@ -32,8 +32,11 @@ public final class ScanStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.label = "pesscan"
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = Schema.migrator
+            // Checked over a read-only connection first: opening a pool writes (GRDB makes sure the WAL
+            // exists), and a file from a newer pesscan must be left exactly as it is.
+            if manager.fileExists(atPath: path) { try Self.refuseNewerSchema(path: path, migrator: migrator) }
+            pool = try DatabasePool(path: path, configuration: configuration)
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded { throw StoreError.newerSchema(path) }
             try migrator.migrate(pool)
@@ -42,6 +45,16 @@ public final class ScanStore: Sendable {
         } catch {
             throw Self.translate(error, path: path)
         }
+    }
+
+    /// Throws ``StoreError/newerSchema(_:)`` when the file at `path` holds migrations `migrator` does not know, without writing to it.
+    private static func refuseNewerSchema(path: String, migrator: DatabaseMigrator) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeoutSeconds)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) { throw StoreError.newerSchema(path) }
     }
 
     /// Runs an immediate write transaction (the write lock taken up front), translating SQLite failures into ``StoreError``.
@@ -87,6 +100,8 @@ public final class ScanStore: Sendable {
         case .SQLITE_READONLY, .SQLITE_CANTOPEN where !FileManager.default.isWritableFile(atPath: path):
             return .readOnly(path)
         case .SQLITE_FULL: return .diskFull(path)
+        // A full volume also shows up as an I/O error (the -shm or -wal file cannot grow): say so when it is full.
+        case .SQLITE_IOERR where VolumeSpace.isNearlyFull(holding: path): return .diskFull(path)
         default: return .sqlite("\(database.message ?? "SQLite error \(database.resultCode.rawValue)") (\(path))")
         }
     }

@@ -34,6 +34,12 @@ extension Pesscan {
         @Option(help: "Fail on purpose with this message (exit status 3), to exercise retries.")
         var failWith: String?
 
+        @Option(help: "Append one line (the --marker-tag, r and this process's id) to this file when the energy is ready, before printing it.")
+        var markerFile: String?
+
+        @Option(help: "Text that opens the --marker-file line, e.g. point=3 attempt=1.")
+        var markerTag: String = ""
+
         func validate() throws {
             for (name, value) in [("--r-angstrom", rAngstrom), ("--r-e-angstrom", rEAngstrom),
                                   ("--well-depth-hartree", wellDepthHartree), ("--range-per-angstrom", rangePerAngstrom)]
@@ -53,7 +59,15 @@ extension Pesscan {
             }
             let model = MorseModel(
                 rEquilibriumAngstrom: rEAngstrom, wellDepthHartree: wellDepthHartree, rangePerAngstrom: rangePerAngstrom)
-            print(ModelEnergyOutput.line(energyHartree: model.energyHartree(atAngstrom: rAngstrom)))
+            let energy = model.energyHartree(atAngstrom: rAngstrom)
+            if let markerFile {
+                let line = "\(markerTag) r_angstrom=\(rAngstrom) pid=\(ProcessInfo.processInfo.processIdentifier)\n"
+                guard RunMarker.append(line, to: markerFile) else {
+                    Output.diagnostic("model-energy: cannot append to the marker file \(markerFile)")
+                    throw ExitCode(ExitStatus.unavailable.rawValue)
+                }
+            }
+            print(ModelEnergyOutput.line(energyHartree: energy))
         }
     }
 }

@@ -1,27 +1,31 @@
 import Foundation
-import PESTestSupport
 
 /// Runs the built `pesscan` binary the way a user does.
-struct BinaryRunner {
+public struct BinaryRunner {
     /// What one command printed and how it ended.
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
     /// A folder standing in for the user's working directory, with the database inside it.
-    let folder: URL
+    public let folder: URL
 
-    init() throws {
+    public init() throws {
         folder = try TestSupport.temporaryFolder("pesscan-e2e")
     }
 
+    /// A runner working in an existing `folder`.
+    public init(folder: URL) {
+        self.folder = folder
+    }
+
     /// Path of the database every command of this runner uses.
-    var database: String { folder.appendingPathComponent("Results/pesscan.sqlite").path }
+    public var database: String { folder.appendingPathComponent("Results/pesscan.sqlite").path }
 
     /// The pesscan executable built next to the test bundle.
-    static var executable: URL {
+    public static var executable: URL {
         let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("pesscan")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
@@ -29,7 +33,7 @@ struct BinaryRunner {
     }
 
     /// Starts `pesscan arguments…` in the runner's folder without waiting.
-    func start(_ arguments: [String]) throws -> (Process, URL, URL) {
+    public func start(_ arguments: [String]) throws -> (Process, URL, URL) {
         var environment = ProcessInfo.processInfo.environment
         environment["PESSCAN_MOLECULES"] = TestSupport.moleculeLibrary.path
         environment["PESSCAN_DB"] = nil
@@ -43,13 +47,13 @@ struct BinaryRunner {
 
     /// Runs `pesscan arguments…` to the end.
     @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
+    public func run(_ arguments: [String]) throws -> Result {
         let (process, out, err) = try start(arguments)
         return Self.wait(process, out, err)
     }
 
     /// Starts any program from an argv array in `folder`, its stdout and stderr going to files there.
-    static func launch(_ executable: URL, _ arguments: [String], in folder: URL, environment: [String: String]) throws -> (Process, URL, URL) {
+    public static func launch(_ executable: URL, _ arguments: [String], in folder: URL, environment: [String: String]) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -68,7 +72,7 @@ struct BinaryRunner {
     }
 
     /// Waits for a launched program and reads what it printed.
-    static func wait(_ process: Process, _ out: URL, _ err: URL) -> Result {
+    public static func wait(_ process: Process, _ out: URL, _ err: URL) -> Result {
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
@@ -77,14 +81,14 @@ struct BinaryRunner {
     }
 
     /// Writes a zone file into the runner's folder and returns its path.
-    func zoneFile(_ yaml: String) throws -> String {
+    public func zoneFile(_ yaml: String) throws -> String {
         let url = folder.appendingPathComponent("zones-\(UUID().uuidString).yaml")
         try yaml.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
 
     /// Runs a SQL query with the sqlite3 shell and returns its output.
-    func sql(_ query: String) throws -> String {
+    public func sql(_ query: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         process.arguments = [database, query]
