@@ -61,9 +61,9 @@ extension ScanStore {
         guard !reports.isEmpty else { return }
         try write { db in
             let closeAttempt = try db.makeStatement(sql: """
-                UPDATE attempt SET outcome = ?, finished_at = ?, wall_seconds = ?, energy_hartree = ?, converged = ?,
-                    exit_status = ?, error = ?, stderr_tail = ?, job_id = ?, engine_version = ?, zone = ?, host = ?,
-                    image = ?, launch_failure = ?
+                UPDATE attempt SET outcome = ?, started_at = ?, finished_at = ?, wall_seconds = ?, energy_hartree = ?,
+                    converged = ?, exit_status = ?, error = ?, stderr_tail = ?, job_id = ?, engine_version = ?, zone = ?,
+                    host = ?, image = ?, launch_failure = ?
                 WHERE id = ?
                 """)
             let finishPoint = try db.makeStatement(sql: """
@@ -82,7 +82,7 @@ extension ScanStore {
                     (state, energy, converged, error) = ("failed", nil, nil, reason)
                 }
                 try closeAttempt.execute(arguments: [
-                    state, report.finishedAtSeconds, wall, energy, converged, report.exitStatus, error,
+                    state, report.startedAtSeconds, report.finishedAtSeconds, wall, energy, converged, report.exitStatus, error,
                     report.stderrTail, report.jobID, report.engineVersion, report.zone, report.host, report.image,
                     report.launchFailure ? 1 : 0, report.attemptID,
                 ])
@@ -116,6 +116,33 @@ extension ScanStore {
                     """,
                 arguments: [holder.token])
             return db.changesCount
+        }
+    }
+
+    /// Returns claimed points that never started to pending, closing their attempts as released with `reason`.
+    ///
+    /// Only points this holder still leases are returned; the count of those is the result.
+    @discardableResult
+    public func releaseClaims(_ points: [ClaimedPoint], holder: LeaseHolder, reason: String) throws(StoreError) -> Int {
+        guard !points.isEmpty else { return 0 }
+        let now = Date().timeIntervalSince1970
+        return try write { db in
+            let closeAttempt = try db.makeStatement(sql: """
+                UPDATE attempt SET outcome = 'released', finished_at = ?, wall_seconds = 0, error = ?
+                WHERE id = ? AND outcome = 'running'
+                """)
+            let release = try db.makeStatement(sql: """
+                UPDATE point SET state = 'pending', lease_token = NULL, lease_host = NULL, lease_pid = NULL,
+                    lease_expires_at = NULL
+                WHERE id = ? AND state = 'running' AND lease_token = ?
+                """)
+            var released = 0
+            for point in points {
+                try closeAttempt.execute(arguments: [now, reason, point.attemptID])
+                try release.execute(arguments: [point.pointID, holder.token])
+                released += db.changesCount
+            }
+            return released
         }
     }
 
