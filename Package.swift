@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "pesscan-bench", dependencies: ["PESFit"]),
         .target(name: "PESTestSupport", dependencies: ["PESCore"], path: "Tests/PESTestSupport"),
         .testTarget(name: "PESCoreTests", dependencies: ["PESCore", "PESTestSupport"]),
         .testTarget(name: "PESStoreTests", dependencies: ["PESStore", "PESTestSupport"]),

@@ -87,7 +87,7 @@ extension DispatchLoop {
             } catch {
                 // A scheduler that refuses a submission costs the points nothing: they wait again, and the zone backs off,
                 // then gives up for this run after repeated refusals instead of resubmitting in a loop.
-                try store.releaseClaimedPoints(taskPoints, holder: collector.holder, reason: "sbatch failed: \(error)")
+                try store.releaseClaims(taskPoints, holder: collector.holder, reason: "sbatch failed: \(error)")
                 zoneStates[index].launchFailuresInARow += 1
                 schedulerBackoffSeconds = min(max(schedulerBackoffSeconds * 2, 2), 120)
                 if zoneStates[index].launchFailuresInARow >= policy.zoneFailureLimit {

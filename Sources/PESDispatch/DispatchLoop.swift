@@ -20,6 +20,10 @@ final class DispatchLoop: @unchecked Sendable {
     var schedulerBackoffSeconds = 0.0
     /// Scheduler failures in a row.
     var schedulerTroubles = 0
+    /// Finished attempts not yet written.
+    var unwritten = ResultBuffer()
+    /// Whether a point may be waiting out a retry back-off (checked in the database until it says none is).
+    var retryMayBeWaiting = true
 
     /// Load and health of one zone during the run.
     struct ZoneState {
@@ -29,6 +33,10 @@ final class DispatchLoop: @unchecked Sendable {
         var launchFailuresInARow = 0
         var downUntil: Date?
         var exhausted = false
+        /// Points claimed for this zone that have not started yet, next last.
+        var claimedAhead: [ClaimedPoint] = []
+        /// How many points to claim beyond the free slots.
+        var claimAhead = ClaimAhead()
     }
 
     /// What the task group's children report.
@@ -92,41 +100,56 @@ final class DispatchLoop: @unchecked Sendable {
                         zoneStates[index].launchFailuresInARow = 0
                     }
                     let eligible = scanIDs.filter { id in collector.engines[id].map(zone.canRun) ?? false }
-                    while !zoneStates[index].exhausted, zoneStates[index].running < zone.slots {
-                        let claimed = try store.claimPendingPoints(
-                            ofScans: eligible, limit: zone.slots - zoneStates[index].running, holder: collector.holder,
-                            zone: zone.name, leaseSeconds: policy.leaseSeconds)
-                        if claimed.isEmpty { zoneStates[index].exhausted = true }
-                        for point in claimed {
-                            guard let scan = scansByID[point.scanID], let engine = collector.engines[point.scanID] else { continue }
-                            let job = try job(for: point, scan: scan, engine: engine)
-                            zoneStates[index].running += 1
-                            let timeout = policy.timeoutSeconds
-                            let host = collector.holder.host
-                            group.addTask {
-                                .finished(zone: index, await Self.attempt(job, point: point, engine: engine, zone: zone, host: host, timeout: timeout))
-                            }
+                    while zoneStates[index].running < zone.slots {
+                        if zoneStates[index].claimedAhead.isEmpty {
+                            guard !zoneStates[index].exhausted else { break }
+                            let free = zone.slots - zoneStates[index].running
+                            let claimed = try store.claimPendingPoints(
+                                ofScans: eligible, limit: free + zoneStates[index].claimAhead.extra(slots: zone.slots),
+                                holder: collector.holder, zone: zone.name, leaseSeconds: policy.leaseSeconds)
+                            if claimed.isEmpty { zoneStates[index].exhausted = true }
+                            zoneStates[index].claimedAhead = claimed.reversed()
+                            continue
+                        }
+                        guard let point = zoneStates[index].claimedAhead.popLast() else { break }
+                        guard let scan = scansByID[point.scanID], let engine = collector.engines[point.scanID] else { continue }
+                        let job = try job(for: point, scan: scan, engine: engine)
+                        zoneStates[index].running += 1
+                        let timeout = policy.timeoutSeconds
+                        let host = collector.holder.host
+                        group.addTask {
+                            .finished(zone: index, await Self.attempt(job, point: point, engine: engine, zone: zone, host: host, timeout: timeout))
                         }
                     }
                 }
             }
-            /// When idle work may appear (a back-off ending, a zone coming back), or leases need renewing.
+            /// When idle work may appear (a back-off ending, a zone coming back), results are due to be written, or leases need renewing.
+            ///
+            /// The database is asked only when the answer can have changed:
+            /// retry times while a back-off may be waiting, pending counts
+            /// while a zone is down.
             func nextWake() throws -> Date? {
                 let now = Date()
                 var candidates: [Date] = []
                 let running = zoneStates.reduce(0) { $0 + $1.running }
                 if running > 0 { candidates.append(now.addingTimeInterval(policy.leaseSeconds / 4)) }
-                if let retry = try store.nextRetryTime(ofScans: scanIDs) {
-                    candidates.append(Date(timeIntervalSince1970: retry))
+                if let deadline = unwritten.deadline { candidates.append(deadline) }
+                if retryMayBeWaiting {
+                    if let retry = try store.nextRetryTime(ofScans: scanIDs) {
+                        candidates.append(Date(timeIntervalSince1970: retry))
+                    } else {
+                        retryMayBeWaiting = false
+                    }
                 }
                 if !policy.submitOnly, let poll = try nextBatchPoll(scanIDs: scanIDs) {
                     candidates.append(poll)
                     batchDue = min(batchDue, poll)
                 }
-                let waiting = try scanIDs.reduce(0) { $0 + (try store.stateCounts(ofScan: $1).pending) }
-                if waiting > 0 {
-                    // A zone given up for this run (distant future) is not waited for.
-                    candidates += zoneStates.compactMap { $0.downUntil }.filter { $0 > now && $0 < .distantFuture }
+                // A zone given up for this run (distant future) is not waited for.
+                let resting = zoneStates.compactMap { $0.downUntil }.filter { $0 > now && $0 < .distantFuture }
+                if !resting.isEmpty {
+                    let waiting = try scanIDs.reduce(0) { $0 + (try store.stateCounts(ofScan: $1).pending) }
+                    if waiting > 0 { candidates += resting }
                 }
                 return policy.submitOnly ? nil : candidates.min()
             }
@@ -158,6 +181,7 @@ final class DispatchLoop: @unchecked Sendable {
                         emit(finished, onEvent: onEvent)
                     }
                 }
+                if unwritten.isDue() || zoneStates.allSatisfy({ $0.running == 0 }) { try flushResults() }
                 if Date().timeIntervalSince(lastRenewal) > policy.leaseSeconds / 4 {
                     try store.renewLeases(of: collector.holder, forSeconds: policy.leaseSeconds)
                     lastRenewal = Date()
@@ -174,6 +198,7 @@ final class DispatchLoop: @unchecked Sendable {
                 try planWake()
             }
         }
+        try flushResults()
         summary.zones = zoneStatuses()
     }
 
@@ -187,6 +212,12 @@ final class DispatchLoop: @unchecked Sendable {
             elapsedSeconds: Date().timeIntervalSince(started), zones: zoneStatuses())))
     }
 
+    /// Writes every finished attempt waiting in the buffer, in one transaction.
+    func flushResults() throws {
+        let reports = unwritten.drain()
+        try store.recordAttempts(reports, holder: collector.holder)
+    }
+
     /// Decides retry or final failure, rests a failing zone, and writes the attempt.
     func handle(
         _ finished: inout FinishedPoint, zone index: Int, summary: inout CollectSummary,
@@ -195,11 +226,14 @@ final class DispatchLoop: @unchecked Sendable {
         let zone = collector.zones[index]
         switch finished.report.outcome {
         case .done:
+            zoneStates[index].claimAhead.recordSuccess(
+                wallSeconds: finished.report.finishedAtSeconds - finished.report.startedAtSeconds)
             zoneStates[index].launchFailuresInARow = 0
             zoneStates[index].done += 1
             summary.done += 1
             totals.done += 1
         case .failed(let reason):
+            zoneStates[index].claimAhead.recordFailure()
             zoneStates[index].failed += 1
             // Retries count failures only: an attempt released by Ctrl-C or abandoned by a killed collect is not one.
             let attempt = finished.failedBefore + 1
@@ -208,6 +242,7 @@ final class DispatchLoop: @unchecked Sendable {
             if attempt <= budget {
                 let wait = finished.report.launchFailure ? 0 : policy.backoff(afterAttempt: attempt)
                 finished.report.retryAfterSeconds = Date().timeIntervalSince1970 + wait
+                retryMayBeWaiting = true
                 summary.retried += 1
             } else {
                 summary.failed += 1
@@ -217,13 +252,18 @@ final class DispatchLoop: @unchecked Sendable {
                 zoneStates[index].launchFailuresInARow += 1
                 if zoneStates[index].launchFailuresInARow >= policy.zoneFailureLimit, zoneStates[index].downUntil == nil {
                     zoneStates[index].downUntil = Date().addingTimeInterval(policy.zoneCooldownSeconds)
+                    let waiting = zoneStates[index].claimedAhead
+                    zoneStates[index].claimedAhead = []
+                    try store.releaseClaims(waiting, holder: collector.holder, reason: "zone \(zone.name) went down before the point started")
                     onEvent(.zoneDown(zone: zone.name, reason: reason, cooldownSeconds: policy.zoneCooldownSeconds))
                 }
             } else {
                 zoneStates[index].launchFailuresInARow = 0
             }
         }
-        try store.recordAttempts([finished.report], holder: collector.holder)
+        unwritten.append(finished.report)
+        // A failure is written at once: its retry time decides when the point may run again.
+        if case .failed = finished.report.outcome { try flushResults() }
     }
 
     /// The work directory of a point: `runs/<scan>/<index>` under the results folder.

@@ -53,7 +53,7 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
         for (r, e) in zip(rAngstrom, energyHartree) where !r.isFinite || !e.isFinite {
             throw .nonFiniteData(r, e)
         }
-        let distinct = Set(rAngstrom).count
+        let distinct = Self.distinctCount(rAngstrom, enough: degree + 1)
         guard distinct >= degree + 1, let low = rAngstrom.min(), let high = rAngstrom.max() else {
             throw .tooFewPoints(have: distinct, degree: degree)
         }
@@ -64,10 +64,17 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
         let centre = center ?? (low + high) / 2
         let scale = center == nil ? (high - low) / 2 : max(abs(high - centre), abs(low - centre))
         let rows = rAngstrom.count, columns = degree + 1
-        let powers = rAngstrom.map { r in Self.powers(of: (r - centre) / scale, upTo: degree) }
-        var design = [Double](repeating: 0, count: rows * columns)
-        for row in 0..<rows {
-            for column in 0..<columns { design[column * rows + row] = weights[row] * powers[row][column] }
+        // Unweighted powers t^k of every point, column-major; the design matrix is them times the weights.
+        var powers = [Double](repeating: 1, count: rows * columns)
+        powers.withUnsafeMutableBufferPointer { p in
+            for row in 0..<rows {
+                let t = (rAngstrom[row] - centre) / scale
+                for column in stride(from: 1, to: columns, by: 1) { p[column * rows + row] = p[(column - 1) * rows + row] * t }
+            }
+        }
+        var design = powers
+        for column in 0..<columns {
+            for row in 0..<rows { design[column * rows + row] *= weights[row] }
         }
         let rhs = zip(energyHartree, weights).map { $0 * $1 }
         let solved = try LinearAlgebra.leastSquares(
@@ -78,29 +85,40 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
         guard solved.rank == columns else { throw .rankDeficient(rank: solved.rank, columns: columns) }
         guard condition < refusedConditionNumber else { throw .illConditioned(conditionNumber: condition) }
         let scaled = Polynomial(coefficients: solved.solution)
-        let residuals = zip(powers, energyHartree).map { p, e in
-            e - zip(p, solved.solution).reduce(0) { $0 + $1.0 * $1.1 }
+        let residuals = powers.withUnsafeBufferPointer { p in
+            (0..<rows).map { row in
+                var fitted = 0.0
+                for column in 0..<columns { fitted += p[column * rows + row] * solved.solution[column] }
+                return energyHartree[row] - fitted
+            }
         }
         let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(rows)).squareRoot()
 
         // (Xᵀ W² X)⁻¹ gives leverages and, scaled by the weighted residual variance, the covariance.
         var gram = [Double](repeating: 0, count: columns * columns)
-        for i in 0..<columns {
-            for j in 0..<columns {
-                var sum = 0.0
-                for row in 0..<rows { sum += design[i * rows + row] * design[j * rows + row] }
-                gram[j * columns + i] = sum
+        design.withUnsafeBufferPointer { x in
+            for i in 0..<columns {
+                for j in 0...i {
+                    var sum = 0.0
+                    for row in 0..<rows { sum += x[i * rows + row] * x[j * rows + row] }
+                    gram[j * columns + i] = sum
+                    gram[i * columns + j] = sum
+                }
             }
         }
         let inverse = try LinearAlgebra.inverseOfPositiveDefinite(matrixColumnMajor: gram, order: columns)
-        let leverages = (0..<rows).map { row -> Double in
-            var h = 0.0
-            for i in 0..<columns {
-                for j in 0..<columns {
-                    h += design[i * rows + row] * inverse[j * columns + i] * design[j * rows + row]
+        let leverages = design.withUnsafeBufferPointer { x in
+            inverse.withUnsafeBufferPointer { g in
+                (0..<rows).map { row -> Double in
+                    var h = 0.0
+                    for i in 0..<columns {
+                        var gx = 0.0
+                        for j in 0..<columns { gx += g[j * columns + i] * x[j * rows + row] }
+                        h += x[i * rows + row] * gx
+                    }
+                    return h
                 }
             }
-            return h
         }
         var covariance: [Double]?
         if rows > columns {
@@ -161,9 +179,13 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
 
     func scaled(_ r: Double) -> Double { (r - centerAngstrom) / halfWidthAngstrom }
 
-    static func powers(of t: Double, upTo degree: Int) -> [Double] {
-        var result = [Double](repeating: 1, count: degree + 1)
-        for k in stride(from: 1, through: degree, by: 1) { result[k] = result[k - 1] * t }
-        return result
+    /// The number of distinct values, counting no further than `enough`.
+    static func distinctCount(_ values: [Double], enough: Int) -> Int {
+        var seen = Set<Double>(minimumCapacity: enough)
+        for value in values {
+            seen.insert(value)
+            if seen.count >= enough { break }
+        }
+        return seen.count
     }
 }

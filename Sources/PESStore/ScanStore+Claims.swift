@@ -63,9 +63,9 @@ extension ScanStore {
         guard !reports.isEmpty else { return }
         try write { db in
             let closeAttempt = try db.makeStatement(sql: """
-                UPDATE attempt SET outcome = ?, finished_at = ?, wall_seconds = ?, energy_hartree = ?, converged = ?,
-                    exit_status = ?, error = ?, stderr_tail = ?, job_id = ?, engine_version = ?, zone = ?, host = ?,
-                    image = ?, launch_failure = ?
+                UPDATE attempt SET outcome = ?, started_at = ?, finished_at = ?, wall_seconds = ?, energy_hartree = ?,
+                    converged = ?, exit_status = ?, error = ?, stderr_tail = ?, job_id = ?, engine_version = ?, zone = ?,
+                    host = ?, image = ?, launch_failure = ?
                 WHERE id = ?
                 """)
             let finishPoint = try db.makeStatement(sql: """
@@ -94,7 +94,7 @@ extension ScanStore {
                 // A batch job harvested by another collect first is left as that one recorded it.
                 if report.jobID != nil, db.changesCount == 0 { continue }
                 try closeAttempt.execute(arguments: [
-                    state, report.finishedAtSeconds, wall, energy, converged, report.exitStatus, error,
+                    state, report.startedAtSeconds, report.finishedAtSeconds, wall, energy, converged, report.exitStatus, error,
                     report.stderrTail, report.jobID, report.engineVersion, report.zone, report.host, report.image,
                     report.launchFailure ? 1 : 0, report.attemptID,
                 ])
@@ -124,28 +124,28 @@ extension ScanStore {
         }
     }
 
-    /// Returns some of this holder's claimed points to pending without counting the attempt, closing it as released with `reason`.
+    /// Returns claimed points that never started to pending, closing their attempts as released with `reason`.
+    ///
+    /// Only points this holder still leases are returned; the count of those is the result.
     @discardableResult
-    public func releaseClaimedPoints(_ points: [ClaimedPoint], holder: LeaseHolder, reason: String) throws(StoreError) -> Int {
+    public func releaseClaims(_ points: [ClaimedPoint], holder: LeaseHolder, reason: String) throws(StoreError) -> Int {
+        guard !points.isEmpty else { return 0 }
         let now = Date().timeIntervalSince1970
         return try write { db in
+            let closeAttempt = try db.makeStatement(sql: """
+                UPDATE attempt SET outcome = 'released', finished_at = ?, wall_seconds = 0, error = ?
+                WHERE id = ? AND outcome = 'running'
+                """)
+            let release = try db.makeStatement(sql: """
+                UPDATE point SET state = 'pending', lease_token = NULL, lease_host = NULL, lease_pid = NULL,
+                    lease_expires_at = NULL
+                WHERE id = ? AND state = 'running' AND lease_token = ?
+                """)
             var released = 0
             for point in points {
-                try db.execute(
-                    sql: """
-                        UPDATE point SET state = 'pending', attempt_count = attempt_count - 1, lease_token = NULL,
-                            lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL
-                        WHERE id = ? AND state = 'running' AND lease_token = ?
-                        """,
-                    arguments: [point.pointID, holder.token])
-                guard db.changesCount == 1 else { continue }
-                released += 1
-                try db.execute(
-                    sql: """
-                        UPDATE attempt SET outcome = 'released', finished_at = ?, wall_seconds = ? - started_at, error = ?
-                        WHERE id = ? AND outcome = 'running'
-                        """,
-                    arguments: [now, now, reason, point.attemptID])
+                try closeAttempt.execute(arguments: [now, reason, point.attemptID])
+                try release.execute(arguments: [point.pointID, holder.token])
+                released += db.changesCount
             }
             return released
         }

@@ -209,7 +209,7 @@ struct FuzzTests {
                 let job = EngineJob(
                     scanName: "fuzz", pointIndex: 0, attemptNumber: 1, rAngstrom: 0.74, molecule: spec.molecule,
                     workDirectory: URL(fileURLWithPath: "/work-dir"))
-                let (arguments, files) = engine.prepare(job)
+                let (arguments, files) = engine.rendered(job)
                 for file in files { #expect(!file.name.contains("/") && !file.name.hasPrefix("."), "input file \(file.name)") }
                 #expect(!engine.outputFile.contains("/") && !engine.outputFile.hasPrefix("."), "output \(engine.outputFile)")
                 #expect(arguments.first == options["title"], "the value travels as one argument, verbatim")
