@@ -276,25 +276,64 @@ def case_refine(runner, quick):
                    "fewer calls, converged", outcome["converged"] and calls < 11, note)
 
 
+def case_slurm(runner, quick):
+    """Case 6: per-point submission overhead of a Slurm array (one sbatch per batch) against one sbatch per point."""
+    count = 50 if quick else 100
+    print(f"6. Slurm: {count} points as one array (pesscan collect) against {count} sbatch calls", flush=True)
+    if not os.environ.get("SLURM_CONF") or not shutil.which("sbatch"):
+        runner.row("slurm", "skipped: no Slurm (SLURM_CONF unset)", None, None, None, "-", None,
+                   "scripts/bench starts a single-node cluster when run as root with slurm-wlm installed")
+        return
+    zones = runner.work / "slurm-zones.yaml"
+    zones.write_text("zones:\n  - name: cluster\n    kind: slurm\n    slots: 1000\n    poll_seconds: 0.2\n"
+                     "    missing_grace_seconds: 2\n")
+    db = runner.work / "slurm.sqlite"
+    plan(runner, db, count, "model-process")
+    submit, _, _ = runner.run([runner.pesscan, "collect", "--db", str(db), "--zones", str(zones), "--no-wait", "--quiet"])
+    harvest, _, _ = runner.run([runner.pesscan, "collect", "--db", str(db), "--zones", str(zones), "--quiet"])
+    check_all_done(db, count)
+    # The peer: the same model-energy command submitted as one job per point.
+    script = runner.work / "one-point.sh"
+    script.write_text('#!/bin/bash\nexec "$@" > /dev/null\n')
+    script.chmod(0o755)
+    command = [runner.pesscan, "model-energy", "--r-angstrom", "2.8", "--r-e-angstrom", "2.862",
+               "--well-depth-hartree", "0.0328", "--range-per-angstrom", "1.87"]
+    ids = []
+    start = time.perf_counter()
+    for _ in range(count):
+        out = subprocess.run(["sbatch", "--parsable", f"--chdir={runner.work}", "--output=/dev/null", str(script)] + command,
+                             check=True, stdout=subprocess.PIPE, env=runner.env).stdout.decode().strip()
+        ids.append(out.split(";")[0])
+    single_submit = time.perf_counter() - start
+    while subprocess.run(["squeue", "--noheader", "--jobs=" + ",".join(ids)], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, env=runner.env).stdout.strip():
+        time.sleep(0.2)
+    single_total = time.perf_counter() - start
+    runner.row("slurm", f"submission per point, {count} points (ms)", submit / count * 1e3, single_submit / count * 1e3,
+               "one sbatch per point", "<= 1.0", submit <= single_submit,
+               "pesscan: claims, task files, one sbatch, database writes")
+    runner.row("slurm", f"{count} points submitted to all done (s)", submit + harvest, single_total,
+               "one sbatch per point", "<= 1.0", submit + harvest <= single_total, "pesscan includes harvesting into SQLite")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bin", required=True)
     parser.add_argument("--inputs", required=True)
     parser.add_argument("--results", required=True)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and smaller sizes")
-    parser.add_argument("--case", action="append", choices=["fit", "dispatch", "scale", "parallel", "refine"],
+    parser.add_argument("--case", action="append", choices=["fit", "dispatch", "scale", "parallel", "refine", "slurm"],
                         help="run only these cases (repeatable)")
     args = parser.parse_args()
     runner = Runner(args)
-    cases = dict(fit=case_fit, dispatch=case_dispatch, scale=case_scale, parallel=case_parallel, refine=case_refine)
+    cases = dict(fit=case_fit, dispatch=case_dispatch, scale=case_scale, parallel=case_parallel, refine=case_refine,
+                 slurm=case_slurm)
     started = time.time()
     try:
         for name, function in cases.items():
             if args.case and name not in args.case:
                 continue
             function(runner, args.quick)
-        print("6. Slurm zone", flush=True)
-        runner.row("slurm", "not yet: no Slurm zone", None, None, None, "-", None, "later issue")
     finally:
         shutil.rmtree(runner.work, ignore_errors=True)
     results = Path(args.results)
