@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "PESTestSupport", dependencies: ["PESCore"], path: "Tests/PESTestSupport"),
         .testTarget(name: "PESCoreTests", dependencies: ["PESCore", "PESTestSupport"]),
         .testTarget(name: "PESStoreTests", dependencies: ["PESStore", "PESTestSupport"]),
-        .testTarget(name: "PESFitTests", dependencies: ["PESFit", "PESEngines", "PESTestSupport"]),
+        .testTarget(name: "PESFitTests", dependencies: ["PESFit", "PESEngines", "PESTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PESEnginesTests", dependencies: ["PESEngines", "PESTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PESDispatchTests",
@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(name: "PESReportTests", dependencies: ["PESReport", "PESFit", "PESEngines", "PESTestSupport"]),
         .testTarget(name: "PESExportTests", dependencies: ["PESExport", "PESStore", "PESTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["pesscan", "PESTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["pesscan", "PESTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "FaultTests",
             dependencies: ["pesscan", "PESTestSupport", "PESCore", "PESEngines", "PESDispatch", "PESStore"]

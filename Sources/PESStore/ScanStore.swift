@@ -97,7 +97,9 @@ public final class ScanStore: Sendable {
         guard let database = error as? DatabaseError else { return .sqlite(String(describing: error)) }
         switch database.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path)
-        case .SQLITE_READONLY, .SQLITE_CANTOPEN where !FileManager.default.isWritableFile(atPath: path):
+        case .SQLITE_READONLY:
+            return .readOnly(path)
+        case .SQLITE_CANTOPEN where !FileManager.default.isWritableFile(atPath: path):
             return .readOnly(path)
         case .SQLITE_FULL: return .diskFull(path)
         // A full volume also shows up as an I/O error (the -shm or -wal file cannot grow): say so when it is full.

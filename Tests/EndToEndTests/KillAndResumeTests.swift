@@ -24,16 +24,6 @@ struct KillAndResumeTests {
         Issue.record("points did not finish in time")
     }
 
-    /// Checks the scan is complete with one successful attempt per point and a sound file.
-    func expectCompleteOnce(_ pesscan: BinaryRunner, points: Int) throws {
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'running'") == "0")
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(DISTINCT point_id) FROM attempt WHERE outcome = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'running'") == "0")
-        #expect(try pesscan.sql("PRAGMA integrity_check") == "ok")
-    }
-
     @Test("SIGKILL halfway leaves no point stuck; the next collect finishes without repeating a done point")
     func sigkill() throws {
         let pesscan = try plannedSlowScan(points: 24, delay: 0.25)
@@ -48,7 +38,7 @@ struct KillAndResumeTests {
         let resume = try pesscan.run(["collect", "--slots", "2"])
         #expect(resume.status == 0, "\(resume.stderr)")
         #expect(resume.stdout.contains("taken over from a stopped collect"))
-        try expectCompleteOnce(pesscan, points: 24)
+        try expectEveryPointDoneOnce(pesscan, points: 24)
         for id in doneAtKill {
             #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE point_id = \(id)") == "1")
         }
@@ -72,6 +62,6 @@ struct KillAndResumeTests {
         #expect(Int(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'released'")) ?? 0 > 0)
         let resume = try pesscan.run(["collect", "--slots", "2"])
         #expect(resume.status == 0)
-        try expectCompleteOnce(pesscan, points: 16)
+        try expectEveryPointDoneOnce(pesscan, points: 16)
     }
 }

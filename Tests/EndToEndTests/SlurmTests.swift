@@ -30,14 +30,6 @@ struct SlurmTests {
         return pesscan
     }
 
-    func expectEveryPointDoneOnce(_ pesscan: BinaryRunner, points: Int) throws {
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(DISTINCT point_id) FROM attempt WHERE outcome = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE batch_job IS NOT NULL") == "0")
-        #expect(try pesscan.sql("PRAGMA integrity_check") == "ok")
-    }
-
     @Test("the 11-point AuOg+ scan runs as one Slurm array and fits r_e = 2.862 Å")
     func auOgThroughSlurm() throws {
         try requireSlurm()

@@ -17,14 +17,6 @@ struct ZoneTests {
         return pesscan
     }
 
-    func expectEveryPointDoneOnce(_ pesscan: BinaryRunner, points: Int) throws {
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(DISTINCT point_id) FROM attempt WHERE outcome = 'done'") == String(points))
-        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'running'") == "0")
-        #expect(try pesscan.sql("PRAGMA integrity_check") == "ok")
-    }
-
     @Test("a scan over two local zones and a Podman zone completes with points in every zone")
     func threeZones() throws {
         let pesscan = try planned(points: 12, delay: 0.4)
