@@ -59,6 +59,8 @@ struct Psi4AgreementTests {
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         python.arguments = [script.path, csv.path, data.symbols.0, data.symbols.1]
+        // Psi4 writes timer.dat into its working directory: keep it in the test's folder.
+        python.currentDirectoryURL = pesscan.folder
         let output = Pipe()
         python.standardOutput = output
         try python.run()
