@@ -119,16 +119,12 @@ extension DispatchLoop {
         let queued = try await client.queuedTasks(arrayJobs: arrayJobs)
         let now = Date()
         for point in submitted {
-            guard let index = zoneIndexByName[point.zone], let scan = scansByID[point.scanID],
-                let engine = collector.engines[point.scanID] as? any ProcessEngine
+            let claimed = point.claim
+            guard let index = zoneIndexByName[point.zone], let scan = scansByID[claimed.scanID],
+                let engine = collector.engines[claimed.scanID] as? any ProcessEngine
             else { continue }
             let zone = collector.zones[index]
-            let job = EngineJob(
-                scanName: scan.spec.name.rawValue, pointIndex: point.index, attemptNumber: point.attemptNumber,
-                rAngstrom: point.rAngstrom, molecule: scan.spec.molecule, workDirectory: workDirectory(scan: scan, index: point.index))
-            let claimed = ClaimedPoint(
-                scanID: point.scanID, pointID: point.pointID, index: point.index, rAngstrom: point.rAngstrom,
-                attemptID: point.attemptID, attemptNumber: point.attemptNumber, failedAttempts: point.failedAttempts)
+            let job = try job(for: claimed, scan: scan, engine: engine)
             var outcome: EngineOutcome?
             if let result = SlurmBatch.harvest(workDirectory: job.workDirectory) {
                 outcome = engine.interpret(job, result)

@@ -4,14 +4,8 @@ import PESCore
 
 /// A point whose attempt runs as a batch job, waiting to be harvested.
 public struct SubmittedPoint: Sendable, Hashable {
-    public var scanID: Int64
-    public var pointID: Int64
-    public var index: Int
-    public var rAngstrom: Double
-    public var attemptID: Int64
-    public var attemptNumber: Int
-    /// Failed attempts of the point before this one.
-    public var failedAttempts: Int
+    /// The point and the attempt the job runs.
+    public var claim: ClaimedPoint
     /// Zone the job was submitted to.
     public var zone: String
     /// Batch job id, `<array job>_<task>` for array tasks.
@@ -56,11 +50,10 @@ extension ScanStore {
             ).compactMap { row -> SubmittedPoint? in
                 let zone: String = row["zone"]
                 if let zones, !zones.contains(zone) { return nil }
-                return SubmittedPoint(
+                let claim = ClaimedPoint(
                     scanID: row["scan_id"], pointID: row["id"], index: row["idx"], rAngstrom: row["r_angstrom"],
-                    attemptID: row["attempt_id"], attemptNumber: row["number"], failedAttempts: row["failures"], zone: zone,
-                    jobID: row["batch_job"],
-                    submittedAtSeconds: row["started_at"])
+                    attemptID: row["attempt_id"], attemptNumber: row["number"], failedAttempts: row["failures"])
+                return SubmittedPoint(claim: claim, zone: zone, jobID: row["batch_job"], submittedAtSeconds: row["started_at"])
             }
         }
     }
@@ -74,7 +67,7 @@ extension ScanStore {
             for point in points {
                 try db.execute(
                     sql: "UPDATE point SET state = 'pending', batch_job = NULL WHERE id = ? AND state = 'running' AND batch_job = ?",
-                    arguments: [point.pointID, point.jobID])
+                    arguments: [point.claim.pointID, point.jobID])
                 guard db.changesCount == 1 else { continue }
                 released += 1
                 try db.execute(
@@ -82,7 +75,7 @@ extension ScanStore {
                         UPDATE attempt SET outcome = 'released', finished_at = ?, wall_seconds = ? - started_at, error = ?
                         WHERE id = ? AND outcome = 'running'
                         """,
-                    arguments: [now, now, reason, point.attemptID])
+                    arguments: [now, now, reason, point.claim.attemptID])
             }
             return released
         }
