@@ -26,6 +26,11 @@ public struct MoleculeLibrary: Sendable {
         throw .unknownMolecule(name, known: names)
     }
 
+    /// Reads the library at `path`, or at ``defaultURL(environment:)`` when `path` is nil.
+    public static func load(path: String?) throws(MoleculeLibraryError) -> MoleculeLibrary {
+        try load(from: path.map { URL(fileURLWithPath: $0) } ?? defaultURL())
+    }
+
     /// Reads a library file, validating every entry.
     public static func load(from url: URL) throws(MoleculeLibraryError) -> MoleculeLibrary {
         let data: Data
@@ -68,17 +73,7 @@ public struct MoleculeLibrary: Sendable {
         if let path = environment["PESSCAN_MOLECULES"], !path.isEmpty {
             return URL(fileURLWithPath: path)
         }
-        let relative = "Inputs/molecules.json"
-        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative)
-        if FileManager.default.fileExists(atPath: here.path) { return here }
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<6 {
-            let candidate = folder.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return here
+        return InputsFolder.locate("molecules.json")
     }
 
     private static func describe(decodingError error: any Error) -> String {

@@ -70,16 +70,7 @@ public struct EngineCatalog: Sendable {
     /// The `Inputs/` folder: `$PESSCAN_INPUTS`, else `Inputs/` in the current folder or above the executable.
     public static func defaultInputsFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let path = environment["PESSCAN_INPUTS"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let manager = FileManager.default
-        let here = URL(fileURLWithPath: manager.currentDirectoryPath).appendingPathComponent("Inputs")
-        if manager.fileExists(atPath: here.appendingPathComponent("engines").path) { return here }
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let candidate = folder.appendingPathComponent("Inputs")
-            if manager.fileExists(atPath: candidate.appendingPathComponent("engines").path) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        return here
+        return InputsFolder.locate("engines").deletingLastPathComponent()
     }
 
     /// Reads a numeric model option, refusing unknown options and values outside `range`.

@@ -53,8 +53,7 @@ extension Pesscan {
             let library: LibraryMolecule
             do {
                 name = try ScanName(scan)
-                let url = molecules.map { URL(fileURLWithPath: $0) } ?? MoleculeLibrary.defaultURL()
-                library = try MoleculeLibrary.load(from: url).molecule(named: molecule)
+                library = try MoleculeLibrary.load(path: molecules).molecule(named: molecule)
             } catch let error as MoleculeLibraryError {
                 throw ValidationError(error.description)
             }

@@ -41,8 +41,7 @@ struct MoleculeOptions: ParsableArguments {
         let charge: Int
         var defaultMultiplicity = 0
         if let molecule {
-            let url = molecules.map { URL(fileURLWithPath: $0) } ?? MoleculeLibrary.defaultURL()
-            let found = try MoleculeLibrary.load(from: url).molecule(named: molecule)
+            let found = try MoleculeLibrary.load(path: molecules).molecule(named: molecule)
             entry = found
             symbols = found.molecule.atoms.map(\.symbol)
             name = found.molecule.name
