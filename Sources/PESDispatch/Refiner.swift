@@ -64,7 +64,7 @@ public struct Refiner: Sendable {
             }
             do {
                 let points = try store.points(ofScan: scan.id)
-                let usable = points.filter { $0.state == .done && $0.converged != false }
+                let usable = FitSelection(points: points, includeUnconverged: false).usable
                 let analysis = try DiatomicAnalysis.analyse(
                     rAngstrom: usable.map(\.rAngstrom), energyHartree: usable.compactMap(\.energyHartree), model: model)
                 let re = analysis.rEquilibriumAngstrom
