@@ -19,6 +19,8 @@ struct FaultFigures: Codable, Sendable {
     var inputs = 0
     /// Files written outside the test's folder, or shell commands that ran from a value.
     var escapes = 0
+    /// Done points whose stored energy is not the one the engine computes for that point's own molecule and bond length.
+    var wrongEnergies = 0
 
     /// Adds another row's counts to this one's.
     mutating func add(_ other: FaultFigures) {
@@ -29,6 +31,7 @@ struct FaultFigures: Codable, Sendable {
         crashes += other.crashes
         inputs += other.inputs
         escapes += other.escapes
+        wrongEnergies += other.wrongEnergies
     }
 }
 

@@ -18,7 +18,7 @@ struct FaultSummary {
         return areas
     }
 
-    @Test("summary table: 0 lost, 0 duplicated, 0 crashes, 0 escapes", .enabled(if: ProcessInfo.processInfo.environment["PESSCAN_FAULT_SUMMARY"] == "1"))
+    @Test("summary table: 0 lost, 0 duplicated, 0 crashes, 0 escapes, 0 wrong energies", .enabled(if: ProcessInfo.processInfo.environment["PESSCAN_FAULT_SUMMARY"] == "1"))
     func table() {
         var byArea: [String: FaultFigures] = [:]
         for row in FaultLedger.read() {
@@ -26,10 +26,10 @@ struct FaultSummary {
         }
         var total = FaultFigures(area: "total")
         for row in byArea.values { total.add(row) }
-        let header = ["area", "trials", "faults injected", "points lost", "points duplicated", "crashes", "inputs tried", "escapes"]
+        let header = ["area", "trials", "faults injected", "points lost", "points duplicated", "crashes", "inputs tried", "escapes", "wrong energies stored"]
         let rows = byArea.keys.sorted().compactMap { byArea[$0] } + [total]
         let cells = rows.map { r in
-            [r.area] + [r.trials, r.faults, r.lost, r.duplicated, r.crashes, r.inputs, r.escapes].map(String.init)
+            [r.area] + [r.trials, r.faults, r.lost, r.duplicated, r.crashes, r.inputs, r.escapes, r.wrongEnergies].map(String.init)
         }
         let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
         func line(_ values: [String]) -> String {
@@ -51,5 +51,6 @@ struct FaultSummary {
         #expect(total.duplicated == 0)
         #expect(total.crashes == 0)
         #expect(total.escapes == 0)
+        #expect(total.wrongEnergies == 0)
     }
 }
