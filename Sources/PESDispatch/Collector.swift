@@ -16,7 +16,7 @@ public struct Collector: Sendable {
     public var store: ScanStore
     /// Where points run; preferred zones take work first.
     public var zones: [Zone]
-    /// Folder under which every point gets its work directory (`runs/<scan>/<index>`).
+    /// Folder under which every attempt gets its work directory (`runs/<database>/<scan>/<index>/<attempt>`).
     public var resultsFolder: URL
     /// Engines by scan id, built before anything runs.
     public var engines: [Int64: any Engine]
@@ -64,8 +64,6 @@ public struct Collector: Sendable {
         var summary = CollectSummary()
         let loop = DispatchLoop(collector: self, scans: scans, started: started)
         do {
-            summary.reclaimed = try store.reclaimStaleLeases(
-                localHost: holder.host, excluding: holder, isProcessAlive: Self.isProcessAlive)
             try await loop.run(summary: &summary, onEvent: onEvent)
         } catch {
             _ = try? store.releaseRunningPoints(of: holder, reason: "collect stopped by an error: \(error)")
@@ -88,7 +86,7 @@ public struct Collector: Sendable {
     }
 
     /// Whether a process with this id exists on this host.
-    static func isProcessAlive(_ pid: Int32) -> Bool {
+    @Sendable static func isProcessAlive(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }
         return kill(pid, 0) == 0 || errno == EPERM
     }

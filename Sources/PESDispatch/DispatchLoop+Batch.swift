@@ -77,8 +77,9 @@ extension DispatchLoop {
                 }
             }
             guard !tasks.isEmpty else { continue }
-            let batchFolder = collector.resultsFolder.appendingPathComponent("runs/_slurm", isDirectory: true)
-                .appendingPathComponent("\(collector.holder.token.prefix(8))-\(UUID().uuidString.prefix(8))", isDirectory: true)
+            let batchFolder = try WorkFolder.create(
+                ["runs", store.workFolderName, "_slurm", "\(collector.holder.token.prefix(8))-\(UUID().uuidString.prefix(8))"],
+                under: collector.resultsFolder)
             let arrayJob: String
             do {
                 let script = try SlurmBatch.write(commands: tasks, to: batchFolder)

@@ -24,6 +24,22 @@ final class DispatchLoop: @unchecked Sendable {
     var unwritten = ResultBuffer()
     /// Whether a point may be waiting out a retry back-off (checked in the database until it says none is).
     var retryMayBeWaiting = true
+    /// Scans still in the database whose points this run takes; a scan replaced or deleted meanwhile leaves it.
+    var activeScanIDs: [Int64] = []
+    /// For each zone, the active scans whose engine it can run.
+    var eligibleScanIDs: [[Int64]] = []
+    /// Other collects' leases, judged on this process's monotonic clock.
+    var leaseWatch: LeaseWatch
+    /// When a lease that looks expired is due for judgement.
+    var leaseVerdictDue: Date?
+    /// The distinct sets of scans that the run's process zones can run.
+    var distinctScanSets: Set<[Int64]> = []
+    /// Whether a claim may find pending points: false once every zone's scans came back short, until something may return points.
+    var pendingMayExist = true
+    /// Zones that started an attempt in this run.
+    var usedZones: Set<Int> = []
+    /// When this run last renewed its leases, on the monotonic clock.
+    var lastRenewal = ContinuousClock.now
 
     /// Load and health of one zone during the run.
     struct ZoneState {
@@ -51,22 +67,30 @@ final class DispatchLoop: @unchecked Sendable {
         self.scansByID = Dictionary(uniqueKeysWithValues: scans.map { ($0.id, $0) })
         self.started = started
         self.zoneStates = collector.zones.map { _ in ZoneState() }
+        self.leaseWatch = LeaseWatch(
+            localHost: collector.holder.host, defaultLeaseSeconds: collector.policy.leaseSeconds,
+            isProcessAlive: Collector.isProcessAlive)
     }
 
     var policy: DispatchPolicy { collector.policy }
     var store: ScanStore { collector.store }
 
-    func zoneStatuses(now: Date = Date()) -> [ZoneStatus] {
-        zip(collector.zones, zoneStates).map { zone, state in
-            ZoneStatus(
+    /// Every zone's load, or with `usedOnly` only the zones that ran something in this run (cheap with thousands of zones).
+    func zoneStatuses(now: Date = Date(), usedOnly: Bool = false) -> [ZoneStatus] {
+        let indices = usedOnly ? Array(usedZones).sorted() : Array(collector.zones.indices)
+        return indices.map { index in
+            let (zone, state) = (collector.zones[index], zoneStates[index])
+            return ZoneStatus(
                 name: zone.name, kind: zone.kind.rawValue, slots: zone.slots, running: state.running, done: state.done,
                 failed: state.failed, down: state.downUntil.map { $0 > now } ?? false)
         }
     }
 
     func run(summary: inout CollectSummary, onEvent: @Sendable (CollectEvent) -> Void) async throws {
-        let scanIDs = scans.map(\.id).filter { collector.engines[$0] != nil }
-        for id in scanIDs {
+        activeScanIDs = scans.map(\.id).filter { collector.engines[$0] != nil }
+        updateEligibility()
+        try takeOverStaleLeases(summary: &summary, onEvent: onEvent, announce: false)
+        for id in activeScanIDs {
             let counts = try store.stateCounts(ofScan: id)
             totals.pending += counts.pending
             totals.running += counts.running
@@ -75,7 +99,6 @@ final class DispatchLoop: @unchecked Sendable {
         }
         totalPoints = totals.total
         onEvent(.started(pending: totals.pending, reclaimed: summary.reclaimed, zones: zoneStatuses()))
-        var lastRenewal = Date()
         try await withThrowingTaskGroup(of: Event.self) { group in
             var wakeAt: Date?
             var wakesOutstanding = 0
@@ -92,29 +115,14 @@ final class DispatchLoop: @unchecked Sendable {
             }
             func fill() throws {
                 guard !Task.isCancelled else { return }
-                let now = Date()
-                for (index, zone) in collector.zones.enumerated() where !zone.isBatch && !policy.submitOnly {
-                    if let until = zoneStates[index].downUntil {
-                        if until > now { continue }
-                        zoneStates[index].downUntil = nil
-                        zoneStates[index].launchFailuresInARow = 0
-                    }
-                    let eligible = scanIDs.filter { id in collector.engines[id].map(zone.canRun) ?? false }
-                    while zoneStates[index].running < zone.slots {
-                        if zoneStates[index].claimedAhead.isEmpty {
-                            guard !zoneStates[index].exhausted else { break }
-                            let free = zone.slots - zoneStates[index].running
-                            let claimed = try store.claimPendingPoints(
-                                ofScans: eligible, limit: free + zoneStates[index].claimAhead.extra(slots: zone.slots),
-                                holder: collector.holder, zone: zone.name, leaseSeconds: policy.leaseSeconds)
-                            if claimed.isEmpty { zoneStates[index].exhausted = true }
-                            zoneStates[index].claimedAhead = claimed.reversed()
-                            continue
-                        }
-                        guard let point = zoneStates[index].claimedAhead.popLast() else { break }
+                if pendingMayExist { try claimForIdleZones() }
+                for index in zoneStates.indices where !zoneStates[index].claimedAhead.isEmpty {
+                    let zone = collector.zones[index]
+                    while zoneStates[index].running < zone.slots, let point = zoneStates[index].claimedAhead.popLast() {
                         guard let scan = scansByID[point.scanID], let engine = collector.engines[point.scanID] else { continue }
                         let job = try job(for: point, scan: scan, engine: engine)
                         zoneStates[index].running += 1
+                        usedZones.insert(index)
                         let timeout = policy.timeoutSeconds
                         let host = collector.holder.host
                         group.addTask {
@@ -123,17 +131,19 @@ final class DispatchLoop: @unchecked Sendable {
                     }
                 }
             }
-            /// When idle work may appear (a back-off ending, a zone coming back), results are due to be written, or leases need renewing.
+            /// When idle work may appear (a back-off ending, a zone coming back, a lease running out), results are due to be written, or leases need renewing.
             ///
             /// The database is asked only when the answer can have changed:
             /// retry times while a back-off may be waiting, pending counts
             /// while a zone is down.
             func nextWake() throws -> Date? {
                 let now = Date()
+                let scanIDs = activeScanIDs
                 var candidates: [Date] = []
                 let running = zoneStates.reduce(0) { $0 + $1.running }
-                if running > 0 { candidates.append(now.addingTimeInterval(policy.leaseSeconds / 4)) }
+                if running > 0 { candidates.append(now.addingTimeInterval(policy.leaseSeconds / 4 - seconds(since: lastRenewal))) }
                 if let deadline = unwritten.deadline { candidates.append(deadline) }
+                if let due = leaseVerdictDue { candidates.append(due) }
                 if retryMayBeWaiting {
                     if let retry = try store.nextRetryTime(ofScans: scanIDs) {
                         candidates.append(Date(timeIntervalSince1970: retry))
@@ -166,7 +176,7 @@ final class DispatchLoop: @unchecked Sendable {
             }
 
             try fill()
-            try await serviceBatchZones(scanIDs: scanIDs, summary: &summary, onEvent: onEvent)
+            try await serviceBatchZones(scanIDs: activeScanIDs, summary: &summary, onEvent: onEvent)
             batchDue = .distantFuture
             try planWake()
             while let event = try await group.next() {
@@ -174,6 +184,7 @@ final class DispatchLoop: @unchecked Sendable {
                 case .wake:
                     wakesOutstanding -= 1
                     wakeAt = nil
+                    pendingMayExist = true
                 case .finished(let index, let finished):
                     zoneStates[index].running -= 1
                     if var finished {
@@ -181,25 +192,108 @@ final class DispatchLoop: @unchecked Sendable {
                         emit(finished, onEvent: onEvent)
                     }
                 }
-                if unwritten.isDue() || zoneStates.allSatisfy({ $0.running == 0 }) { try flushResults() }
-                if Date().timeIntervalSince(lastRenewal) > policy.leaseSeconds / 4 {
-                    try store.renewLeases(of: collector.holder, forSeconds: policy.leaseSeconds)
-                    lastRenewal = Date()
+                if unwritten.isDue() || zoneStates.allSatisfy({ $0.running == 0 }) { try flushResults(summary: &summary, onEvent: onEvent) }
+                if seconds(since: lastRenewal) >= policy.leaseSeconds / 4 - 0.01 {
+                    try renewLeases(summary: &summary, onEvent: onEvent)
                 }
+                if let due = leaseVerdictDue, due <= Date() { try takeOverStaleLeases(summary: &summary, onEvent: onEvent) }
                 for index in zoneStates.indices { zoneStates[index].exhausted = false }
                 try fill()
                 // Batch zones look at their queue when due, and take waiting points whenever a timer fires.
                 var woken = false
                 if case .wake = event { woken = true }
                 if woken || Date() >= batchDue {
-                    try await serviceBatchZones(scanIDs: scanIDs, summary: &summary, onEvent: onEvent)
+                    try await serviceBatchZones(scanIDs: activeScanIDs, summary: &summary, onEvent: onEvent)
                     batchDue = .distantFuture
                 }
                 try planWake()
             }
         }
-        try flushResults()
-        summary.zones = zoneStatuses()
+        try flushResults(summary: &summary, onEvent: onEvent)
+        summary.zones = zoneStatuses(usedOnly: collector.zones.count > 64)
+    }
+
+    /// Claims points for every zone with idle slots and nothing claimed ahead, in one transaction.
+    func claimForIdleZones() throws {
+        let now = Date()
+        var asking: [Int] = []
+        var requests: [ClaimRequest] = []
+        for (index, zone) in collector.zones.enumerated() where !zone.isBatch && !policy.submitOnly {
+            if let until = zoneStates[index].downUntil {
+                if until > now { continue }
+                zoneStates[index].downUntil = nil
+                zoneStates[index].launchFailuresInARow = 0
+            }
+            let free = zone.slots - zoneStates[index].running
+            guard free > 0, zoneStates[index].claimedAhead.isEmpty, !zoneStates[index].exhausted,
+                !eligibleScanIDs[index].isEmpty
+            else { continue }
+            asking.append(index)
+            requests.append(ClaimRequest(
+                zone: zone.name, scanIDs: eligibleScanIDs[index], limit: free + zoneStates[index].claimAhead.extra(slots: zone.slots)))
+        }
+        guard !requests.isEmpty else { return }
+        let claims = try store.claimPendingPoints(requests, holder: collector.holder, leaseSeconds: policy.leaseSeconds)
+        var drained: Set<[Int64]> = []
+        for ((index, request), claimed) in zip(zip(asking, requests), claims) {
+            if claimed.count < request.limit {
+                zoneStates[index].exhausted = true
+                drained.insert(request.scanIDs.sorted())
+            }
+            zoneStates[index].claimedAhead = claimed.reversed()
+        }
+        // Nothing is pending for any zone once every set of scans the zones run came back short.
+        if distinctScanSets.isSubset(of: drained) { pendingMayExist = false }
+    }
+
+    /// Recomputes, for each zone, which active scans it can run.
+    func updateEligibility() {
+        eligibleScanIDs = collector.zones.map { zone in
+            activeScanIDs.filter { id in collector.engines[id].map(zone.canRun) ?? false }
+        }
+        distinctScanSets = Set(zip(collector.zones, eligibleScanIDs).filter { !$0.0.isBatch && !$0.1.isEmpty }.map { $0.1.sorted() })
+    }
+
+    /// Seconds elapsed on the monotonic clock since `instant`.
+    func seconds(since instant: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - instant
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    /// Renews this run's leases; when some were taken over meanwhile (this process was paused past its lease), checks its scans.
+    func renewLeases(summary: inout CollectSummary, onEvent: @Sendable (CollectEvent) -> Void) throws {
+        let held = try store.renewLeases(of: collector.holder, forSeconds: policy.leaseSeconds)
+        lastRenewal = .now
+        let runningHere = zoneStates.reduce(0) { $0 + $1.running } + zoneStates.reduce(0) { $0 + $1.claimedAhead.count }
+        if held < runningHere { try dropVanishedScans() }
+        try takeOverStaleLeases(summary: &summary, onEvent: onEvent)
+    }
+
+    /// Returns to pending the running points of collects judged gone, and notes when the next lease is due for judgement.
+    func takeOverStaleLeases(summary: inout CollectSummary, onEvent: @Sendable (CollectEvent) -> Void, announce: Bool = true) throws {
+        let leases = try store.foreignLeases(excluding: collector.holder)
+        let verdicts = leaseWatch.verdicts(on: leases)
+        if !verdicts.isEmpty {
+            let taken = try store.reclaimLeases(verdicts)
+            if taken > 0 {
+                summary.reclaimed += taken
+                retryMayBeWaiting = true
+                pendingMayExist = true
+                if announce { onEvent(.takenOver(points: taken, reasons: verdicts.map(\.reason))) }
+            }
+        }
+        leaseVerdictDue = leaseWatch.nextVerdict(on: try verdicts.isEmpty ? leases : store.foreignLeases(excluding: collector.holder))
+    }
+
+    /// Stops launching for scans that are no longer in the database (replaced or deleted while this run held points of them).
+    func dropVanishedScans() throws {
+        let existing = Set(try store.existingScanIDs(among: activeScanIDs))
+        guard existing.count < activeScanIDs.count else { return }
+        activeScanIDs = activeScanIDs.filter(existing.contains)
+        updateEligibility()
+        for index in zoneStates.indices {
+            zoneStates[index].claimedAhead.removeAll { !existing.contains($0.scanID) }
+        }
     }
 
     /// Reports a finished attempt to the progress display.
@@ -209,13 +303,23 @@ final class DispatchLoop: @unchecked Sendable {
         report.willRetry = finished.report.retryAfterSeconds != nil
         onEvent(.pointFinished(report, totals: CollectTotals(
             done: totals.done, failed: totals.failed, total: totalPoints, finishedThisRun: finishedThisRun,
-            elapsedSeconds: Date().timeIntervalSince(started), zones: zoneStatuses())))
+            elapsedSeconds: Date().timeIntervalSince(started), zones: zoneStatuses(usedOnly: true))))
     }
 
-    /// Writes every finished attempt waiting in the buffer, in one transaction.
-    func flushResults() throws {
+    /// Writes every finished attempt waiting in the buffer, in one transaction; results that lost their claims are counted, not used.
+    func flushResults(summary: inout CollectSummary, onEvent: @Sendable (CollectEvent) -> Void) throws {
         let reports = unwritten.drain()
-        try store.recordAttempts(reports, holder: collector.holder)
+        let stale = Set(try store.recordAttempts(reports, holder: collector.holder))
+        guard !stale.isEmpty else { return }
+        for report in reports where stale.contains(report.attemptID) {
+            if case .done = report.outcome {
+                summary.done -= 1
+                totals.done -= 1
+            }
+        }
+        summary.staleResults += stale.count
+        onEvent(.staleResults(count: stale.count))
+        try dropVanishedScans()
     }
 
     /// Decides retry or final failure, rests a failing zone, and writes the attempt.
@@ -243,6 +347,7 @@ final class DispatchLoop: @unchecked Sendable {
                 let wait = finished.report.launchFailure ? 0 : policy.backoff(afterAttempt: attempt)
                 finished.report.retryAfterSeconds = Date().timeIntervalSince1970 + wait
                 retryMayBeWaiting = true
+                pendingMayExist = true
                 summary.retried += 1
             } else {
                 summary.failed += 1
@@ -255,6 +360,7 @@ final class DispatchLoop: @unchecked Sendable {
                     let waiting = zoneStates[index].claimedAhead
                     zoneStates[index].claimedAhead = []
                     try store.releaseClaims(waiting, holder: collector.holder, reason: "zone \(zone.name) went down before the point started")
+                    pendingMayExist = true
                     onEvent(.zoneDown(zone: zone.name, reason: reason, cooldownSeconds: policy.zoneCooldownSeconds))
                 }
             } else {
@@ -263,24 +369,23 @@ final class DispatchLoop: @unchecked Sendable {
         }
         unwritten.append(finished.report)
         // A failure is written at once: its retry time decides when the point may run again.
-        if case .failed = finished.report.outcome { try flushResults() }
+        if case .failed = finished.report.outcome { try flushResults(summary: &summary, onEvent: onEvent) }
     }
 
-    /// The work directory of a point: `runs/<scan>/<index>` under the results folder.
-    func workDirectory(scan: ScanRecord, index: Int) -> URL {
-        collector.resultsFolder.appendingPathComponent("runs", isDirectory: true)
-            .appendingPathComponent(scan.spec.name.rawValue, isDirectory: true)
-            .appendingPathComponent(String(index), isDirectory: true)
-    }
-
+    /// The work directory of one attempt, created when the engine uses one: `runs/<database>/<scan>/<index>/<attempt id>`.
+    ///
+    /// Attempt ids are never reused, so no two attempts, and no two databases
+    /// sharing a results folder, ever write the same files. No component is
+    /// followed if it is a symbolic link.
     func job(for point: ClaimedPoint, scan: ScanRecord, engine: any Engine) throws(DispatchError) -> EngineJob {
-        let folder = workDirectory(scan: scan, index: point.index)
+        let components = [
+            "runs", store.workFolderName, scan.spec.name.rawValue, String(point.index), String(point.attemptID),
+        ]
+        let folder: URL
         if engine.usesWorkDirectory {
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            } catch {
-                throw .workDirectory(folder.path, error.localizedDescription)
-            }
+            folder = try WorkFolder.create(components, under: collector.resultsFolder)
+        } else {
+            folder = components.reduce(collector.resultsFolder) { $0.appendingPathComponent($1, isDirectory: true) }
         }
         return EngineJob(
             scanName: scan.spec.name.rawValue, pointIndex: point.index, attemptNumber: point.attemptNumber,

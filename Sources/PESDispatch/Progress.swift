@@ -12,6 +12,10 @@ public enum CollectEvent: Sendable {
     case schedulerTrouble(message: String, retryInSeconds: Double)
     /// `collect` was asked to stop and is returning running points to pending.
     case stopping
+    /// Results came back for attempts that had lost their claims; they were kept as abandoned attempts, not used.
+    case staleResults(count: Int)
+    /// Running points of another collect were taken over: its process ended or its lease ran out.
+    case takenOver(points: Int, reasons: [String])
 }
 
 /// One array job submitted to a batch zone.
@@ -72,6 +76,8 @@ public struct CollectSummary: Sendable, Codable {
     public var returnedToPending = 0
     /// Points left running by a dead `collect` that this run put back to pending.
     public var reclaimed = 0
+    /// Results of attempts that had lost their claims (lease taken over, scan replaced), kept as abandoned attempts and not used.
+    public var staleResults = 0
     /// Whether the run stopped early because it was cancelled.
     public var interrupted = false
     /// Wall time in seconds.

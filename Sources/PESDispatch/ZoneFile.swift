@@ -109,13 +109,15 @@ public enum ZoneFile {
             throw ZoneFileError(path: path, line: root.mark?.line, message: "must hold a list of zones under \"zones:\"")
         }
         var specs: [ZoneSpec] = []
+        var lineByName: [String: Int] = [:]
         for entry in list {
             let spec = try zone(from: entry, path: path)
-            if let other = specs.first(where: { $0.name == spec.name }) {
+            if let first = lineByName[spec.name] {
                 throw ZoneFileError(
                     path: path, line: spec.line,
-                    message: "zone \"\(spec.name)\" is defined twice (first on line \(other.line ?? 0)); zone names must be unique")
+                    message: "zone \"\(spec.name)\" is defined twice (first on line \(first)); zone names must be unique")
             }
+            lineByName[spec.name] = spec.line ?? 0
             specs.append(spec)
         }
         guard !specs.isEmpty else { throw ZoneFileError(path: path, line: root.mark?.line, message: "lists no zones") }

@@ -58,6 +58,52 @@ public struct ClaimedPoint: Sendable, Hashable {
     }
 }
 
+/// Points wanted for one zone in a claim: up to `limit` pending points of `scanIDs`.
+public struct ClaimRequest: Sendable, Hashable {
+    /// Zone the points will run in; a point whose last attempt ran there comes last.
+    public var zone: String
+    /// Scans whose points the zone can run.
+    public var scanIDs: [Int64]
+    /// Most points to claim.
+    public var limit: Int
+
+    public init(zone: String, scanIDs: [Int64], limit: Int) {
+        self.zone = zone
+        self.scanIDs = scanIDs
+        self.limit = limit
+    }
+}
+
+/// Another collect's lease on running points, as a judging collect sees it.
+public struct ForeignLease: Sendable, Hashable {
+    /// The holder's token.
+    public var token: String
+    /// Host of the holder.
+    public var host: String?
+    /// Process id of the holder on its host.
+    public var pid: Int32?
+    /// When the lease runs out by the holder's wall clock, seconds since 1970 (latest of its points).
+    public var expiresAtSeconds: Double
+    /// Length of the holder's lease in seconds; nil for a lease written before heartbeats were kept.
+    public var leaseSeconds: Double?
+    /// The holder's heartbeat: moves on at every claim and renewal; nil when the holder keeps none.
+    public var beat: Int?
+    /// Running points held under the lease.
+    public var runningPoints: Int
+
+    public init(
+        token: String, host: String?, pid: Int32?, expiresAtSeconds: Double, leaseSeconds: Double?, beat: Int?, runningPoints: Int
+    ) {
+        self.token = token
+        self.host = host
+        self.pid = pid
+        self.expiresAtSeconds = expiresAtSeconds
+        self.leaseSeconds = leaseSeconds
+        self.beat = beat
+        self.runningPoints = runningPoints
+    }
+}
+
 /// How an attempt ended.
 public enum AttemptOutcome: Sendable, Hashable {
     /// The engine produced an energy in hartree.

@@ -66,7 +66,7 @@ extension ScanStore {
             var released = 0
             for point in points {
                 try db.execute(
-                    sql: "UPDATE point SET state = 'pending', batch_job = NULL WHERE id = ? AND state = 'running' AND batch_job = ?",
+                    sql: "UPDATE point SET state = 'pending', batch_job = NULL, attempt_id = NULL WHERE id = ? AND state = 'running' AND batch_job = ?",
                     arguments: [point.claim.pointID, point.jobID])
                 guard db.changesCount == 1 else { continue }
                 released += 1

@@ -3,78 +3,116 @@ import GRDB
 import PESCore
 
 extension ScanStore {
-    /// Atomically claims up to `limit` pending points of the given scans and opens an attempt for each.
-    ///
-    /// The claim and the attempt rows are written in one immediate
-    /// transaction, so two processes never claim the same point. Points
-    /// waiting out a retry back-off are skipped, and points whose last attempt
-    /// ran in another zone come first, so a retry moves elsewhere.
+    /// Atomically claims up to `limit` pending points of the given scans for one zone and opens an attempt for each.
     public func claimPendingPoints(
         ofScans scanIDs: [Int64], limit: Int, holder: LeaseHolder, zone: String, leaseSeconds: Double
     ) throws(StoreError) -> [ClaimedPoint] {
-        guard limit > 0, !scanIDs.isEmpty else { return [] }
+        try claimPendingPoints([ClaimRequest(zone: zone, scanIDs: scanIDs, limit: limit)], holder: holder, leaseSeconds: leaseSeconds)
+            .first ?? []
+    }
+
+    /// Atomically claims pending points for several zones in one immediate transaction, each request in turn.
+    ///
+    /// Two processes never claim the same point. Each claim opens an attempt
+    /// and ties the point to it (`point.attempt_id`): only that attempt's
+    /// result is ever accepted for the point. Points waiting out a retry
+    /// back-off are skipped, and points whose last attempt ran in another zone
+    /// come first, so a retry moves elsewhere. Once a request finds fewer
+    /// points than it asked for, later requests for the same scans are not
+    /// queried at all: one transaction serves any number of zones. The result
+    /// holds one list per request, in order.
+    public func claimPendingPoints(
+        _ requests: [ClaimRequest], holder: LeaseHolder, leaseSeconds: Double
+    ) throws(StoreError) -> [[ClaimedPoint]] {
+        let wanted = requests.filter { $0.limit > 0 && !$0.scanIDs.isEmpty }
+        guard !wanted.isEmpty else { return requests.map { _ in [] } }
         let now = Date().timeIntervalSince1970
         return try write { db in
-            let placeholders = scanIDs.map { _ in "?" }.joined(separator: ", ")
-            let candidates = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, scan_id, idx, r_angstrom, attempt_count,
-                        (SELECT COUNT(*) FROM attempt WHERE attempt.point_id = point.id AND outcome = 'failed') AS failures
-                    FROM point
-                    WHERE state = 'pending' AND scan_id IN (\(placeholders))
-                      AND (retry_after IS NULL OR retry_after <= ?)
-                    ORDER BY (zone IS NOT NULL AND zone = ?), scan_id, idx LIMIT ?
-                    """,
-                arguments: StatementArguments(scanIDs) + [now, zone, limit])
+            try Self.holdLease(holder, leaseSeconds: leaseSeconds, db: db)
             let claim = try db.makeStatement(sql: """
                 UPDATE point SET state = 'running', lease_token = ?, lease_host = ?, lease_pid = ?,
                     lease_expires_at = ?, attempt_count = attempt_count + 1, zone = ?, host = ?, started_at = ?,
-                    error = NULL
+                    error = NULL, attempt_id = NULL
                 WHERE id = ? AND state = 'pending'
                 """)
             let open = try db.makeStatement(sql: """
                 INSERT INTO attempt (point_id, number, owner, zone, host, engine, started_at)
                 SELECT ?, ?, ?, ?, ?, engine, ? FROM scan WHERE id = ?
                 """)
-            var claimed: [ClaimedPoint] = []
-            for row in candidates {
-                let pointID: Int64 = row["id"]
-                try claim.execute(arguments: [
-                    holder.token, holder.host, Int(holder.pid), now + leaseSeconds, zone, holder.host, now, pointID,
-                ])
-                guard db.changesCount == 1 else { continue }
-                let number = (row["attempt_count"] as Int) + 1
-                try open.execute(arguments: [pointID, number, holder.token, zone, holder.host, now, row["scan_id"] as Int64])
-                claimed.append(
-                    ClaimedPoint(
-                        scanID: row["scan_id"], pointID: pointID, index: row["idx"], rAngstrom: row["r_angstrom"],
-                        attemptID: db.lastInsertedRowID, attemptNumber: number, failedAttempts: row["failures"]))
+            let tie = try db.makeStatement(sql: "UPDATE point SET attempt_id = ? WHERE id = ?")
+            var exhaustedScanSets: Set<[Int64]> = []
+            var results: [[ClaimedPoint]] = []
+            for request in requests {
+                let scanSet = request.scanIDs.sorted()
+                guard request.limit > 0, !scanSet.isEmpty, !exhaustedScanSets.contains(scanSet) else {
+                    results.append([])
+                    continue
+                }
+                let placeholders = scanSet.map { _ in "?" }.joined(separator: ", ")
+                let candidates = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, scan_id, idx, r_angstrom, attempt_count,
+                            (SELECT COUNT(*) FROM attempt WHERE attempt.point_id = point.id AND outcome = 'failed') AS failures
+                        FROM point
+                        WHERE state = 'pending' AND scan_id IN (\(placeholders))
+                          AND (retry_after IS NULL OR retry_after <= ?)
+                        ORDER BY (zone IS NOT NULL AND zone = ?), scan_id, idx LIMIT ?
+                        """,
+                    arguments: StatementArguments(scanSet) + [now, request.zone, request.limit])
+                if candidates.count < request.limit { exhaustedScanSets.insert(scanSet) }
+                var claimed: [ClaimedPoint] = []
+                for row in candidates {
+                    let pointID: Int64 = row["id"]
+                    try claim.execute(arguments: [
+                        holder.token, holder.host, Int(holder.pid), now + leaseSeconds, request.zone, holder.host, now, pointID,
+                    ])
+                    guard db.changesCount == 1 else { continue }
+                    let number = (row["attempt_count"] as Int) + 1
+                    let scanID: Int64 = row["scan_id"]
+                    try open.execute(arguments: [pointID, number, holder.token, request.zone, holder.host, now, scanID])
+                    let attemptID = db.lastInsertedRowID
+                    try tie.execute(arguments: [attemptID, pointID])
+                    claimed.append(
+                        ClaimedPoint(
+                            scanID: scanID, pointID: pointID, index: row["idx"], rAngstrom: row["r_angstrom"],
+                            attemptID: attemptID, attemptNumber: number, failedAttempts: row["failures"]))
+                }
+                results.append(claimed)
             }
-            return claimed
+            return results
         }
     }
 
     /// Records finished attempts and their points' results in one transaction.
     ///
-    /// A point is updated only while this holder still owns its lease, or
-    /// when the lease was reclaimed and the point waits again as pending.
-    public func recordAttempts(_ reports: [AttemptReport], holder: LeaseHolder) throws(StoreError) {
-        guard !reports.isEmpty else { return }
-        try write { db in
+    /// A result becomes the point's only when its attempt still holds the
+    /// point's claim: the point is running, tied to this very attempt, and
+    /// leased by this holder (or handed to the batch job that reported it).
+    /// Any other result is stale (its lease expired and the point was taken
+    /// over, the scan was replaced, another collect harvested the job first):
+    /// the attempt is closed as `abandoned` with its energy kept for
+    /// provenance, and the point is left as it is. The ids of those attempts
+    /// are returned.
+    @discardableResult
+    public func recordAttempts(_ reports: [AttemptReport], holder: LeaseHolder) throws(StoreError) -> [Int64] {
+        guard !reports.isEmpty else { return [] }
+        return try write { db in
             let closeAttempt = try db.makeStatement(sql: """
                 UPDATE attempt SET outcome = ?, started_at = ?, finished_at = ?, wall_seconds = ?, energy_hartree = ?,
                     converged = ?, exit_status = ?, error = ?, stderr_tail = ?, job_id = ?, engine_version = ?, zone = ?,
                     host = ?, image = ?, launch_failure = ?
-                WHERE id = ?
+                WHERE id = ? AND outcome IN ('running', 'abandoned', 'released')
                 """)
             let finishPoint = try db.makeStatement(sql: """
                 UPDATE point SET state = ?, energy_hartree = ?, converged = ?, zone = ?, host = ?, job_id = ?,
                     started_at = ?, finished_at = ?, wall_seconds = ?, exit_status = ?, error = ?, retry_after = ?,
-                    lease_token = NULL, lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL, batch_job = NULL
-                WHERE id = ? AND ((state = 'running' AND lease_token = ?) OR (state = 'running' AND batch_job = ?)
-                                  OR (state = 'pending' AND batch_job IS NULL))
+                    lease_token = NULL, lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL, batch_job = NULL,
+                    attempt_id = NULL
+                WHERE id = ? AND state = 'running' AND attempt_id = ?
+                  AND (lease_token = ? OR (batch_job IS NOT NULL AND batch_job = ?))
                 """)
+            var stale: [Int64] = []
             for report in reports {
                 let wall = max(0, report.finishedAtSeconds - report.startedAtSeconds)
                 let state: String, energy: Double?, converged: Int?, error: String?
@@ -89,20 +127,26 @@ extension ScanStore {
                 try finishPoint.execute(arguments: [
                     pointState, energy, converged, report.zone, report.host, report.jobID, report.startedAtSeconds,
                     report.finishedAtSeconds, wall, report.exitStatus, error, report.retryAfterSeconds, report.pointID,
-                    holder.token, report.jobID,
+                    report.attemptID, holder.token, report.jobID,
                 ])
-                // A batch job harvested by another collect first is left as that one recorded it.
-                if report.jobID != nil, db.changesCount == 0 { continue }
+                let current = db.changesCount == 1
+                if !current { stale.append(report.attemptID) }
+                let staleNote = "result arrived after this attempt had lost the point's claim (lease expired and taken over, "
+                    + "scan replaced, or harvested by another collect); kept for provenance, not used as the point's result"
                 try closeAttempt.execute(arguments: [
-                    state, report.startedAtSeconds, report.finishedAtSeconds, wall, energy, converged, report.exitStatus, error,
+                    current ? state : "abandoned", report.startedAtSeconds, report.finishedAtSeconds, wall, energy, converged,
+                    report.exitStatus, current ? error : [error, staleNote].compactMap { $0 }.joined(separator: "; "),
                     report.stderrTail, report.jobID, report.engineVersion, report.zone, report.host, report.image,
                     report.launchFailure ? 1 : 0, report.attemptID,
                 ])
             }
+            return stale
         }
     }
 
-    /// Returns this holder's running points to pending, closing their attempts as released with `reason`.
+    /// Returns this holder's running points to pending at the end of its run, closing their attempts as released with `reason`.
+    ///
+    /// The holder's lease row goes too: nothing is left for another collect to watch.
     @discardableResult
     public func releaseRunningPoints(of holder: LeaseHolder, reason: String) throws(StoreError) -> Int {
         let now = Date().timeIntervalSince1970
@@ -114,13 +158,10 @@ extension ScanStore {
                     """,
                 arguments: [now, now, reason, holder.token])
             try db.execute(
-                sql: """
-                    UPDATE point SET state = 'pending', lease_token = NULL, lease_host = NULL, lease_pid = NULL,
-                        lease_expires_at = NULL
-                    WHERE state = 'running' AND lease_token = ?
-                    """,
-                arguments: [holder.token])
-            return db.changesCount
+                sql: "UPDATE point SET \(Self.backToPending) WHERE state = 'running' AND lease_token = ?", arguments: [holder.token])
+            let released = db.changesCount
+            try db.execute(sql: "DELETE FROM lease WHERE token = ?", arguments: [holder.token])
+            return released
         }
     }
 
@@ -137,78 +178,99 @@ extension ScanStore {
                 WHERE id = ? AND outcome = 'running'
                 """)
             let release = try db.makeStatement(sql: """
-                UPDATE point SET state = 'pending', lease_token = NULL, lease_host = NULL, lease_pid = NULL,
-                    lease_expires_at = NULL
-                WHERE id = ? AND state = 'running' AND lease_token = ?
+                UPDATE point SET \(Self.backToPending) WHERE id = ? AND state = 'running' AND lease_token = ? AND attempt_id = ?
                 """)
             var released = 0
             for point in points {
                 try closeAttempt.execute(arguments: [now, reason, point.attemptID])
-                try release.execute(arguments: [point.pointID, holder.token])
+                try release.execute(arguments: [point.pointID, holder.token, point.attemptID])
                 released += db.changesCount
             }
             return released
         }
     }
 
-    /// Extends the leases of this holder's running points to `seconds` from now.
-    public func renewLeases(of holder: LeaseHolder, forSeconds seconds: Double) throws(StoreError) {
+    /// Extends the leases of this holder's running points to `seconds` from now and moves its heartbeat on.
+    ///
+    /// Returns how many running points the holder still leases: fewer than it
+    /// runs means another collect judged it gone and took some over.
+    @discardableResult
+    public func renewLeases(of holder: LeaseHolder, forSeconds seconds: Double) throws(StoreError) -> Int {
         let until = Date().timeIntervalSince1970 + seconds
-        try write { db in
+        return try write { db in
+            try Self.holdLease(holder, leaseSeconds: seconds, db: db)
             try db.execute(
                 sql: "UPDATE point SET lease_expires_at = ? WHERE state = 'running' AND lease_token = ?",
                 arguments: [until, holder.token])
+            return db.changesCount
         }
     }
 
-    /// Returns to pending every running point whose coordinator is gone: its lease expired, or it ran on this host and its process no longer exists.
-    ///
-    /// Their open attempts are closed as abandoned, so the history keeps them.
-    @discardableResult
-    public func reclaimStaleLeases(
-        localHost: String, excluding holder: LeaseHolder, isProcessAlive: (Int32) -> Bool
-    ) throws(StoreError) -> Int {
-        let now = Date().timeIntervalSince1970
-        return try write { db in
-            let leases = try Row.fetchAll(
+    /// Every other holder's lease on running points, with its heartbeat, for a ``LeaseVerdict`` to judge.
+    public func foreignLeases(excluding holder: LeaseHolder) throws(StoreError) -> [ForeignLease] {
+        try read { db in
+            try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT lease_token, lease_host, lease_pid, lease_expires_at FROM point
-                    WHERE state = 'running' AND lease_token IS NOT NULL AND lease_token != ?
+                    SELECT p.lease_token, MAX(p.lease_host) AS host, MAX(p.lease_pid) AS pid,
+                        MAX(p.lease_expires_at) AS expires, COUNT(*) AS points, l.beat, l.lease_seconds
+                    FROM point p LEFT JOIN lease l ON l.token = p.lease_token
+                    WHERE p.state = 'running' AND p.lease_token IS NOT NULL AND p.lease_token != ?
+                    GROUP BY p.lease_token
                     """,
-                arguments: [holder.token])
+                arguments: [holder.token]
+            ).map { row in
+                ForeignLease(
+                    token: row["lease_token"], host: row["host"], pid: (row["pid"] as Int?).map { Int32(truncatingIfNeeded: $0) },
+                    expiresAtSeconds: row["expires"] ?? 0, leaseSeconds: row["lease_seconds"], beat: row["beat"],
+                    runningPoints: row["points"])
+            }
+        }
+    }
+
+    /// Returns to pending every running point held under a lease judged gone, closing its open attempts as abandoned with the reason.
+    ///
+    /// A lease whose heartbeat moved since it was judged is left alone: its
+    /// holder renewed in between. A point left running without any lease (a
+    /// hand-edited database) is also returned.
+    @discardableResult
+    public func reclaimLeases(_ verdicts: [(lease: ForeignLease, reason: String)]) throws(StoreError) -> Int {
+        let now = Date().timeIntervalSince1970
+        return try write { db in
             var reclaimed = 0
-            for lease in leases {
-                let token: String = lease["lease_token"]
-                let host: String? = lease["lease_host"]
-                let pid: Int? = lease["lease_pid"]
-                let expires: Double? = lease["lease_expires_at"]
-                let expired = (expires ?? 0) < now
-                let deadHere = host == localHost && pid.map { !isProcessAlive(Int32(truncatingIfNeeded: $0)) } == true
-                guard expired || deadHere else { continue }
-                let why = deadHere
-                    ? "collect process \(pid ?? 0) on \(host ?? "?") ended before finishing; point returned to pending"
-                    : "lease of collect on \(host ?? "?") expired; point returned to pending"
+            for (lease, reason) in verdicts {
+                let beat = try Int.fetchOne(db, sql: "SELECT beat FROM lease WHERE token = ?", arguments: [lease.token])
+                guard beat == lease.beat else { continue }
+                let verdict = (token: lease.token, reason: reason)
                 try db.execute(
                     sql: """
                         UPDATE attempt SET outcome = 'abandoned', finished_at = ?, wall_seconds = ? - started_at, error = ?
                         WHERE owner = ? AND outcome = 'running' AND job_id IS NULL
                         """,
-                    arguments: [now, now, why, token])
+                    arguments: [now, now, verdict.reason, verdict.token])
                 try db.execute(
-                    sql: """
-                        UPDATE point SET state = 'pending', lease_token = NULL, lease_host = NULL, lease_pid = NULL,
-                            lease_expires_at = NULL
-                        WHERE state = 'running' AND lease_token = ?
-                        """,
-                    arguments: [token])
+                    sql: "UPDATE point SET \(Self.backToPending) WHERE state = 'running' AND lease_token = ?",
+                    arguments: [verdict.token])
                 reclaimed += db.changesCount
+                try db.execute(sql: "DELETE FROM lease WHERE token = ?", arguments: [verdict.token])
             }
-            // A point left running without any lease (hand-edited database) is also returned.
             try db.execute(
-                sql: "UPDATE point SET state = 'pending' WHERE state = 'running' AND lease_token IS NULL AND batch_job IS NULL")
+                sql: "UPDATE point SET state = 'pending', attempt_id = NULL WHERE state = 'running' AND lease_token IS NULL AND batch_job IS NULL")
             return reclaimed + db.changesCount
         }
+    }
+
+    /// The assignments that return a leased point to pending and untie it from its attempt.
+    static let backToPending = "state = 'pending', lease_token = NULL, lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL, attempt_id = NULL"
+
+    /// Writes or refreshes the holder's lease row, moving its heartbeat on by one.
+    static func holdLease(_ holder: LeaseHolder, leaseSeconds: Double, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO lease (token, host, pid, lease_seconds, beat) VALUES (?, ?, ?, ?, 1)
+                ON CONFLICT (token) DO UPDATE SET beat = beat + 1, lease_seconds = excluded.lease_seconds
+                """,
+            arguments: [holder.token, holder.host, Int(holder.pid), leaseSeconds])
     }
 
     /// The earliest future time, seconds since 1970, at which a pending point of these scans waiting out a back-off may run.

@@ -4,13 +4,31 @@ import PESCore
 
 extension ScanStore {
     /// Stores a new scan with all its points pending; with `replace`, an existing scan of that name is discarded first.
+    ///
+    /// A scan with running points is replaced only with `force`: its running
+    /// attempts are then discarded with it, and the collect running them finds
+    /// their claims gone and keeps none of their results. The new scan never
+    /// reuses an id, so nothing of the old one can land on it.
     @discardableResult
-    public func createScan(_ spec: ScanSpec, replace: Bool = false) throws(StoreError) -> ScanRecord {
+    public func createScan(_ spec: ScanSpec, replace: Bool = false, force: Bool = false) throws(StoreError) -> ScanRecord {
         let now = Date().timeIntervalSince1970
         return try write { db in
             let name = spec.name.rawValue
             if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM scan WHERE name = ?", arguments: [name]) {
                 guard replace else { throw StoreError.scanExists(name) }
+                let running = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) AS n, MAX(lease_host) AS host, MAX(lease_pid) AS pid, MAX(batch_job) AS job
+                        FROM point WHERE scan_id = ? AND state = 'running'
+                        """,
+                    arguments: [existing]
+                ).first
+                let count: Int = running?["n"] ?? 0
+                if count > 0, !force {
+                    let holder = (running?["host"] as String?).map { host in "collect \(running?["pid"] as Int? ?? 0) on \(host)" }
+                    throw StoreError.scanRunning(name, points: count, holder: holder ?? (running?["job"] as String?).map { "batch job \($0)" })
+                }
                 try db.execute(sql: "DELETE FROM scan WHERE id = ?", arguments: [existing])
             }
             try db.execute(
@@ -45,6 +63,15 @@ extension ScanStore {
             throw .unknownScan(name, known: all.map(\.spec.name.rawValue))
         }
         return found
+    }
+
+    /// Which of these scan ids are still in the database.
+    public func existingScanIDs(among scanIDs: [Int64]) throws(StoreError) -> [Int64] {
+        guard !scanIDs.isEmpty else { return [] }
+        let placeholders = scanIDs.map { _ in "?" }.joined(separator: ", ")
+        return try read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM scan WHERE id IN (\(placeholders))", arguments: StatementArguments(scanIDs))
+        }
     }
 
     /// Points of a scan in index order.

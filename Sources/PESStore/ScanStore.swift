@@ -10,6 +10,8 @@ public final class ScanStore: Sendable {
     /// Path of the database file.
     public let path: String
     let pool: DatabasePool
+    /// The database's own id, made once when its schema was created or upgraded; names its work folders.
+    public let uuid: String
 
     /// How long a writer waits for another process's lock before giving up, in seconds.
     public static let busyTimeoutSeconds: Double = 30
@@ -40,6 +42,10 @@ public final class ScanStore: Sendable {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded { throw StoreError.newerSchema(path) }
             try migrator.migrate(pool)
+            guard let stored = try pool.read({ db in try String.fetchOne(db, sql: "SELECT uuid FROM database_identity") }) else {
+                throw StoreError.corruptRecord("the database has no identity row (table database_identity)")
+            }
+            uuid = stored
         } catch let error as StoreError {
             throw error
         } catch {
@@ -55,6 +61,15 @@ public final class ScanStore: Sendable {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) { throw StoreError.newerSchema(path) }
+    }
+
+    /// Name of this database's folder under `runs/`: the file's name without extension and the first 8 characters of its id.
+    ///
+    /// Two databases in one results folder never share work directories, even with scans of the same name.
+    public var workFolderName: String {
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let safe = String(stem.map { $0.isLetter || $0.isNumber || "._+-".contains($0) ? $0 : "_" }.prefix(48))
+        return "\(safe.isEmpty ? "db" : safe)-\(uuid.prefix(8))"
     }
 
     /// Runs an immediate write transaction (the write lock taken up front), translating SQLite failures into ``StoreError``.

@@ -9,6 +9,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case readOnly(String)
     case diskFull(String)
     case scanExists(String)
+    case scanRunning(String, points: Int, holder: String?)
     case unknownScan(String, known: [String])
     case noScans(String)
     case corruptRecord(String)
@@ -31,6 +32,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "The disk holding \(path) is full; the last change was rolled back. Free some space and run the command again."
         case .scanExists(let name):
             return "A scan named \"\(name)\" already exists. Choose another --scan NAME, or pass --replace to discard it and plan again."
+        case .scanRunning(let name, let points, let holder):
+            let who = holder.map { " (\($0))" } ?? ""
+            return "The scan \"\(name)\" has \(points) point\(points == 1 ? "" : "s") running\(who); nothing was changed. "
+                + "Wait for that collect to finish or stop it, or pass --force to discard the running attempts with the scan."
         case .unknownScan(let name, let known):
             let list = known.isEmpty ? "none" : known.joined(separator: ", ")
             return "No scan named \"\(name)\" in the database. Scans: \(list)."

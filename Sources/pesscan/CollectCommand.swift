@@ -58,6 +58,7 @@ extension Pesscan {
                 var line = "Collected: \(summary.done) done, \(summary.failed) failed"
                 if summary.retried > 0 { line += ", \(summary.retried) failed attempts retried" }
                 if summary.reclaimed > 0 { line += ", \(summary.reclaimed) taken over from a stopped collect" }
+                if summary.staleResults > 0 { line += ", \(summary.staleResults) late results kept as abandoned attempts" }
                 if summary.returnedToPending > 0 { line += ", \(summary.returnedToPending) returned to pending" }
                 line += " in \(Output.fixed(summary.wallSeconds, 2)) s."
                 print(line)

@@ -58,8 +58,11 @@ extension Pesscan {
             help: ArgumentHelp("Engine option key=value, repeatable, e.g. delay_seconds=0.5.", valueName: "key=value"))
         var engineOptions: [String] = []
 
-        @Flag(help: "Replace an existing scan of the same name, discarding its points and results.")
+        @Flag(help: "Replace an existing scan of the same name, discarding its points and results (refused while points of it run).")
         var replace = false
+
+        @Flag(help: "With --replace: replace the scan even while a collect runs its points; their results are then discarded.")
+        var force = false
 
         @Flag(help: "Print the planned scan as JSON.")
         var json = false
@@ -74,6 +77,7 @@ extension Pesscan {
                 throw ValidationError(ScanSpecError.conflictingRangeOptions.description)
             }
             if (from == nil) != (to == nil) { throw ValidationError("Give both --from and --to.") }
+            if force, !replace { throw ValidationError("--force goes with --replace.") }
             if (center == nil) != (width == nil) { throw ValidationError("Give both --center and --width.") }
         }
 
@@ -90,7 +94,7 @@ extension Pesscan {
             let database = try store.open(create: true)
             let record: ScanRecord
             do {
-                record = try database.createScan(spec, replace: replace)
+                record = try database.createScan(spec, replace: replace, force: force)
             } catch {
                 throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
             }

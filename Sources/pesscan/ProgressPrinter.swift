@@ -16,6 +16,9 @@ final class ProgressPrinter: @unchecked Sendable {
         self.live = terminal && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
+    /// Most zones named in one progress line.
+    static let zonesShown = 8
+
     func show(_ event: CollectEvent) {
         guard !quiet else { return }
         lock.lock()
@@ -23,7 +26,9 @@ final class ProgressPrinter: @unchecked Sendable {
         switch event {
         case .started(let pending, let reclaimed, let zones):
             pendingAtStart = pending
-            let zoneList = zones.map { "\($0.name) (\($0.kind), \($0.slots) slot\($0.slots == 1 ? "" : "s"))" }.joined(separator: ", ")
+            var zoneList = zones.prefix(Self.zonesShown).map { "\($0.name) (\($0.kind), \($0.slots) slot\($0.slots == 1 ? "" : "s"))" }
+                .joined(separator: ", ")
+            if zones.count > Self.zonesShown { zoneList += " and \(zones.count - Self.zonesShown) more zones" }
             var line = "Running \(pending) pending point\(pending == 1 ? "" : "s") in \(zoneList)"
             if reclaimed > 0 { line += "; \(reclaimed) taken over from a collect that stopped" }
             write(line)
@@ -49,6 +54,11 @@ final class ProgressPrinter: @unchecked Sendable {
             write("The scheduler did not answer (\(message)); looking again in \(Int(retry)) s.")
         case .stopping:
             write("Stopping: waiting for running engines to end and returning their points to pending…")
+        case .staleResults(let count):
+            write("Warning: \(count) result\(count == 1 ? "" : "s") arrived after \(count == 1 ? "its attempt" : "their attempts") had lost the claim "
+                + "(this collect was paused past its lease, or the scan was replaced); kept as abandoned attempts, not used.")
+        case .takenOver(let points, let reasons):
+            write("Took over \(points) running point\(points == 1 ? "" : "s") of another collect: \(reasons.first ?? "").")
         }
     }
 
@@ -75,8 +85,9 @@ final class ProgressPrinter: @unchecked Sendable {
         let rate = totals.elapsedSeconds > 0 ? Double(totals.finishedThisRun) / totals.elapsedSeconds : 0
         let remaining = totals.total - finished
         let eta = rate > 0 ? String(format: ", ETA %.0f s", Double(remaining) / rate) : ""
-        let zones = totals.zones.map { "\($0.name) \($0.done)✓ \($0.failed)✗ \($0.running)▶" + ($0.down ? " down" : "") }
+        var zones = totals.zones.prefix(Self.zonesShown).map { "\($0.name) \($0.done)✓ \($0.failed)✗ \($0.running)▶" + ($0.down ? " down" : "") }
             .joined(separator: " | ")
+        if totals.zones.count > Self.zonesShown { zones += " | \(totals.zones.count - Self.zonesShown) more" }
         return "[\(finished)/\(totals.total)] \(totals.done) done, \(totals.failed) failed; \(zones); "
             + String(format: "%.1f points/s", rate) + eta
     }

@@ -22,6 +22,11 @@ struct ZoneOptions: ParsableArguments {
     @Option(help: "Seconds before the first retry of a failed point (doubling for each further retry).")
     var backoff: Double = 1
 
+    @Option(help: ArgumentHelp(
+        "Seconds a claim on a point lasts without renewal (renewed every quarter of it); another collect takes the point over only after that.",
+        valueName: "seconds"))
+    var leaseSeconds: Double = 300
+
     @Flag(help: "Submit to batch (Slurm) zones and return at once; a later collect harvests the results.")
     var noWait = false
 
@@ -30,6 +35,9 @@ struct ZoneOptions: ParsableArguments {
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100; got \(retries).") }
         if let timeout, !(timeout.isFinite && timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds.") }
         if !(backoff.isFinite && backoff >= 0 && backoff <= 3600) { throw ValidationError("--backoff must be between 0 and 3600 seconds.") }
+        if !(leaseSeconds.isFinite && leaseSeconds >= 2 && leaseSeconds <= 86_400) {
+            throw ValidationError("--lease-seconds must be between 2 and 86400; got \(leaseSeconds).")
+        }
         if slots != nil, zoneFile != nil { throw ValidationError("--slots sets the default local zone; with a zone file set slots there.") }
     }
 
@@ -68,6 +76,7 @@ struct ZoneOptions: ParsableArguments {
 
     /// Retries, timeout and back-off as chosen.
     var policy: DispatchPolicy {
-        DispatchPolicy(retries: retries, timeoutSeconds: timeout, backoffSeconds: backoff, submitOnly: noWait)
+        DispatchPolicy(
+            retries: retries, timeoutSeconds: timeout, backoffSeconds: backoff, leaseSeconds: leaseSeconds, submitOnly: noWait)
     }
 }

@@ -36,6 +36,7 @@ struct ConcurrencyTests {
             let tally = try RunAccounting(runner: runner, scan: "shared", markerFile: "markers.txt").expectDoneExactlyOnce(points: points)
             #expect(tally.extraEngineRuns == 0, "nothing was killed, so every point ran once on the engine side")
             figures.lost += tally.lost
+            figures.wrongEnergies += tally.wrongEnergies
             figures.duplicated += tally.duplicated + tally.extraEngineRuns
             let owners = Int(try runner.sql("SELECT COUNT(DISTINCT owner) FROM attempt")) ?? 0
             #expect(owners >= 2, "the work was not shared: \(owners) collect(s) ran points")

@@ -33,6 +33,7 @@ struct CrashSafetyTests {
         let tally = try RunAccounting(runner: runner, scan: scan, markerFile: Self.markerFile)
             .expectDoneExactlyOnce(points: Self.points)
         figures.lost += tally.lost
+        figures.wrongEnergies += tally.wrongEnergies
         figures.duplicated += tally.duplicated
     }
 

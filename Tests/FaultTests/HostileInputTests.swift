@@ -104,7 +104,9 @@ struct HostileInputTests {
         #expect(collect.status == 0, "\(collect.stderr)")
         for (index, value) in values.enumerated() {
             for point in 0..<2 {
-                let folder = arena.runner.folder.appendingPathComponent("Results/runs/hostile-\(index)/\(point)")
+                let folders = try arena.runner.attemptFolders(scan: "hostile-\(index)", index: point)
+                #expect(folders.count == 1, "attempt folders of hostile-\(index) #\(point): \(folders)")
+                let folder = folders.first ?? arena.runner.folder
                 let received = try? String(contentsOf: folder.appendingPathComponent("argument.txt"), encoding: .utf8)
                 #expect(received == value, "the engine received \(received ?? "nothing") for \(value)")
                 let input = try? String(contentsOf: folder.appendingPathComponent("input.txt"), encoding: .utf8)

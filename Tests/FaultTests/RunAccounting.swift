@@ -21,6 +21,7 @@ struct RunAccounting {
         var lost = 0
         var duplicated = 0
         var extraEngineRuns = 0
+        var wrongEnergies = 0
         var problems: [String] = []
     }
 
@@ -44,6 +45,9 @@ struct RunAccounting {
             points[index] = entry
         }
         tally.points = points.count
+        let wrong = try EnergyAudit.wrongEnergies(runner: runner, scan: scan)
+        tally.wrongEnergies = wrong.count
+        tally.problems += wrong
         for (index, point) in points.sorted(by: { $0.key < $1.key }) {
             let doneAttempts = point.attempts.filter { $0.value == "done" }.map(\.key)
             let markers = markerAttempts(point: index)
@@ -73,10 +77,10 @@ struct RunAccounting {
         return tally
     }
 
-    /// Attempt numbers the engine wrote into the point's marker file.
+    /// Attempt numbers the engine wrote into the marker files of the point's attempt folders.
     func markerAttempts(point: Int) -> [Int] {
-        let url = runner.folder.appendingPathComponent("Results/runs/\(scan)/\(point)/\(markerFile)")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+        let folders = (try? runner.attemptFolders(scan: scan, index: point)) ?? []
+        let text = folders.compactMap { try? String(contentsOf: $0.appendingPathComponent(markerFile), encoding: .utf8) }.joined()
         return text.split(separator: "\n").compactMap { line in
             line.split(separator: " ").first { $0.hasPrefix("attempt=") }.flatMap { Int($0.dropFirst("attempt=".count)) }
         }

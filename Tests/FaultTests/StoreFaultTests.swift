@@ -92,6 +92,7 @@ struct StoreFaultTests {
         ProcessWatch.waitForOrphans(in: runner.folder)
         let tally = try RunAccounting(runner: runner, scan: "first", markerFile: "markers.txt").expectDoneExactlyOnce(points: 30)
         figures.lost += tally.lost
+        figures.wrongEnergies += tally.wrongEnergies
         figures.duplicated += tally.duplicated
         FaultLedger.record(figures)
     }

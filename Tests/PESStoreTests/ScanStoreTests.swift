@@ -115,15 +115,21 @@ struct ScanStoreTests {
         _ = try store.claimPendingPoints(ofScans: [scan.id], limit: 2, holder: dead, zone: "local", leaseSeconds: 600)
         _ = try store.claimPendingPoints(ofScans: [scan.id], limit: 1, holder: alive, zone: "local", leaseSeconds: 600)
         let me = holder("me")
-        let reclaimed = try store.reclaimStaleLeases(localHost: me.host, excluding: me) { $0 != 999_999 }
-        #expect(reclaimed == 2)
+        let leases = try store.foreignLeases(excluding: me)
+        #expect(leases.count == 2)
+        #expect(leases.first { $0.token == dead.token }?.runningPoints == 2)
+        #expect(leases.allSatisfy { $0.beat == 1 && $0.leaseSeconds == 600 })
+        let gone = leases.filter { $0.pid == 999_999 }.map { (lease: $0, reason: "holder gone") }
+        #expect(try store.reclaimLeases(gone) == 2)
         let counts = try store.stateCounts(ofScan: scan.id)
         #expect(counts.pending == 3 && counts.running == 1)
         #expect(try store.attempts(ofScan: scan.id).filter { $0.outcome == "abandoned" }.count == 2)
-        // An expired lease is reclaimed whatever its host.
-        let remote = LeaseHolder(token: "remote", host: "elsewhere", pid: 1)
-        _ = try store.claimPendingPoints(ofScans: [scan.id], limit: 1, holder: remote, zone: "z", leaseSeconds: -1)
-        #expect(try store.reclaimStaleLeases(localHost: me.host, excluding: me) { _ in true } == 1)
+        // A lease that renewed after it was judged keeps its points.
+        let live = try #require(try store.foreignLeases(excluding: me).first)
+        try store.renewLeases(of: alive, forSeconds: 600)
+        #expect(try store.foreignLeases(excluding: me).first?.beat == 2)
+        #expect(try store.reclaimLeases([(lease: live, reason: "judged on an old heartbeat")]) == 0)
+        #expect(try store.stateCounts(ofScan: scan.id).running == 1)
     }
 
     @Test("a database from a newer pesscan is refused with a clear message")

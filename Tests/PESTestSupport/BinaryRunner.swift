@@ -87,6 +87,20 @@ public struct BinaryRunner {
         return url.path
     }
 
+    /// The folder holding a point's attempt folders: `Results/runs/<database stem>-<id prefix>/<scan>/<index>`.
+    public func pointFolder(scan: String, index: Int) throws -> URL {
+        let uuid = try sql("SELECT uuid FROM database_identity")
+        let stem = URL(fileURLWithPath: database).deletingPathExtension().lastPathComponent
+        return folder.appendingPathComponent("Results/runs/\(stem)-\(uuid.prefix(8))/\(scan)/\(index)")
+    }
+
+    /// The work folders of every attempt of a point that used one.
+    public func attemptFolders(scan: String, index: Int) throws -> [URL] {
+        let point = try pointFolder(scan: scan, index: index)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: point.path)) ?? []
+        return names.sorted().map { point.appendingPathComponent($0) }
+    }
+
     /// Runs a SQL query with the sqlite3 shell and returns its output.
     public func sql(_ query: String) throws -> String {
         let process = Process()
