@@ -13,6 +13,9 @@ struct FaultSummary {
             "store: newer schema", "store: damaged file", "concurrency: 4 collects",
             "fuzz: command lines", "fuzz: molecule libraries", "fuzz: zone files", "fuzz: templates", "fuzz: engine outputs",
             "fuzz: names and engine options", "hostile: refused values", "hostile: engine arguments",
+            "integrity: replace while collecting", "integrity: two databases, one folder",
+            "integrity: collect paused past its lease", "integrity: clock stepped ahead", "integrity: planted symbolic links",
+            "integrity: 10,000 zones",
         ]
         if getuid() == 0 { areas += ["store: read-only file", "store: read-only mount", "store: full disk"] }
         return areas

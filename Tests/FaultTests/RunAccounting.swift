@@ -6,7 +6,7 @@ import Testing
 ///
 /// "Done exactly once" means, for every point of the scan:
 /// 1. the point's state is `done` and exactly one of its attempts has outcome `done`;
-/// 2. the engine's marker file in the point's work directory has a line for that attempt
+/// 2. the engine's marker file in that attempt's work directory has a line for it
 ///    (the recorded energy came from a run that completed);
 /// 3. no attempt number appears twice in the marker file (no attempt ran twice);
 /// 4. every other marker line belongs to an attempt whose outcome is `abandoned` (its collect
@@ -33,15 +33,16 @@ struct RunAccounting {
     func check() throws -> Tally {
         var tally = Tally()
         let rows = try runner.sql("""
-            SELECT p.idx, p.state, p.attempt_count, a.number, a.outcome FROM point p JOIN scan s ON s.id = p.scan_id
+            SELECT p.idx, p.state, p.attempt_count, a.number, a.outcome, a.id FROM point p JOIN scan s ON s.id = p.scan_id
             LEFT JOIN attempt a ON a.point_id = p.id WHERE s.name = '\(scan)' ORDER BY p.idx, a.number
             """)
-        var points: [Int: (state: String, count: Int, attempts: [Int: String])] = [:]
+        var points: [Int: (state: String, count: Int, attempts: [Int: String], attemptIDs: [Int])] = [:]
         for line in rows.split(separator: "\n") {
             let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 5, let index = Int(f[0]) else { continue }
-            var entry = points[index] ?? (f[1], Int(f[2]) ?? -1, [:])
+            guard f.count == 6, let index = Int(f[0]) else { continue }
+            var entry = points[index] ?? (f[1], Int(f[2]) ?? -1, [:], [])
             if let number = Int(f[3]) { entry.attempts[number] = f[4] }
+            if let id = Int(f[5]) { entry.attemptIDs.append(id) }
             points[index] = entry
         }
         tally.points = points.count
@@ -50,7 +51,7 @@ struct RunAccounting {
         tally.problems += wrong
         for (index, point) in points.sorted(by: { $0.key < $1.key }) {
             let doneAttempts = point.attempts.filter { $0.value == "done" }.map(\.key)
-            let markers = markerAttempts(point: index)
+            let markers = markerAttempts(point: index, attemptIDs: point.attemptIDs)
             var problem: String?
             if point.state != "done" || doneAttempts.isEmpty {
                 tally.lost += 1
@@ -77,10 +78,12 @@ struct RunAccounting {
         return tally
     }
 
-    /// Attempt numbers the engine wrote into the marker files of the point's attempt folders.
-    func markerAttempts(point: Int) -> [Int] {
-        let folders = (try? runner.attemptFolders(scan: scan, index: point)) ?? []
-        let text = folders.compactMap { try? String(contentsOf: $0.appendingPathComponent(markerFile), encoding: .utf8) }.joined()
+    /// Attempt numbers the engine wrote into the marker files in the work folders of these attempts of the point.
+    func markerAttempts(point: Int, attemptIDs: [Int]) -> [Int] {
+        guard let folder = try? runner.pointFolder(scan: scan, index: point) else { return [] }
+        let text = attemptIDs.compactMap { id in
+            try? String(contentsOf: folder.appendingPathComponent("\(id)/\(markerFile)"), encoding: .utf8)
+        }.joined()
         return text.split(separator: "\n").compactMap { line in
             line.split(separator: " ").first { $0.hasPrefix("attempt=") }.flatMap { Int($0.dropFirst("attempt=".count)) }
         }

@@ -12,17 +12,22 @@ public struct BinaryRunner {
     /// A folder standing in for the user's working directory, with the database inside it.
     public let folder: URL
 
+    /// File name of the database in `Results/`; commands get it as `$PESSCAN_DB` when it is not the default.
+    public let databaseFileName: String
+
     public init() throws {
         folder = try TestSupport.temporaryFolder("pesscan-e2e")
+        databaseFileName = "pesscan.sqlite"
     }
 
-    /// A runner working in an existing `folder`.
-    public init(folder: URL) {
+    /// A runner working in an existing `folder`, on `Results/<databaseFileName>`.
+    public init(folder: URL, databaseFileName: String = "pesscan.sqlite") {
         self.folder = folder
+        self.databaseFileName = databaseFileName
     }
 
     /// Path of the database every command of this runner uses.
-    public var database: String { folder.appendingPathComponent("Results/pesscan.sqlite").path }
+    public var database: String { folder.appendingPathComponent("Results/\(databaseFileName)").path }
 
     /// The pesscan executable built next to the test bundle.
     public static var executable: URL {
@@ -36,7 +41,7 @@ public struct BinaryRunner {
     public func start(_ arguments: [String]) throws -> (Process, URL, URL) {
         var environment = ProcessInfo.processInfo.environment
         environment["PESSCAN_MOLECULES"] = TestSupport.moleculeLibrary.path
-        environment["PESSCAN_DB"] = nil
+        environment["PESSCAN_DB"] = databaseFileName == "pesscan.sqlite" ? nil : database
         environment["PESSCAN_INPUTS"] = TestSupport.packageRoot.appendingPathComponent("Inputs").path
         environment["PESSCAN_ZONES"] = nil
         if environment["CONTAINERS_CONF"] == nil {
