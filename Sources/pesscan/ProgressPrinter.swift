@@ -32,7 +32,7 @@ final class ProgressPrinter: @unchecked Sendable {
                 if point.failure != nil { write(pointLine(point, totals)) }
                 guard Date().timeIntervalSince(lastLine) >= 0.1 || totals.done + totals.failed == totals.total else { return }
                 lastLine = Date()
-                FileHandle.standardError.write(Data(("\r\u{1B}[K" + statusLine(totals)).utf8))
+                StandardStreams.standardError("\r\u{1B}[K" + statusLine(totals))
                 liveLineShown = true
                 return
             }
@@ -56,7 +56,7 @@ final class ProgressPrinter: @unchecked Sendable {
     private func write(_ line: String) {
         let clear = liveLineShown ? "\r\u{1B}[K" : ""
         liveLineShown = false
-        FileHandle.standardError.write(Data((clear + line + "\n").utf8))
+        StandardStreams.standardError(clear + line + "\n")
     }
 
     private func pointLine(_ point: PointReport, _ totals: CollectTotals) -> String {
