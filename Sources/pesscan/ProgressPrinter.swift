@@ -41,8 +41,11 @@ final class ProgressPrinter: @unchecked Sendable {
             lastLine = Date()
             write(verbose ? pointLine(point, totals) : statusLine(totals))
         case .zoneDown(let zone, let reason, let cooldown):
-            let rest = cooldown.isFinite ? "down for \(Int(cooldown)) s" : "given up for this run"
-            write("Zone \(zone) is \(rest) after repeated launch failures (\(reason)); its work moves to other zones.")
+            if cooldown.isFinite {
+                write("Zone \(zone) is down for \(Int(cooldown)) s after repeated launch failures (\(reason)); its work moves to other zones.")
+            } else {
+                write("Zone \(zone) is given up for this run (\(reason)); its work moves to other zones.")
+            }
         case .submitted(let zone, let arrayJob, let tasks):
             write("Submitted \(tasks) point\(tasks == 1 ? "" : "s") to zone \(zone) as Slurm array job \(arrayJob).")
         case .schedulerTrouble(let message, let retry):
