@@ -14,7 +14,7 @@ struct FaultSummary {
             "fuzz: command lines", "fuzz: molecule libraries", "fuzz: zone files", "fuzz: templates", "fuzz: engine outputs",
             "fuzz: names and engine options", "hostile: refused values", "hostile: engine arguments",
         ]
-        if getuid() == 0 { areas += ["store: read-only file", "store: read-only mount", "store: full disk"] }
+        if getuid() == 0 { areas += ["store: read-only file", "store: read-only mount", "store: full disk", "store: full work folder"] }
         return areas
     }
 
