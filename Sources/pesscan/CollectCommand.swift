@@ -15,6 +15,9 @@ extension Pesscan {
                 left running by a collect that was killed are taken up again. Ctrl-C stops the \
                 engines, returns their points to pending and exits with status 130.
 
+                Exits 0 when every point is done, 65 when points are left failed for good, and 74 \
+                when a full disk under the work folders stopped a zone with points left to run.
+
                 Examples:
                   pesscan collect
                   pesscan collect --scan AuOg+ --slots 4
