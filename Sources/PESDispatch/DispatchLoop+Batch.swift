@@ -206,6 +206,7 @@ extension DispatchLoop {
         case .done(let energy, _): display.energyHartree = energy
         case .failed(let reason): display.failure = reason
         }
-        return FinishedPoint(report: report, display: display, failedBefore: point.failedAttempts)
+        return FinishedPoint(
+            report: report, display: display, failedBefore: point.failedAttempts, fullDiskFolder: details.fullDiskFolder)
     }
 }

@@ -90,13 +90,7 @@ final class DispatchLoop: @unchecked Sendable {
         activeScanIDs = scans.map(\.id).filter { collector.engines[$0] != nil }
         updateEligibility()
         try takeOverStaleLeases(summary: &summary, onEvent: onEvent, announce: false)
-        for id in activeScanIDs {
-            let counts = try store.stateCounts(ofScan: id)
-            totals.pending += counts.pending
-            totals.running += counts.running
-            totals.done += counts.done
-            totals.failed += counts.failed
-        }
+        for id in activeScanIDs { totals.add(try store.stateCounts(ofScan: id)) }
         totalPoints = totals.total
         onEvent(.started(pending: totals.pending, reclaimed: summary.reclaimed, zones: zoneStatuses()))
         try await withThrowingTaskGroup(of: Event.self) { group in
@@ -120,7 +114,9 @@ final class DispatchLoop: @unchecked Sendable {
                     let zone = collector.zones[index]
                     while zoneStates[index].running < zone.slots, let point = zoneStates[index].claimedAhead.popLast() {
                         guard let scan = scansByID[point.scanID], let engine = collector.engines[point.scanID] else { continue }
-                        let job = try job(for: point, scan: scan, engine: engine)
+                        guard let job = try jobUnlessDiskFull(
+                            for: point, scan: scan, engine: engine, zone: index, summary: &summary, onEvent: onEvent)
+                        else { break }
                         zoneStates[index].running += 1
                         usedZones.insert(index)
                         let timeout = policy.timeoutSeconds
@@ -327,7 +323,6 @@ final class DispatchLoop: @unchecked Sendable {
         _ finished: inout FinishedPoint, zone index: Int, summary: inout CollectSummary,
         onEvent: @Sendable (CollectEvent) -> Void
     ) throws {
-        let zone = collector.zones[index]
         switch finished.report.outcome {
         case .done:
             zoneStates[index].claimAhead.recordSuccess(
@@ -343,7 +338,8 @@ final class DispatchLoop: @unchecked Sendable {
             let attempt = finished.failedBefore + 1
             // A zone's launch failure is not the calculation's fault: it gets one extra try per other zone.
             let budget = policy.retries + (finished.report.launchFailure ? collector.zones.count - 1 : 0)
-            if attempt <= budget {
+            // A full disk is the zone's fault alone: the point waits again, for another zone or the next collect.
+            if attempt <= budget || finished.fullDiskFolder != nil {
                 let wait = finished.report.launchFailure ? 0 : policy.backoff(afterAttempt: attempt)
                 finished.report.retryAfterSeconds = Date().timeIntervalSince1970 + wait
                 retryMayBeWaiting = true
@@ -353,15 +349,12 @@ final class DispatchLoop: @unchecked Sendable {
                 summary.failed += 1
                 totals.failed += 1
             }
-            if finished.report.launchFailure {
+            if let folder = finished.fullDiskFolder {
+                try stopForFullDisk(zone: index, folder: folder, reason: reason, summary: &summary, onEvent: onEvent)
+            } else if finished.report.launchFailure {
                 zoneStates[index].launchFailuresInARow += 1
                 if zoneStates[index].launchFailuresInARow >= policy.zoneFailureLimit, zoneStates[index].downUntil == nil {
-                    zoneStates[index].downUntil = Date().addingTimeInterval(policy.zoneCooldownSeconds)
-                    let waiting = zoneStates[index].claimedAhead
-                    zoneStates[index].claimedAhead = []
-                    try store.releaseClaims(waiting, holder: collector.holder, reason: "zone \(zone.name) went down before the point started")
-                    pendingMayExist = true
-                    onEvent(.zoneDown(zone: zone.name, reason: reason, cooldownSeconds: policy.zoneCooldownSeconds))
+                    try takeDown(zone: index, until: Date().addingTimeInterval(policy.zoneCooldownSeconds), reason: reason, onEvent: onEvent)
                 }
             } else {
                 zoneStates[index].launchFailuresInARow = 0
@@ -422,7 +415,8 @@ final class DispatchLoop: @unchecked Sendable {
         case .done(let energy, _): display.energyHartree = energy
         case .failed(let reason): display.failure = reason
         }
-        return FinishedPoint(report: report, display: display, failedBefore: point.failedAttempts)
+        return FinishedPoint(
+            report: report, display: display, failedBefore: point.failedAttempts, fullDiskFolder: details.fullDiskFolder)
     }
 
     /// Runs the engine, racing it against a timer when there is a timeout; reports whether the timer won.
@@ -458,4 +452,6 @@ struct FinishedPoint: Sendable {
     var display: PointReport
     /// Failed attempts of the point before this one.
     var failedBefore: Int
+    /// The work folder whose disk was full, when that is why the attempt failed.
+    var fullDiskFolder: String? = nil
 }

@@ -25,6 +25,13 @@ public struct BatchSubmission: Sendable, Hashable, Codable {
     public var tasks: Int
 }
 
+/// A zone stopped because the disk under its work folders was full.
+public struct FullDiskStop: Sendable, Hashable, Codable {
+    public var zone: String
+    /// The work folder a write failed in.
+    public var folder: String
+}
+
 /// A zone's capacity and load, for progress display.
 public struct ZoneStatus: Sendable, Hashable, Codable {
     public var name: String
@@ -86,6 +93,8 @@ public struct CollectSummary: Sendable, Codable {
     public var zones: [ZoneStatus] = []
     /// Array jobs submitted in this run, one sbatch call each.
     public var batchSubmissions: [BatchSubmission] = []
+    /// Zones stopped for the rest of the run because the disk under their work folders was full.
+    public var fullDisks: [FullDiskStop] = []
 
     public init() {}
 }

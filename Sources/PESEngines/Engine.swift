@@ -48,12 +48,18 @@ public struct RunDetails: Sendable, Hashable {
     public var engineVersion: String?
     /// Whether the zone could not launch the engine at all: an infrastructure failure, not the calculation's.
     public var launchFailure: Bool
+    /// The work folder whose disk was full when the run failed, when it was: a launch failure that stops the zone.
+    public var fullDiskFolder: String?
 
-    public init(exitStatus: Int? = nil, stderrTail: String? = nil, engineVersion: String? = nil, launchFailure: Bool = false) {
+    public init(
+        exitStatus: Int? = nil, stderrTail: String? = nil, engineVersion: String? = nil, launchFailure: Bool = false,
+        fullDiskFolder: String? = nil
+    ) {
         self.exitStatus = exitStatus
         self.stderrTail = stderrTail
         self.engineVersion = engineVersion
         self.launchFailure = launchFailure
+        self.fullDiskFolder = fullDiskFolder
     }
 }
 
@@ -98,15 +104,17 @@ extension ProcessEngine {
     public func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome {
         let command: ProcessCommand
         switch prepare(job) {
-        case .failure(let failure): return .failed(reason: failure.reason, details: RunDetails())
+        case .failure(let failure):
+            return EngineOutcome.failed(reason: failure.reason, details: RunDetails()).blamingFullDisk(in: job.workDirectory)
         case .success(let prepared): command = prepared
         }
         let result = await launcher.launch(
             command, workDirectory: job.workDirectory, label: "pesscan-\(job.scanName)-\(job.pointIndex)-\(job.attemptNumber)")
         if result.cancelled { return .cancelled }
         if let failure = result.launchFailure {
-            return .failed(reason: failure, details: RunDetails(stderrTail: result.standardErrorTail, launchFailure: true))
+            return EngineOutcome.failed(reason: failure, details: RunDetails(stderrTail: result.standardErrorTail, launchFailure: true))
+                .blamingFullDisk(in: job.workDirectory)
         }
-        return interpret(job, result)
+        return interpret(job, result).blamingFullDisk(in: job.workDirectory)
     }
 }

@@ -37,6 +37,8 @@ extension ProcessRunner: ProcessLauncher {
             return try await run(
                 executable: command.executable, arguments: command.arguments, workDirectory: workDirectory,
                 environment: command.environment)
+        } catch let error as OutputFileError {
+            return ProcessResult.launchFailed("could not start \(command.executable.path): \(error)")
         } catch {
             return ProcessResult.launchFailed("could not start \(command.executable.path): \(error.localizedDescription)")
         }

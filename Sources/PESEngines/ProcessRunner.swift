@@ -59,10 +59,8 @@ public struct ProcessRunner: Sendable {
     ) async throws -> ProcessResult {
         let outURL = workDirectory.appendingPathComponent("stdout.txt")
         let errURL = workDirectory.appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: outURL)
-        let errHandle = try FileHandle(forWritingTo: errURL)
+        let outHandle = try Self.outputFile(outURL)
+        let errHandle = try Self.outputFile(errURL)
         defer {
             try? outHandle.close()
             try? errHandle.close()
@@ -100,6 +98,25 @@ public struct ProcessRunner: Sendable {
             cancelled: child.wasStopped || Task.isCancelled,
             standardOutput: output,
             standardErrorTail: tail)
+    }
+}
+
+/// Why a child's output file could not be created, with the system's reason (on a full disk, "No space left on device").
+public struct OutputFileError: Error, Sendable, CustomStringConvertible {
+    /// The file that could not be created.
+    public var path: String
+    /// The C `errno` of the failed `open`.
+    public var code: Int32
+
+    public var description: String { "cannot create \(path): \(String(cString: strerror(code)))" }
+}
+
+extension ProcessRunner {
+    /// Creates (or empties) the file a child's stdout or stderr goes to.
+    static func outputFile(_ url: URL) throws(OutputFileError) -> FileHandle {
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputFileError(path: url.path, code: errno) }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 }
 

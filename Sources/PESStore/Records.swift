@@ -198,6 +198,14 @@ public struct StateCounts: Sendable, Hashable, Codable {
 
     /// All points of the scan.
     public var total: Int { pending + running + done + failed }
+
+    /// Adds another scan's counts to these.
+    public mutating func add(_ other: StateCounts) {
+        pending += other.pending
+        running += other.running
+        done += other.done
+        failed += other.failed
+    }
 }
 
 /// A fit as stored: the summary columns and the full result as JSON.

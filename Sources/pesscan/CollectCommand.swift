@@ -15,6 +15,9 @@ extension Pesscan {
                 left running by a collect that was killed are taken up again. Ctrl-C stops the \
                 engines, returns their points to pending and exits with status 130.
 
+                Exits 0 when every point is done, 65 when points are left failed for good, and 74 \
+                when a full disk under the work folders stopped a zone with points left to run.
+
                 Examples:
                   pesscan collect
                   pesscan collect --scan AuOg+ --slots 4
@@ -52,6 +55,7 @@ extension Pesscan {
                 database: database, scans: scans, zones: zoneOptions, resultsFolder: store.resultsFolder)
             let printer = ProgressPrinter(quiet: quiet)
             let summary = try await CollectorSetup.interruptible { try await collector.run(scans: scans) { printer.show($0) } }
+            let counts = try scans.map { try database.stateCounts(ofScan: $0.id) }
             if json {
                 try Output.json(summary)
             } else {
@@ -62,8 +66,7 @@ extension Pesscan {
                 if summary.returnedToPending > 0 { line += ", \(summary.returnedToPending) returned to pending" }
                 line += " in \(Output.fixed(summary.wallSeconds, 2)) s."
                 print(line)
-                for record in scans {
-                    let counts = try database.stateCounts(ofScan: record.id)
+                for (record, counts) in zip(scans, counts) {
                     print("  \(record.spec.name): \(counts.done)/\(counts.total) done, \(counts.failed) failed, \(counts.pending) pending")
                 }
                 for batch in summary.batchSubmissions {
@@ -76,6 +79,25 @@ extension Pesscan {
             if summary.interrupted {
                 Output.diagnostic("Interrupted: run `pesscan collect` again to finish the remaining points.")
                 throw ExitCode(ExitStatus.interrupted.rawValue)
+            }
+            try Self.exitUnlessFinished(summary, counts: counts.reduce(into: StateCounts()) { $0.add($1) })
+        }
+
+        /// Leaves with 74 when a full disk stopped a zone and points remain, with 65 when points failed for good; returns when all is done.
+        ///
+        /// Points left submitted to a batch zone (`--no-wait`) are the batch zone's to finish, so they count as done here.
+        static func exitUnlessFinished(_ summary: CollectSummary, counts: StateCounts) throws {
+            if let stop = summary.fullDisks.first, counts.pending > 0 {
+                throw Failure.report(
+                    "the disk holding \(stop.folder) is full, so zone \(stop.zone) stopped with \(counts.pending) point\(counts.pending == 1 ? "" : "s") "
+                        + "not run. Free space there, then run `pesscan collect` again.",
+                    status: .ioError)
+            }
+            if counts.failed > 0 {
+                throw Failure.report(
+                    "\(counts.failed) point\(counts.failed == 1 ? "" : "s") failed for good; see `pesscan status` for the reasons, "
+                        + "and run `pesscan collect --retry-failed` to try \(counts.failed == 1 ? "it" : "them") again.",
+                    status: .data)
             }
         }
     }

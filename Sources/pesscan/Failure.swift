@@ -10,6 +10,8 @@ enum ExitStatus: Int32 {
     case data = 65
     /// A file or service could not be used (missing database, unreadable file).
     case unavailable = 69
+    /// An input/output error: a write failed, e.g. a full disk under the work folders.
+    case ioError = 74
     /// Interrupted by SIGINT or SIGTERM.
     case interrupted = 130
     /// Anything else.
@@ -36,9 +38,9 @@ enum Failure {
 
 /// Where output goes: results to stdout, diagnostics to stderr.
 enum Output {
-    /// Writes a line to stderr.
+    /// Writes a line to stderr; never traps, even when stderr is a file on a full disk.
     static func diagnostic(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStreams.standardError(line + "\n")
     }
 
     /// Prints a value as pretty, key-sorted JSON on stdout.

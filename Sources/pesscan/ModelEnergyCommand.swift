@@ -60,14 +60,16 @@ extension Pesscan {
             let model = MorseModel(
                 rEquilibriumAngstrom: rEAngstrom, wellDepthHartree: wellDepthHartree, rangePerAngstrom: rangePerAngstrom)
             let energy = model.energyHartree(atAngstrom: rAngstrom)
-            if let markerFile {
-                let line = "\(markerTag) r_angstrom=\(rAngstrom) pid=\(ProcessInfo.processInfo.processIdentifier)\n"
-                guard RunMarker.append(line, to: markerFile) else {
-                    Output.diagnostic("model-energy: cannot append to the marker file \(markerFile)")
-                    throw ExitCode(ExitStatus.unavailable.rawValue)
+            // A write that fails (a full disk under the work folder) exits 74 with the reason, never a trap.
+            do {
+                if let markerFile {
+                    try RunMarker.append("\(markerTag) r_angstrom=\(rAngstrom) pid=\(ProcessInfo.processInfo.processIdentifier)\n", to: markerFile)
                 }
+                try StandardStreams.standardOutput(ModelEnergyOutput.line(energyHartree: energy) + "\n")
+            } catch {
+                Output.diagnostic("model-energy: \(error)")
+                throw ExitCode(ExitStatus.ioError.rawValue)
             }
-            print(ModelEnergyOutput.line(energyHartree: energy))
         }
     }
 }

@@ -37,7 +37,7 @@ final class ProgressPrinter: @unchecked Sendable {
                 if point.failure != nil { write(pointLine(point, totals)) }
                 guard Date().timeIntervalSince(lastLine) >= 0.1 || totals.done + totals.failed == totals.total else { return }
                 lastLine = Date()
-                FileHandle.standardError.write(Data(("\r\u{1B}[K" + statusLine(totals)).utf8))
+                StandardStreams.standardError("\r\u{1B}[K" + statusLine(totals))
                 liveLineShown = true
                 return
             }
@@ -46,8 +46,11 @@ final class ProgressPrinter: @unchecked Sendable {
             lastLine = Date()
             write(verbose ? pointLine(point, totals) : statusLine(totals))
         case .zoneDown(let zone, let reason, let cooldown):
-            let rest = cooldown.isFinite ? "down for \(Int(cooldown)) s" : "given up for this run"
-            write("Zone \(zone) is \(rest) after repeated launch failures (\(reason)); its work moves to other zones.")
+            if cooldown.isFinite {
+                write("Zone \(zone) is down for \(Int(cooldown)) s after repeated launch failures (\(reason)); its work moves to other zones.")
+            } else {
+                write("Zone \(zone) is given up for this run (\(reason)); its work moves to other zones.")
+            }
         case .submitted(let zone, let arrayJob, let tasks):
             write("Submitted \(tasks) point\(tasks == 1 ? "" : "s") to zone \(zone) as Slurm array job \(arrayJob).")
         case .schedulerTrouble(let message, let retry):
@@ -66,7 +69,7 @@ final class ProgressPrinter: @unchecked Sendable {
     private func write(_ line: String) {
         let clear = liveLineShown ? "\r\u{1B}[K" : ""
         liveLineShown = false
-        FileHandle.standardError.write(Data((clear + line + "\n").utf8))
+        StandardStreams.standardError(clear + line + "\n")
     }
 
     private func pointLine(_ point: PointReport, _ totals: CollectTotals) -> String {

@@ -80,6 +80,23 @@ struct ZoneTests {
         #expect(most <= 6 + 1)
     }
 
+    @Test("an engine that fails every attempt: collect exits 65 with one line saying how many points failed and what to do")
+    func everyPointFails() throws {
+        let pesscan = try planned(points: 5, delay: 0, extra: ["--option", "fail_fraction=1"])
+        let collect = try pesscan.run(["collect", "--quiet", "--retries", "0", "--slots", "2"])
+        #expect(collect.status == 65, "\(collect.stderr)")
+        let errorLines = collect.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(errorLines.count == 1, "\(collect.stderr)")
+        let line = errorLines.first.map(String.init) ?? ""
+        #expect(line.contains("5 points failed for good") && line.contains("pesscan status") && line.contains("--retry-failed"), "\(line)")
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'failed'") == "5")
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt") == "5")
+        // --retry-failed runs them again; they fail again, so the status stays 65.
+        let again = try pesscan.run(["collect", "--quiet", "--retries", "0", "--retry-failed"])
+        #expect(again.status == 65, "\(again.stderr)")
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt") == "10")
+    }
+
     @Test("a hung engine is stopped by the timeout and its point fails with the reason")
     func timeout() throws {
         let pesscan = try planned(points: 2, delay: 120)
@@ -87,7 +104,8 @@ struct ZoneTests {
         let start = clock.now
         let collect = try pesscan.run(["collect", "--slots", "2", "--timeout", "1", "--retries", "1", "--backoff", "0"])
         #expect(clock.now - start < .seconds(30))
-        #expect(collect.status == 0)
+        // Both points failed for good: the run could not finish, so collect says so with status 65.
+        #expect(collect.status == 65, "\(collect.stderr)")
         #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'failed' AND error LIKE 'timed out after 1 s%'") == "2")
         #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'failed'") == "4")
         let status = try pesscan.run(["status"])

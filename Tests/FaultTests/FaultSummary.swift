@@ -17,7 +17,7 @@ struct FaultSummary {
             "integrity: collect paused past its lease", "integrity: clock stepped ahead", "integrity: planted symbolic links",
             "integrity: 10,000 zones",
         ]
-        if getuid() == 0 { areas += ["store: read-only file", "store: read-only mount", "store: full disk"] }
+        if getuid() == 0 { areas += ["store: read-only file", "store: read-only mount", "store: full disk", "store: full work folder"] }
         return areas
     }
 

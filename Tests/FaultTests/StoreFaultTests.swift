@@ -97,6 +97,55 @@ struct StoreFaultTests {
         FaultLedger.record(figures)
     }
 
+    @Test(
+        "a full disk under the work folders: no trap, attempts say no space left, exit 74, and the work finishes once space is freed",
+        .enabled(if: ScratchMount.available))
+    func fullWorkFolder() throws {
+        let runner = try BinaryRunner()
+        var figures = FaultFigures(area: "store: full work folder")
+        let plan = try runner.run([
+            "plan", "--molecule", "H2", "--points", "30", "--scan", "first", "--engine", "model-process",
+            "--option", "delay_seconds=0", "--option", "marker_file=markers.txt",
+        ])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        // The database stays on the normal disk; only the work folders sit on a small, filled tmpfs.
+        let runs = runner.folder.appendingPathComponent("Results/runs")
+        let mount = try ScratchMount(at: runs, sizeBytes: 2 << 20)
+        defer { mount.unmount() }
+        let filler = try mount.fill()
+        let full = try ProcessWatch.run(runner, ["collect", "--quiet", "--slots", "4"])
+        ProcessWatch.waitForOrphans(in: runner.folder)
+        figures.trials += 1
+        #expect(full.status == 74, "status \(full.status), stderr \(full.stderr)")
+        #expect(full.stderr.contains("is full") && full.stderr.contains(runs.path) && full.stderr.contains("Free space"), "\(full.stderr)")
+        #expect(!full.stderr.contains("Fatal error"))
+        let failed = Int(try runner.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'failed'")) ?? -1
+        figures.faults += max(0, failed)
+        #expect(failed >= 1, "no attempt met the full disk")
+        let signalled = Int(try runner.sql("SELECT COUNT(*) FROM attempt WHERE error LIKE '%signal%'")) ?? -1
+        figures.crashes += max(0, signalled) + (full.status > 128 ? 1 : 0)
+        let errors = try runner.sql("SELECT DISTINCT error FROM attempt WHERE outcome = 'failed' LIMIT 3")
+        #expect(signalled == 0, "\(errors)")
+        #expect(try runner.sql("""
+            SELECT COUNT(*) FROM attempt WHERE outcome = 'failed'
+              AND (error NOT LIKE 'no space left on device in \(runs.path)/%' OR launch_failure != 1)
+            """) == "0", "\(errors)")
+        #expect(try runner.sql("SELECT COUNT(*) FROM point WHERE state = 'running'") == "0")
+        // A full disk is the zone's fault: no point failed for good.
+        #expect(try runner.sql("SELECT COUNT(*) FROM point WHERE state = 'failed'") == "0")
+        #expect(try runner.sql("PRAGMA integrity_check") == "ok")
+        try FileManager.default.removeItem(at: filler)
+        let again = try ProcessWatch.run(runner, ["collect", "--quiet", "--slots", "4"])
+        figures.trials += 1
+        #expect(again.status == 0, "\(again.stderr)")
+        ProcessWatch.waitForOrphans(in: runner.folder)
+        let tally = try RunAccounting(runner: runner, scan: "first", markerFile: "markers.txt").expectDoneExactlyOnce(points: 30)
+        figures.lost += tally.lost
+        figures.duplicated += tally.duplicated
+        print("full work folder: \(failed) attempts met the full disk, first collect exit \(full.status), second \(again.status)")
+        FaultLedger.record(figures)
+    }
+
     @Test("a database from a newer pesscan is refused for reading and writing, unchanged")
     func newerSchema() throws {
         let runner = try plannedRunner()
