@@ -44,17 +44,26 @@ struct ImportPlan: Sendable {
     /// Rows an earlier import already stored.
     var present: Int { steps.count(where: { $0.action == .present }) }
 
-    /// Decides every row's action against `existing`, rejecting the file at the first row that cannot be imported.
+    /// Decides every row's action for the scan `scan` of `molecule`, rejecting the file at the first problem.
     ///
-    /// A row meeting a pending or failed point fills it; a row meeting a done
-    /// point of provenance `imported` with the identical energy is already
-    /// present; a row meeting any other done or running point, or a point
-    /// another row already meets, is rejected; any other row is added.
-    init(_ energies: [ImportedEnergy], existing: [ImportedTarget], scan: String) throws(StoreError) {
+    /// `existing` is the scan as stored (its molecule and points), nil when it
+    /// does not exist yet. Two rows at the same bond length reject the file,
+    /// as does a scan of another molecule. A row meeting a pending or failed
+    /// point fills it; a row meeting a done point of provenance `imported`
+    /// with the identical energy is already present; a row meeting any other
+    /// done or running point, or a point another row already meets, is
+    /// rejected; any other row is added.
+    init(
+        _ energies: [ImportedEnergy], scan: String, molecule: String, existing: (molecule: String, points: [ImportedTarget])?
+    ) throws(StoreError) {
         if let (earlier, later) = Self.firstRepeat(in: energies) {
             throw .importRejected(line: later.line, "repeats the bond length \(later.rAngstrom) Å of line \(earlier.line)")
         }
-        let sorted = existing.sorted { ($0.rAngstrom, $0.index) < ($1.rAngstrom, $1.index) }
+        if let existing, existing.molecule != molecule {
+            throw .importRejected(
+                line: nil, "the scan \(scan) is of \(existing.molecule), not \(molecule); give --molecule \(existing.molecule) or another --scan")
+        }
+        let sorted = (existing?.points ?? []).sorted { ($0.rAngstrom, $0.index) < ($1.rAngstrom, $1.index) }
         var claimedBy: [Int64: Int] = [:]
         steps = []
         steps.reserveCapacity(energies.count)

@@ -65,21 +65,14 @@ extension ScanStore {
         _ energies: [ImportedEnergy], into spec: ScanSpec, source: String, batching: ImportBatching = .standard
     ) throws(StoreError) -> ImportSummary {
         let name = spec.name.rawValue
-        if let (earlier, later) = ImportPlan.firstRepeat(in: energies) {
-            throw .importRejected(line: later.line, "repeats the bond length \(later.rAngstrom) Å of line \(earlier.line)")
-        }
-        let (scan, existing) = try read { db in try Self.importTargets(db, scan: name) }
-        if let scan, scan.molecule != spec.molecule.name {
-            throw .importRejected(
-                line: nil, "the scan \(name) is of \(scan.molecule), not \(spec.molecule.name); give --molecule \(scan.molecule) or another --scan")
-        }
-        let plan = try ImportPlan(energies, existing: existing, scan: name)
+        let scan = try read { db in try Self.importTargets(db, scan: name) }
+        let plan = try ImportPlan(energies, scan: name, molecule: spec.molecule.name, existing: scan.map { ($0.molecule, $0.points) })
         let work = plan.steps.filter { $0.action != .present }
         var summary = ImportSummary(
             scan: name, createdScan: false, filledPoints: plan.filled, addedPoints: plan.added, alreadyPresent: plan.present,
             writeTransactions: 0, longestWriteSeconds: 0)
         var writer = ImportWriter(
-            spec: spec, scanID: scan?.id, pointCount: existing.count, job: URL(fileURLWithPath: source).lastPathComponent,
+            spec: spec, scanID: scan?.id, pointCount: scan?.points.count ?? 0, job: URL(fileURLWithPath: source).lastPathComponent,
             now: Date().timeIntervalSince1970)
         let clock = ContinuousClock()
         var cursor = 0
@@ -112,10 +105,10 @@ extension ScanStore {
         return summary
     }
 
-    /// The scan named `scan` (id and molecule), if any, and its points as an import checks them.
-    private static func importTargets(_ db: Database, scan name: String) throws -> ((id: Int64, molecule: String)?, [ImportedTarget]) {
+    /// The scan named `scan` (id, molecule and points as an import checks them), nil when there is none.
+    private static func importTargets(_ db: Database, scan name: String) throws -> (id: Int64, molecule: String, points: [ImportedTarget])? {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, molecule FROM scan WHERE name = ?", arguments: [name]) else {
-            return (nil, [])
+            return nil
         }
         let id: Int64 = row["id"]
         let points = try Row.fetchAll(
@@ -125,7 +118,7 @@ extension ScanStore {
                 id: point["id"], index: point["idx"], rAngstrom: point["r_angstrom"], state: point["state"],
                 energyHartree: point["energy_hartree"], imported: (point["zone"] as String?) == importedProvenance)
         }
-        return ((id, row["molecule"]), points)
+        return (id, row["molecule"], points)
     }
 }
 
