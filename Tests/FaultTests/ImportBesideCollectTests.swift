@@ -22,6 +22,12 @@ struct ImportBesideCollectTests {
         try text.write(to: runner.folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
+    /// SQL joining a point `p` to its scan, limited to the scan named `scan`.
+    static func ofScan(_ scan: String) -> String { "JOIN scan s ON s.id = p.scan_id WHERE s.name = '\(scan)'" }
+
+    /// SQL selecting the attempts `a` of the scan named `scan`.
+    static func attemptsOf(_ scan: String) -> String { "FROM attempt a JOIN point p ON p.id = a.point_id \(ofScan(scan))" }
+
     @Test("a 10⁵-row import beside a running collect: both succeed, every point done once, none left running")
     func importBesideCollect() throws {
         let runner = try BinaryRunner()
@@ -63,9 +69,8 @@ struct ImportBesideCollectTests {
             #expect(try runner.sql("SELECT COUNT(*) FROM point WHERE state = 'running'") == "0")
             #expect(try runner.sql("SELECT COUNT(*) FROM attempt WHERE outcome = 'running'") == "0")
 
-            let scanFilter = "FROM point p JOIN scan s ON s.id = p.scan_id WHERE s.name = '\(bulk)'"
-            let done = Int(try runner.sql("SELECT COUNT(*) \(scanFilter) AND p.state = 'done'")) ?? 0
-            let attempts = Int(try runner.sql("SELECT COUNT(*) FROM attempt a JOIN point p ON p.id = a.point_id JOIN scan s ON s.id = p.scan_id WHERE s.name = '\(bulk)'")) ?? 0
+            let done = Int(try runner.sql("SELECT COUNT(*) FROM point p \(Self.ofScan(bulk)) AND p.state = 'done'")) ?? 0
+            let attempts = Int(try runner.sql("SELECT COUNT(*) \(Self.attemptsOf(bulk))")) ?? 0
             #expect(done == Self.importRows)
             #expect(attempts == Self.importRows)
             figures.lost += max(0, Self.importRows - done)
@@ -73,9 +78,9 @@ struct ImportBesideCollectTests {
 
             // The collect must have written while the import was writing: its attempts finished between the
             // import's time stamp (taken when its checks ended) and the end of the import.
-            let writeStarted = try runner.sql("SELECT MIN(a.started_at) FROM attempt a JOIN point p ON p.id = a.point_id JOIN scan s ON s.id = p.scan_id WHERE s.name = '\(bulk)'")
+            let writeStarted = try runner.sql("SELECT MIN(a.started_at) \(Self.attemptsOf(bulk))")
             let overlapping = Int(try runner.sql(
-                "SELECT COUNT(*) FROM attempt a JOIN point p ON p.id = a.point_id JOIN scan s ON s.id = p.scan_id WHERE s.name = 'live' AND a.finished_at > \(writeStarted) AND a.finished_at < \(importEnded)")) ?? 0
+                "SELECT COUNT(*) \(Self.attemptsOf("live")) AND a.finished_at > \(writeStarted) AND a.finished_at < \(importEnded)")) ?? 0
             #expect(overlapping > 0, "collect finished no point while the import was writing; the test did not test contention")
         }
         FaultLedger.record(figures)

@@ -162,4 +162,42 @@ struct ImportTests {
         #expect(rejection?.description.contains("line 3") == true)
         #expect(rejection?.description.contains("as line 2 does") == true)
     }
+
+
+    @Test("a point claimed between two batches stops the import, the batches before stay, and the same file later finishes it")
+    func claimDuringImport() throws {
+        let store = try makeStore()
+        let record = try store.createScan(try h2Spec(points: 5))
+        let energies = (0..<3).map { ImportedEnergy(line: $0 + 2, rAngstrom: 3.0 + Double($0) * 0.1, energyHartree: -0.9) }
+            + [ImportedEnergy(line: 5, rAngstrom: record.spec.bondLengthsAngstrom[4], energyHartree: -1.1)]
+        let oneRowEach = ImportBatching(rowsPerTransaction: 1, secondsPerTransaction: 10, pauseSeconds: 0.5)
+        // A collect claims every pending point as soon as the first batch has committed, long before line 5 is written.
+        let collector = holder("collector")
+        let claimed = DispatchGroup()
+        DispatchQueue.global().async(group: claimed) {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, ((try? store.points(ofScan: record.id).count) ?? 0) < 6 { Thread.sleep(forTimeInterval: 0.005) }
+            _ = try? store.claimPendingPoints(ofScans: [record.id], limit: 5, holder: collector, zone: "local", leaseSeconds: 60)
+        }
+        let stopped = #expect(throws: StoreError.self) {
+            try store.importPoints(energies, into: try h2Spec(), source: "x.csv", batching: oneRowEach)
+        }
+        #expect(claimed.wait(timeout: .now() + 30) == .success)
+        guard case .importInterrupted(let written, let total, let reason)? = stopped else {
+            Issue.record("expected the import to stop, got \(String(describing: stopped))")
+            return
+        }
+        #expect(written == 3 && total == 4)
+        #expect(reason.contains("line 5"), "\(reason)")
+        #expect(try store.points(ofScan: record.id).filter { $0.state == .done }.count == 3)
+
+        let whileRunning = #expect(throws: StoreError.self) {
+            try store.importPoints(energies, into: try h2Spec(), source: "x.csv")
+        }
+        #expect(whileRunning?.description.contains("line 5") == true && whileRunning?.description.contains("running already") == true)
+        try store.releaseRunningPoints(of: collector, reason: "test")
+        let finished = try store.importPoints(energies, into: try h2Spec(), source: "x.csv")
+        #expect(finished.alreadyPresent == 3 && finished.filledPoints == 1 && finished.addedPoints == 0)
+        #expect(try store.stateCounts(ofScan: record.id).pending == 4)
+    }
 }
