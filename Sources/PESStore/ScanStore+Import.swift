@@ -28,6 +28,12 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     public var filledPoints: Int
     /// Points added to the scan.
     public var addedPoints: Int
+    /// Rows an earlier import had already stored (same bond length, identical energy), skipped.
+    public var alreadyPresent: Int
+    /// Write transactions the import committed.
+    public var writeTransactions: Int
+    /// Longest time one of them held the write lock, in seconds.
+    public var longestWriteSeconds: Double
 }
 
 extension ScanStore {
@@ -37,85 +43,86 @@ extension ScanStore {
     /// Two bond lengths closer than this, in ångström, are the same point.
     public static let sameBondLengthAngstrom = 1e-6
 
-    /// Adds energies computed elsewhere as done points with provenance `imported`, all in one transaction.
+    /// Adds energies computed elsewhere as done points with provenance `imported`, checking the whole file first and then writing it in short transactions.
     ///
     /// The scan named in `spec` is created (with `spec`) when missing. An
     /// energy at the bond length of a pending or failed point fills that point;
-    /// any other becomes a new point after the existing ones. Nothing is
-    /// written when a row repeats a bond length, meets a point that is done or
-    /// running, or the scan is of another molecule. `source` names the file in
+    /// any other becomes a new point after the existing ones. A row at the bond
+    /// length of a done point that an earlier import gave the identical energy
+    /// is skipped as already present, so running the same file again finishes
+    /// an interrupted import. Nothing is written when a row repeats a bond
+    /// length, meets a point that is running or done with another energy, or
+    /// the scan is of another molecule: all of this is checked under a read,
+    /// without the write lock. The rows are then written in immediate
+    /// transactions of at most `batching` rows or seconds, with a pause between
+    /// them, so a `collect` waiting for the lock gets it well within
+    /// ``busyTimeoutSeconds``. Should the scan change meanwhile (a point claimed,
+    /// points added), the import stops with ``StoreError/importInterrupted(written:total:_:)``
+    /// and the transactions already committed stay. `source` names the file in
     /// each attempt's job id as `source:line`.
     @discardableResult
-    public func importPoints(_ energies: [ImportedEnergy], into spec: ScanSpec, source: String) throws(StoreError) -> ImportSummary {
-        for (position, energy) in energies.enumerated() {
-            if let earlier = energies[..<position].first(where: { abs($0.rAngstrom - energy.rAngstrom) < Self.sameBondLengthAngstrom }) {
-                throw .importRejected(line: energy.line, "repeats the bond length \(energy.rAngstrom) Å of line \(earlier.line)")
-            }
-        }
-        let now = Date().timeIntervalSince1970
+    public func importPoints(
+        _ energies: [ImportedEnergy], into spec: ScanSpec, source: String, batching: ImportBatching = .standard
+    ) throws(StoreError) -> ImportSummary {
         let name = spec.name.rawValue
-        return try write { db in
-            var created = false
-            if try Row.fetchOne(db, sql: "SELECT id FROM scan WHERE name = ?", arguments: [name]) == nil {
-                try db.execute(
-                    sql: "INSERT INTO scan (name, molecule, engine, spec_json, created_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [name, spec.molecule.name, spec.engine.name, try Self.encode(spec), now])
-                created = true
-            }
-            guard let scanRow = try Row.fetchOne(db, sql: "SELECT id, molecule FROM scan WHERE name = ?", arguments: [name]) else {
-                throw StoreError.sqlite("the scan \(name) vanished during the import")
-            }
-            let scanID: Int64 = scanRow["id"]
-            let molecule: String = scanRow["molecule"]
-            guard molecule == spec.molecule.name else {
-                throw StoreError.importRejected(
-                    line: nil, "the scan \(name) is of \(molecule), not \(spec.molecule.name); give --molecule \(molecule) or another --scan")
-            }
-            let existing = try Row.fetchAll(
-                db, sql: "SELECT id, idx, r_angstrom, state FROM point WHERE scan_id = ? ORDER BY idx", arguments: [scanID])
-            var nextIndex = ((existing.last?["idx"] as Int?) ?? -1) + 1
-            var filled = 0, added = 0
-            let jobPrefix = URL(fileURLWithPath: source).lastPathComponent
-            for energy in energies {
-                let pointID: Int64
-                if let match = existing.first(where: { abs(($0["r_angstrom"] as Double) - energy.rAngstrom) < Self.sameBondLengthAngstrom }) {
-                    let state: String = match["state"]
-                    guard state == PointState.pending.rawValue || state == PointState.failed.rawValue else {
-                        throw StoreError.importRejected(
-                            line: energy.line,
-                            "point \(match["idx"] as Int) of \(name) at r = \(energy.rAngstrom) Å is \(state) already; remove the row or import into another --scan")
+        let scan = try read { db in try Self.importTargets(db, scan: name) }
+        let plan = try ImportPlan(energies, scan: name, molecule: spec.molecule.name, existing: scan.map { ($0.molecule, $0.points) })
+        let work = plan.steps.filter { $0.action != .present }
+        var summary = ImportSummary(
+            scan: name, createdScan: false, filledPoints: plan.filled, addedPoints: plan.added, alreadyPresent: plan.present,
+            writeTransactions: 0, longestWriteSeconds: 0)
+        var writer = ImportWriter(
+            spec: spec, scanID: scan?.id, pointCount: scan?.points.count ?? 0, job: URL(fileURLWithPath: source).lastPathComponent,
+            now: Date().timeIntervalSince1970)
+        let clock = ContinuousClock()
+        var cursor = 0
+        while cursor < work.count {
+            if cursor > 0 { Thread.sleep(forTimeInterval: batching.pauseSeconds) }
+            var opened = clock.now
+            do {
+                cursor = try write { db in
+                    opened = clock.now
+                    try writer.prepare(db, written: cursor, total: work.count)
+                    var next = cursor
+                    while next < work.count, next - cursor < batching.rowsPerTransaction,
+                        (clock.now - opened).seconds < batching.secondsPerTransaction
+                    {
+                        try writer.record(work[next].energy, work[next].action, in: db, written: cursor, total: work.count)
+                        next += 1
                     }
-                    pointID = match["id"]
-                    filled += 1
-                } else {
-                    try db.execute(
-                        sql: "INSERT INTO point (scan_id, idx, r_angstrom) VALUES (?, ?, ?)",
-                        arguments: [scanID, nextIndex, energy.rAngstrom])
-                    pointID = db.lastInsertedRowID
-                    nextIndex += 1
-                    added += 1
+                    return next
                 }
-                let job = "\(jobPrefix):\(energy.line)"
-                try db.execute(
-                    sql: """
-                        INSERT INTO attempt (point_id, number, owner, zone, host, job_id, engine, started_at, finished_at,
-                                             wall_seconds, outcome, energy_hartree, converged)
-                        SELECT id, attempt_count + 1, ?, ?, ?, ?, ?, ?, ?, 0, 'done', ?, 1 FROM point WHERE id = ?
-                        """,
-                    arguments: [
-                        Self.importedProvenance, Self.importedProvenance, Self.importedProvenance, job,
-                        Self.importedProvenance, now, now, energy.energyHartree, pointID,
-                    ])
-                try db.execute(
-                    sql: """
-                        UPDATE point SET state = 'done', energy_hartree = ?, converged = 1, zone = ?, host = ?, job_id = ?,
-                            started_at = ?, finished_at = ?, wall_seconds = 0, exit_status = NULL, error = NULL,
-                            attempt_count = attempt_count + 1
-                        WHERE id = ?
-                        """,
-                    arguments: [energy.energyHartree, Self.importedProvenance, Self.importedProvenance, job, now, now, pointID])
+            } catch {
+                switch error {
+                case .importInterrupted, .diskFull, .readOnly: throw error
+                default: throw cursor == 0 ? error : .importInterrupted(written: cursor, total: work.count, error.description)
+                }
             }
-            return ImportSummary(scan: name, createdScan: created, filledPoints: filled, addedPoints: added)
+            summary.writeTransactions += 1
+            summary.longestWriteSeconds = max(summary.longestWriteSeconds, (clock.now - opened).seconds)
+            summary.createdScan = summary.createdScan || writer.createdScan
         }
+        return summary
     }
+
+    /// The scan named `scan` (id, molecule and points as an import checks them), nil when there is none.
+    private static func importTargets(_ db: Database, scan name: String) throws -> (id: Int64, molecule: String, points: [ImportedTarget])? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, molecule FROM scan WHERE name = ?", arguments: [name]) else {
+            return nil
+        }
+        let id: Int64 = row["id"]
+        let points = try Row.fetchAll(
+            db, sql: "SELECT id, idx, r_angstrom, state, energy_hartree, zone FROM point WHERE scan_id = ?", arguments: [id]
+        ).map { point in
+            ImportedTarget(
+                id: point["id"], index: point["idx"], rAngstrom: point["r_angstrom"], state: point["state"],
+                energyHartree: point["energy_hartree"], imported: (point["zone"] as String?) == importedProvenance)
+        }
+        return (id, row["molecule"], points)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

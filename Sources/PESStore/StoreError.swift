@@ -14,6 +14,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case noScans(String)
     case corruptRecord(String)
     case importRejected(line: Int?, String)
+    case importInterrupted(written: Int, total: Int, String)
     case sqlite(String)
 
     public var description: String {
@@ -46,6 +47,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .importRejected(let line, let reason):
             let place = line.map { "line \($0) " } ?? ""
             return "Import rejected: \(place)\(reason). Nothing was imported; fix the file and run the import again."
+        case .importInterrupted(let written, let total, let reason):
+            let kept = written == 0 ? "Nothing was imported" : "The first \(written) of \(total) rows to write were imported and stay"
+            return "Import stopped: \(reason). \(kept); run the same import again to finish it (rows already imported are skipped)."
         case .sqlite(let detail):
             return "Database error: \(detail)"
         }

@@ -16,7 +16,10 @@ extension Pesscan {
                 point with provenance "imported" (zone and host "imported", job id file:line). A row at the \
                 bond length of a pending or failed point fills that point, so collect will not run it; other \
                 rows become new points. The scan is created with engine "imported" when it does not exist. \
-                Any bad row rejects the whole file with its line number, and nothing is written.
+                Any bad row rejects the whole file with its line number, and nothing is written. The file is \
+                checked first, then written in short transactions, so collects on the same database keep \
+                running; a row an earlier import already stored with the identical energy is skipped, so \
+                running the same file again finishes an interrupted import.
 
                 Examples:
                   pesscan import --scan AuOg+-old --molecule AuOg+ old-energies.csv
@@ -85,7 +88,8 @@ extension Pesscan {
             } else {
                 print(
                     "Imported \(energies.count) energies into \(summary.createdScan ? "the new scan" : "scan") \(summary.scan): "
-                        + "\(summary.filledPoints) planned points filled, \(summary.addedPoints) points added.")
+                        + "\(summary.filledPoints) planned points filled, \(summary.addedPoints) points added, "
+                        + "\(summary.alreadyPresent) already present.")
             }
         }
     }

@@ -10,7 +10,7 @@ struct FaultSummary {
     static var requiredAreas: [String] {
         var areas = [
             "crash safety: SIGKILL", "crash safety: SIGTERM", "crash safety: SIGINT", "engine faults",
-            "store: newer schema", "store: damaged file", "concurrency: 4 collects",
+            "store: newer schema", "store: damaged file", "concurrency: 4 collects", "concurrency: import beside collect",
             "fuzz: command lines", "fuzz: molecule libraries", "fuzz: zone files", "fuzz: templates", "fuzz: engine outputs",
             "fuzz: names and engine options", "hostile: refused values", "hostile: engine arguments",
             "integrity: replace while collecting", "integrity: two databases, one folder",
