@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import PESCore
+import PESDispatch
 import PESEngines
 import PESStore
 
 extension Pesscan {
     /// `pesscan plan`: writes a scan and its bond-length points into the database; nothing runs yet.
-    struct Plan: ParsableCommand {
+    struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Plan a bond-length scan: write its points into the database.",
             discussion: """
@@ -67,6 +68,20 @@ extension Pesscan {
         @Flag(help: "Print the planned scan as JSON.")
         var json = false
 
+        /// Before a forced replace, cancels the Slurm jobs still running points of the scan being replaced (scancel), so nothing of it keeps a cluster busy.
+        private func cancelBatchJobs(of name: String, in database: ScanStore) async throws {
+            guard let existing = try? database.scan(named: name),
+                let submitted = try? database.submittedPoints(ofScans: [existing.id]), !submitted.isEmpty
+            else { return }
+            do {
+                try await SlurmClient(scratch: store.resultsFolder).cancel(submitted.map(\.jobID))
+            } catch {
+                throw Failure.report(
+                    "Could not cancel the Slurm jobs of scan \(name) before replacing it: \(error). Nothing was changed; cancel them with pesscan cancel --scan \(name), then plan again.",
+                    status: .unavailable)
+            }
+        }
+
         func validate() throws {
             guard molecule.isGiven else {
                 throw ValidationError("Give either --molecule NAME or --atoms A,B (with --from/--to).")
@@ -81,7 +96,7 @@ extension Pesscan {
             if (center == nil) != (width == nil) { throw ValidationError("Give both --center and --width.") }
         }
 
-        func run() throws {
+        func run() async throws {
             let spec: ScanSpec
             do {
                 spec = try makeSpec()
@@ -92,6 +107,7 @@ extension Pesscan {
                 throw ValidationError(String(describing: error))
             }
             let database = try store.open(create: true)
+            if replace, force { try await cancelBatchJobs(of: spec.name.rawValue, in: database) }
             let record: ScanRecord
             do {
                 record = try database.createScan(spec, replace: replace, force: force)
