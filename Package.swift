@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "PESDispatch", targets: ["PESDispatch"]),
         .library(name: "PESReport", targets: ["PESReport"]),
         .library(name: "PESExport", targets: ["PESExport"]),
+        .library(name: "PESWorkflow", targets: ["PESWorkflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -37,10 +38,14 @@ let package = Package(
         ),
         .target(name: "PESReport", dependencies: ["PESCore", "PESFit"]),
         .target(name: "PESExport", dependencies: ["PESCore", "PESStore"]),
+        .target(
+            name: "PESWorkflow",
+            dependencies: ["PESCore", "PESStore", "PESFit", "PESEngines", "PESDispatch", "PESReport", "PESExport"]
+        ),
         .executableTarget(
             name: "pesscan",
             dependencies: [
-                "PESCore", "PESStore", "PESFit", "PESEngines", "PESDispatch", "PESReport", "PESExport",
+                "PESCore", "PESStore", "PESFit", "PESEngines", "PESDispatch", "PESReport", "PESExport", "PESWorkflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +61,7 @@ let package = Package(
         ),
         .testTarget(name: "PESReportTests", dependencies: ["PESReport", "PESFit", "PESEngines", "PESTestSupport"]),
         .testTarget(name: "PESExportTests", dependencies: ["PESExport", "PESStore", "PESTestSupport"]),
+        .testTarget(name: "PESWorkflowTests", dependencies: ["PESWorkflow", "PESStore", "PESTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["pesscan", "PESTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "FaultTests",
