@@ -26,11 +26,6 @@ public struct MoleculeLibrary: Sendable {
         throw .unknownMolecule(name, known: names)
     }
 
-    /// Reads the library at `path`, or at ``defaultURL(environment:)`` when `path` is nil.
-    public static func load(path: String?) throws(MoleculeLibraryError) -> MoleculeLibrary {
-        try load(from: path.map { URL(fileURLWithPath: $0) } ?? defaultURL())
-    }
-
     /// Reads a library file, validating every entry.
     public static func load(from url: URL) throws(MoleculeLibraryError) -> MoleculeLibrary {
         let data: Data
@@ -66,14 +61,6 @@ public struct MoleculeLibrary: Sendable {
             }
         }
         return MoleculeLibrary(entries: entries)
-    }
-
-    /// The default library file: `$PESSCAN_MOLECULES`, else `Inputs/molecules.json` in the current folder or above the executable.
-    public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let path = environment["PESSCAN_MOLECULES"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return InputsFolder.locate("molecules.json")
     }
 
     private static func describe(decodingError error: any Error) -> String {

@@ -72,7 +72,7 @@ public struct Refiner: Sendable {
                 let converged = change.map { $0 < toleranceAngstrom } ?? false
                 let added = converged ? [] : RefinementPlanner.nextBondLengths(existing: points.map(\.rAngstrom), rEquilibriumAngstrom: re)
                 if !added.isEmpty { try store.addPoints(toScan: scan.id, rAngstrom: added) }
-                let calls = try store.attempts(ofScan: scan.id).filter { $0.outcome == "done" || $0.outcome == "failed" }.count
+                let calls = try store.attempts(ofScan: scan.id).filter { $0.outcome == .done || $0.outcome == .failed }.count
                 let record = Round(
                     round: round, engineCalls: calls, pointsUsed: usable.count, rEquilibriumAngstrom: re,
                     changeAngstrom: change, added: added)

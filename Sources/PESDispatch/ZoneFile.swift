@@ -73,12 +73,6 @@ public enum ZoneFile {
         "array_throttle", "poll_seconds", "missing_grace_seconds",
     ]
 
-    /// The zone file to use: `--zones`, else `$PESSCAN_ZONES`, else `Inputs/zones.yaml` when it exists; nil for the default local zone.
-    public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        if let path = environment["PESSCAN_ZONES"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Inputs/zones.yaml")
-        return FileManager.default.fileExists(atPath: here.path) ? here : nil
-    }
 
     /// Reads and validates a zone file.
     public static func load(from url: URL) throws(ZoneFileError) -> [ZoneSpec] {

@@ -11,8 +11,7 @@ public struct EngineCatalog: Sendable {
     public var environment: [String: String]
 
     public init(
-        pesscanExecutable: URL?, inputsFolder: URL = EngineCatalog.defaultInputsFolder(),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        pesscanExecutable: URL?, inputsFolder: URL, environment: [String: String]
     ) {
         self.pesscanExecutable = pesscanExecutable
         self.inputsFolder = inputsFolder
@@ -65,12 +64,6 @@ public struct EngineCatalog: Sendable {
         default:
             throw .unknownEngine(spec.engine.name, known: Self.engineNames)
         }
-    }
-
-    /// The `Inputs/` folder: `$PESSCAN_INPUTS`, else `Inputs/` in the current folder or above the executable.
-    public static func defaultInputsFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let path = environment["PESSCAN_INPUTS"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        return InputsFolder.locate("engines").deletingLastPathComponent()
     }
 
     /// Reads a numeric model option, refusing unknown options and values outside `range`.

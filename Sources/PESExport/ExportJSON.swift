@@ -1,12 +1,10 @@
 import Foundation
+import PESCore
 
-/// The one JSON style of exported files: pretty, key-sorted, snake_case keys, unescaped slashes, a final line break.
+/// Exported JSON files: the one JSON convention (snake_case keys, ISO 8601 times, sorted keys), pretty, with a final line break.
 public enum ExportJSON {
     /// Encodes `value` as exported JSON text.
     public static func text<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        try JSONConvention.text(value) + "\n"
     }
 }

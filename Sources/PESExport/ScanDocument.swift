@@ -23,7 +23,7 @@ public struct ScanDocument: Sendable, Encodable {
         public var engine: String
         public var engineOptions: [String: String]
         public var plannedBondLengthsAngstrom: [Double]
-        public var createdAtSeconds: Double
+        public var createdAt: Date
     }
 
     /// One point with its energy in hartree and in the chosen unit.
@@ -66,7 +66,7 @@ public struct ScanDocument: Sendable, Encodable {
             name: spec.name.rawValue, molecule: spec.molecule.name, charge: spec.molecule.charge,
             multiplicity: spec.molecule.multiplicity, atoms: spec.molecule.atoms, engine: spec.engine.name,
             engineOptions: spec.engine.options, plannedBondLengthsAngstrom: spec.bondLengthsAngstrom,
-            createdAtSeconds: record.createdAtSeconds)
+            createdAt: Date(timeIntervalSince1970: record.createdAtSeconds))
         energyUnit = unit.rawValue
         self.points = points.map { point in
             Point(

@@ -41,7 +41,7 @@ struct ImportWriter {
             if scanID != nil { throw stop("the scan \(name) was removed while the file was imported") }
             try db.execute(
                 sql: "INSERT INTO scan (name, molecule, engine, spec_json, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [name, spec.molecule.name, spec.engine.name, try ScanStore.encode(spec), now])
+                arguments: [name, spec.molecule.name, spec.engine.name, try ScanStore.storedSpecJSON(spec), now])
             scanID = db.lastInsertedRowID
             createdScan = true
             nextIndex = 0

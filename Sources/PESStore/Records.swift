@@ -166,12 +166,26 @@ public struct AttemptReport: Sendable, Hashable {
     }
 }
 
+/// How a stored attempt stands: still running, or how it ended.
+public enum AttemptState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Its engine runs (or its batch job waits) now.
+    case running
+    /// It produced the point's energy.
+    case done
+    /// The calculation or its launch failed.
+    case failed
+    /// Its collect stopped before it ended (killed, or its lease ran out), or its result came after it had lost the claim.
+    case abandoned
+    /// Its collect was interrupted and returned the point to pending.
+    case released
+}
+
 /// One stored attempt of a point.
 public struct AttemptRecord: Sendable, Hashable, Codable {
     public var id: Int64
     public var pointID: Int64
     public var number: Int
-    public var outcome: String
+    public var outcome: AttemptState
     public var zone: String
     public var host: String
     public var owner: String
@@ -183,8 +197,29 @@ public struct AttemptRecord: Sendable, Hashable, Codable {
     public var jobID: String?
     public var stderrTail: String?
     public var engineVersion: String?
-    public var startedAtSeconds: Double?
-    public var finishedAtSeconds: Double?
+    /// When the attempt started.
+    public var startedAt: Date?
+    /// When it ended; nil while it runs.
+    public var finishedAt: Date?
+}
+
+/// Attempts of a scan in one zone, by how they ended.
+public struct ZoneAttemptCounts: Sendable, Hashable, Codable {
+    /// The zone.
+    public var zone: String
+    /// Attempts that produced an energy.
+    public var done: Int
+    /// Attempts that failed.
+    public var failed: Int
+    /// Attempts still running, abandoned or released.
+    public var other: Int
+
+    public init(zone: String, done: Int, failed: Int, other: Int) {
+        self.zone = zone
+        self.done = done
+        self.failed = failed
+        self.other = other
+    }
 }
 
 /// Point counts of a scan by state.

@@ -33,7 +33,7 @@ extension ScanStore {
             }
             try db.execute(
                 sql: "INSERT INTO scan (name, molecule, engine, spec_json, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [name, spec.molecule.name, spec.engine.name, try Self.encode(spec), now])
+                arguments: [name, spec.molecule.name, spec.engine.name, try Self.storedSpecJSON(spec), now])
             let scanID = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: "INSERT INTO point (scan_id, idx, r_angstrom) VALUES (?, ?, ?)")
             for (index, r) in spec.bondLengthsAngstrom.enumerated() {
@@ -47,22 +47,23 @@ extension ScanStore {
     public func scans() throws(StoreError) -> [ScanRecord] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT id, spec_json, created_at FROM scan ORDER BY created_at, id").map {
-                try Self.scanRecord(from: $0)
+                try Self.scanRecord(from: $0, db: db)
             }
         }
     }
 
     /// The scan named `name`, or, when `name` is nil, the most recently planned scan.
     public func scan(named name: String?) throws(StoreError) -> ScanRecord {
-        let all = try scans()
-        guard let name else {
-            guard let latest = all.last else { throw .noScans(path) }
-            return latest
+        try read { db in
+            let sql = name == nil
+                ? "SELECT id, spec_json, created_at FROM scan ORDER BY created_at DESC, id DESC LIMIT 1"
+                : "SELECT id, spec_json, created_at FROM scan WHERE name = ?"
+            if let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(name.map { [$0] } ?? [])) {
+                return try Self.scanRecord(from: row, db: db)
+            }
+            guard let name else { throw StoreError.noScans(path) }
+            throw StoreError.unknownScan(name, known: try String.fetchAll(db, sql: "SELECT name FROM scan ORDER BY created_at, id"))
         }
-        guard let found = all.first(where: { $0.spec.name.rawValue == name }) else {
-            throw .unknownScan(name, known: all.map(\.spec.name.rawValue))
-        }
-        return found
     }
 
     /// Which of these scan ids are still in the database.
@@ -74,17 +75,17 @@ extension ScanStore {
         }
     }
 
-    /// Points of a scan in index order.
-    public func points(ofScan scanID: Int64) throws(StoreError) -> [ScanPoint] {
+    /// Points of a scan in index order, all of them or only those in `state`.
+    public func points(ofScan scanID: Int64, inState state: PointState? = nil) throws(StoreError) -> [ScanPoint] {
         try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, idx, r_angstrom, state, energy_hartree, converged, zone, host, wall_seconds,
                            exit_status, error, attempt_count
-                    FROM point WHERE scan_id = ? ORDER BY idx
+                    FROM point WHERE scan_id = ? \(state == nil ? "" : "AND state = ?") ORDER BY idx
                     """,
-                arguments: [scanID]
+                arguments: StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? []))
             ).map { row in
                 let stateText: String = row["state"]
                 guard let state = PointState(rawValue: stateText) else {
@@ -134,15 +135,25 @@ extension ScanStore {
                     """,
                 arguments: [scanID]
             ).map { row in
-                AttemptRecord(
-                    id: row["id"], pointID: row["point_id"], number: row["number"], outcome: row["outcome"],
+                try AttemptRecord(
+                    id: row["id"], pointID: row["point_id"], number: row["number"],
+                    outcome: try Self.attemptState(row["outcome"], attempt: row["id"]),
                     zone: row["zone"], host: row["host"], owner: row["owner"], energyHartree: row["energy_hartree"],
                     error: row["error"], wallSeconds: row["wall_seconds"], exitStatus: row["exit_status"],
                     image: row["image"], jobID: row["job_id"], stderrTail: row["stderr_tail"],
-                    engineVersion: row["engine_version"], startedAtSeconds: row["started_at"],
-                    finishedAtSeconds: row["finished_at"])
+                    engineVersion: row["engine_version"],
+                    startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
+    }
+
+    /// The attempt state stored as `text`, or a corrupt-record error naming the attempt.
+    static func attemptState(_ text: String, attempt: Int64) throws -> AttemptState {
+        guard let state = AttemptState(rawValue: text) else {
+            throw StoreError.corruptRecord("attempt \(attempt) has outcome \(text)")
+        }
+        return state
     }
 
     /// Returns the failed points of a scan to pending so that the next `collect` tries them again.
@@ -156,8 +167,34 @@ extension ScanStore {
         }
     }
 
-    static func scanRecord(from row: Row) throws -> ScanRecord {
-        let spec = try decode(ScanSpec.self, from: row["spec_json"], what: "scan \(row["id"] as Int64)")
-        return ScanRecord(id: row["id"], spec: spec, createdAtSeconds: row["created_at"])
+    /// A scan record whose bond lengths are read from its points: the point table is the one truth of a scan's geometry.
+    static func scanRecord(from row: Row, db: Database) throws -> ScanRecord {
+        let id: Int64 = row["id"]
+        var spec = try decode(ScanSpec.self, from: row["spec_json"], what: "scan \(id)")
+        spec.bondLengthsAngstrom = try Double.fetchAll(db, sql: "SELECT r_angstrom FROM point WHERE scan_id = ? ORDER BY idx", arguments: [id])
+        return ScanRecord(id: id, spec: spec, createdAtSeconds: row["created_at"])
+    }
+
+    /// The spec as stored: everything but the bond lengths, which live in the point table.
+    static func storedSpecJSON(_ spec: ScanSpec) throws -> String {
+        var stored = spec
+        stored.bondLengthsAngstrom = []
+        return try encode(stored)
+    }
+
+    /// A scan's attempts counted per zone by how they ended, zones in order of first use.
+    public func attemptCountsByZone(ofScan scanID: Int64) throws(StoreError) -> [ZoneAttemptCounts] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.zone, SUM(a.outcome = 'done') AS done, SUM(a.outcome = 'failed') AS failed,
+                        SUM(a.outcome NOT IN ('done', 'failed')) AS other, MIN(a.id) AS first
+                    FROM attempt a JOIN point p ON p.id = a.point_id WHERE p.scan_id = ?
+                    GROUP BY a.zone ORDER BY first
+                    """,
+                arguments: [scanID]
+            ).map { row in ZoneAttemptCounts(zone: row["zone"], done: row["done"], failed: row["failed"], other: row["other"]) }
+        }
     }
 }

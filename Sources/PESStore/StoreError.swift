@@ -20,28 +20,27 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingDatabase(let path):
-            return "No database at \(path). Plan a scan first (pesscan plan --molecule AuOg+ --points 11) or give --db PATH."
+            return "No database at \(path)."
         case .cannotCreateFolder(let path, let reason):
             return "Cannot create the folder for the database \(path): \(reason)."
         case .notADatabase(let path):
-            return "\(path) is not a pesscan SQLite database (the file is damaged or of another kind). Give another --db or move the file away."
+            return "\(path) is not a pesscan SQLite database (the file is damaged or of another kind)."
         case .newerSchema(let path):
-            return "The database \(path) was written by a newer pesscan (its schema has migrations this version does not know). Use that newer pesscan, or another --db."
+            return "The database \(path) was written by a newer pesscan (its schema has migrations this version does not know)."
         case .readOnly(let path):
-            return "The database \(path) is read-only; nothing was written. Check the file's permissions or give another --db."
+            return "The database \(path) is read-only; nothing was written."
         case .diskFull(let path):
             return "The disk holding \(path) is full; the last change was rolled back. Free some space and run the command again."
         case .scanExists(let name):
-            return "A scan named \"\(name)\" already exists. Choose another --scan NAME, or pass --replace to discard it and plan again."
+            return "A scan named \"\(name)\" already exists; nothing was changed."
         case .scanRunning(let name, let points, let holder):
             let who = holder.map { " (\($0))" } ?? ""
-            return "The scan \"\(name)\" has \(points) point\(points == 1 ? "" : "s") running\(who); nothing was changed. "
-                + "Wait for that collect to finish or stop it, or pass --force to discard the running attempts with the scan."
+            return "The scan \"\(name)\" has \(points) point\(points == 1 ? "" : "s") running\(who); nothing was changed."
         case .unknownScan(let name, let known):
             let list = known.isEmpty ? "none" : known.joined(separator: ", ")
             return "No scan named \"\(name)\" in the database. Scans: \(list)."
         case .noScans(let path):
-            return "The database \(path) has no scans yet. Plan one first: pesscan plan --molecule AuOg+ --points 11."
+            return "The database \(path) has no scans yet."
         case .corruptRecord(let detail):
             return "A stored record cannot be read: \(detail). The database may have been edited by hand."
         case .importRejected(let line, let reason):

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PESDispatch
 import PESStore
+import PESWorkflow
 
 extension Pesscan {
     /// `pesscan cancel`: removes a scan's queued and running batch jobs and returns their points to pending.
@@ -23,31 +24,12 @@ extension Pesscan {
 
         func run() async throws {
             let database = try store.open(create: false)
-            let record: ScanRecord
-            let submitted: [SubmittedPoint]
-            do {
-                record = try database.scan(named: scan)
-                submitted = try database.submittedPoints(ofScans: [record.id])
-            } catch {
-                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
+            let result = try await Workflow.run { () async throws(WorkflowError) in
+                try await CancelUseCase.run(scan: scan, store: database, resultsFolder: store.resultsFolder)
             }
-            let jobs = submitted.map(\.jobID)
-            do {
-                try await SlurmClient(scratch: store.resultsFolder).cancel(jobs)
-            } catch {
-                throw Failure.report("Could not cancel the jobs: \(error). Nothing was changed.", status: .unavailable)
-            }
-            let released: Int
-            do {
-                released = try database.releaseSubmittedPoints(submitted, reason: "cancelled with pesscan cancel")
-            } catch {
-                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
-            }
-            if json {
-                try Output.json(["scan": record.spec.name.rawValue, "cancelled_jobs": jobs.joined(separator: ","), "points_returned": String(released)])
-            } else {
-                print("Cancelled \(jobs.count) job\(jobs.count == 1 ? "" : "s") of \(record.spec.name); \(released) point\(released == 1 ? "" : "s") back to pending.")
-            }
+            if json { return try Output.json(result) }
+            let jobs = result.cancelledJobs.count, points = result.pointsReturned
+            print("Cancelled \(jobs) job\(jobs == 1 ? "" : "s") of \(result.scan); \(points) point\(points == 1 ? "" : "s") back to pending.")
         }
     }
 }

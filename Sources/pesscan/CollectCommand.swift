@@ -4,6 +4,7 @@ import PESCore
 import PESDispatch
 import PESEngines
 import PESStore
+import PESWorkflow
 
 extension Pesscan {
     /// `pesscan collect`: runs every pending point and stores the energies.
@@ -43,60 +44,57 @@ extension Pesscan {
 
         func run() async throws {
             let database = try store.open(create: false)
-            let scans: [ScanRecord]
-            do {
-                scans = try scan.isEmpty ? database.scans() : scan.map { try database.scan(named: $0) }
-                if scans.isEmpty { throw StoreError.noScans(database.path) }
-                if retryFailed { for record in scans { try database.resetFailedPoints(ofScan: record.id) } }
-            } catch let error as StoreError {
-                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
+            let request = CollectRequest(
+                scans: scan, zones: try zoneOptions.runnableZones(), policy: zoneOptions.policy, retryFailed: retryFailed,
+                resultsFolder: store.resultsFolder)
+            let prepared = try Workflow.run { () throws(WorkflowError) in
+                try CollectUseCase.prepare(request, store: database, engines: Locations.engineCatalog)
             }
-            let collector = try CollectorSetup.collector(
-                database: database, scans: scans, zones: zoneOptions, resultsFolder: store.resultsFolder)
             let printer = ProgressPrinter(quiet: quiet)
-            let summary = try await CollectorSetup.interruptible { try await collector.run(scans: scans) { printer.show($0) } }
-            let counts = try scans.map { try database.stateCounts(ofScan: $0.id) }
-            if json {
-                try Output.json(summary)
-            } else {
-                var line = "Collected: \(summary.done) done, \(summary.failed) failed"
-                if summary.retried > 0 { line += ", \(summary.retried) failed attempts retried" }
-                if summary.reclaimed > 0 { line += ", \(summary.reclaimed) taken over from a stopped collect" }
-                if summary.staleResults > 0 { line += ", \(summary.staleResults) late results kept as abandoned attempts" }
-                if summary.returnedToPending > 0 { line += ", \(summary.returnedToPending) returned to pending" }
-                line += " in \(Output.fixed(summary.wallSeconds, 2)) s."
-                print(line)
-                for (record, counts) in zip(scans, counts) {
-                    print("  \(record.spec.name): \(counts.done)/\(counts.total) done, \(counts.failed) failed, \(counts.pending) pending")
-                }
-                for batch in summary.batchSubmissions {
-                    print("  submitted \(batch.tasks) point\(batch.tasks == 1 ? "" : "s") to \(batch.zone) as array job \(batch.arrayJob)")
-                }
-                for zone in summary.zones where zone.done + zone.failed > 0 || zone.down {
-                    print("  zone \(zone.name) (\(zone.kind), \(zone.slots) slots): \(zone.done) done, \(zone.failed) failed attempts" + (zone.down ? ", down" : ""))
-                }
+            let result = try await CollectorSetup.interruptible { () async throws(WorkflowError) in
+                try await CollectUseCase.run(prepared) { printer.show($0) }
             }
-            if summary.interrupted {
-                Output.diagnostic("Interrupted: run `pesscan collect` again to finish the remaining points.")
-                throw ExitCode(ExitStatus.interrupted.rawValue)
-            }
-            try Self.exitUnlessFinished(summary, counts: counts.reduce(into: StateCounts()) { $0.add($1) })
+            if json { try Output.json(result) } else { Self.printSummary(result) }
+            try Self.exit(for: result.outcome)
         }
 
-        /// Leaves with 74 when a full disk stopped a zone and points remain, with 65 when points failed for good; returns when all is done.
-        ///
-        /// Points left submitted to a batch zone (`--no-wait`) are the batch zone's to finish, so they count as done here.
-        static func exitUnlessFinished(_ summary: CollectSummary, counts: StateCounts) throws {
-            if let stop = summary.fullDisks.first, counts.pending > 0 {
+        /// Prints what the run did: totals, each scan's counts, batch submissions and the zones that ran points.
+        static func printSummary(_ result: CollectResult) {
+            let summary = result.summary
+            var line = "Collected: \(summary.done) done, \(summary.failed) failed"
+            if summary.retried > 0 { line += ", \(summary.retried) failed attempts retried" }
+            if summary.reclaimed > 0 { line += ", \(summary.reclaimed) taken over from a stopped collect" }
+            if summary.staleResults > 0 { line += ", \(summary.staleResults) late results kept as abandoned attempts" }
+            if summary.returnedToPending > 0 { line += ", \(summary.returnedToPending) returned to pending" }
+            print(line + " in \(Output.fixed(summary.wallSeconds, 2)) s.")
+            for scan in result.scans {
+                print("  \(scan.scan): \(scan.counts.done)/\(scan.counts.total) done, \(scan.counts.failed) failed, \(scan.counts.pending) pending")
+            }
+            for batch in summary.batchSubmissions {
+                print("  submitted \(batch.tasks) point\(batch.tasks == 1 ? "" : "s") to \(batch.zone) as array job \(batch.arrayJob)")
+            }
+            for zone in summary.zones where zone.done + zone.failed > 0 || zone.down {
+                print("  zone \(zone.name) (\(zone.kind), \(zone.slots) slots): \(zone.done) done, \(zone.failed) failed attempts" + (zone.down ? ", down" : ""))
+            }
+        }
+
+        /// Leaves with 130 when interrupted, 74 when a full disk stopped a zone with points left, 65 when points failed for good.
+        static func exit(for outcome: CollectOutcome) throws {
+            switch outcome {
+            case .finished:
+                return
+            case .interrupted:
+                Output.diagnostic("Interrupted: run `pesscan collect` again to finish the remaining points.")
+                throw ExitCode(ExitStatus.interrupted.rawValue)
+            case .diskFull(let zone, let folder, let pending):
                 throw Failure.report(
-                    "the disk holding \(stop.folder) is full, so zone \(stop.zone) stopped with \(counts.pending) point\(counts.pending == 1 ? "" : "s") "
+                    "the disk holding \(folder) is full, so zone \(zone) stopped with \(pending) point\(pending == 1 ? "" : "s") "
                         + "not run. Free space there, then run `pesscan collect` again.",
                     status: .ioError)
-            }
-            if counts.failed > 0 {
+            case .pointsFailed(let count):
                 throw Failure.report(
-                    "\(counts.failed) point\(counts.failed == 1 ? "" : "s") failed for good; see `pesscan status` for the reasons, "
-                        + "and run `pesscan collect --retry-failed` to try \(counts.failed == 1 ? "it" : "them") again.",
+                    "\(count) point\(count == 1 ? "" : "s") failed for good; see `pesscan status` for the reasons, "
+                        + "and run `pesscan collect --retry-failed` to try \(count == 1 ? "it" : "them") again.",
                     status: .data)
             }
         }
@@ -110,7 +108,7 @@ enum CollectorSetup {
         var engines: [Int64: any Engine] = [:]
         do {
             let zones = try options.runnableZones()
-            let catalog = EngineCatalog(pesscanExecutable: SelfExecutable.url)
+            let catalog = Locations.engineCatalog
             // Imported scans have no engine: their points came from elsewhere.
             for record in scans where record.spec.engine.name != ScanStore.importedProvenance {
                 do {
@@ -128,6 +126,18 @@ enum CollectorSetup {
             throw error
         } catch {
             throw Failure.report(String(describing: error), status: .unavailable)
+        }
+    }
+
+    /// Runs a use case in a task that SIGINT or SIGTERM cancels; its error is worded for the command line.
+    static func interruptible<T: Sendable>(_ work: @escaping @Sendable () async throws(WorkflowError) -> T) async throws -> T {
+        let task = Task { try await work() }
+        let signals = InterruptTrap { task.cancel() }
+        defer { signals.restore() }
+        do {
+            return try await task.value
+        } catch let error as WorkflowError {
+            throw Failure.report(error.message, status: error.exitStatus)
         }
     }
 

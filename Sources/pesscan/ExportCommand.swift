@@ -3,6 +3,7 @@ import Foundation
 import PESCore
 import PESExport
 import PESStore
+import PESWorkflow
 
 extension Pesscan {
     /// `pesscan export`: a scan's data in a format other programs read.
@@ -24,18 +25,13 @@ extension Pesscan {
                   pesscan export --format qcschema --json
                 """)
 
-        /// The file formats of an export.
-        enum Format: String, CaseIterable, ExpressibleByArgument {
-            case csv, json, xyz, qcschema
-        }
-
         @OptionGroup var store: StoreOptions
 
         @Option(help: "Scan to export (default: the most recently planned).")
         var scan: String?
 
         @Option(help: "Format: csv, json, xyz or qcschema.")
-        var format: Format
+        var format: ExportFormat
 
         @Option(help: ArgumentHelp(
             "File to write (a folder for qcschema; - for stdout). Default: exports/<scan>.<format> beside the database.",
@@ -59,70 +55,42 @@ extension Pesscan {
         }
 
         func run() throws {
-            let loaded = try store.loadScan(named: scan)
-            let spec = loaded.record.spec
-            var files: [URL] = []
-            let destination: URL
-            switch format {
-            case .csv, .json, .xyz:
-                destination = store.outputURL(given: output, folder: "exports", file: "\(spec.name).\(format.rawValue)")
-                let text = try fileText(loaded)
-                if output == "-" {
-                    print(text, terminator: "")
-                    return
-                }
-                try OutputFile.write(text, to: destination)
-                files = [destination]
-            case .qcschema:
-                destination = store.outputURL(given: output, folder: "exports", file: "\(spec.name)-qcschema")
-                for point in loaded.points {
-                    guard let result = QCSchemaResult(spec: spec, point: point, creatorVersion: Pesscan.version) else { continue }
-                    let url = destination.appendingPathComponent(QCSchemaResult.fileName(scan: spec.name, index: point.index))
-                    try OutputFile.write(try result.jsonText(), to: url)
-                    files.append(url)
-                }
+            let destination: ExportDestination
+            switch output {
+            case "-": destination = .standardOutput
+            case let path? where !path.isEmpty: destination = .path(URL(fileURLWithPath: path).standardizedFileURL)
+            default: destination = .folder(store.resultsFolder.appendingPathComponent("exports", isDirectory: true))
             }
-            let written = ExportWritten(
-                scan: spec.name.rawValue, format: format.rawValue, path: OutputFile.display(destination),
-                files: files.count, points: loaded.points.count,
-                points_with_energy: loaded.points.filter { $0.energyHartree != nil }.count)
-            if json {
-                try Output.json(written)
-            } else {
-                let what = format == .qcschema ? "\(files.count) QCSchema result\(files.count == 1 ? "" : "s") in" : "\(format.rawValue) of \(written.points) points to"
-                print("Wrote \(what) \(written.path)")
-            }
-        }
-
-        private func fileText(_ loaded: LoadedScan) throws -> String {
-            let spec = loaded.record.spec
-            switch format {
-            case .csv:
-                return PointsCSV.text(scan: spec.name, points: loaded.points, unit: energyUnit)
-            case .xyz:
-                return ExtendedXYZ.text(molecule: spec.molecule, scan: spec.name, points: loaded.points)
-            case .json, .qcschema:
-                let attempts: [AttemptRecord]
-                let fits: [StoredFit]
-                do {
-                    attempts = try loaded.database.attempts(ofScan: loaded.record.id)
-                    fits = try loaded.database.fits(ofScan: loaded.record.id)
-                } catch {
-                    throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
-                }
-                return try ScanDocument(record: loaded.record, points: loaded.points, attempts: attempts, fits: fits, unit: energyUnit)
-                    .jsonText()
-            }
+            let request = ExportRequest(
+                scan: scan, format: format, destination: destination, energyUnit: energyUnit, creatorVersion: Pesscan.version)
+            let database = try store.open(create: false)
+            let result = try Workflow.run { () throws(WorkflowError) in try ExportUseCase.run(request, store: database) }
+            if let printed = result.printed { return print(printed, terminator: "") }
+            let shown = result.path.map(OutputFile.display) ?? ""
+            if json { return try Output.json(ExportWritten(result, path: shown)) }
+            let what = format == .qcschema ? "\(result.files) QCSchema result\(result.files == 1 ? "" : "s") in" : "\(format.rawValue) of \(result.points) points to"
+            print("Wrote \(what) \(shown)")
         }
     }
 }
 
-/// The JSON printed by `export --json`.
+extension ExportFormat: ExpressibleByArgument {}
+
+/// The JSON printed by `export --json`: what was written, its path as the user gave it or relative to the current folder.
 struct ExportWritten: Encodable {
     var scan: String
-    var format: String
+    var format: ExportFormat
     var path: String
     var files: Int
     var points: Int
-    var points_with_energy: Int
+    var pointsWithEnergy: Int
+
+    init(_ result: ExportResult, path: String) {
+        scan = result.scan
+        format = result.format
+        self.path = path
+        files = result.files
+        points = result.points
+        pointsWithEnergy = result.pointsWithEnergy
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PESStore
+import PESWorkflow
 
 /// Exit statuses pesscan uses, following sysexits.h.
 enum ExitStatus: Int32 {
@@ -43,11 +44,9 @@ enum Output {
         StandardStreams.standardError(line + "\n")
     }
 
-    /// Prints a value as pretty, key-sorted JSON on stdout.
+    /// Prints a value as JSON on stdout, in the one convention of every `--json` output (snake_case, ISO 8601, sorted keys).
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(try JSONConvention.text(value))
     }
 
     /// Encodes a value as compact, key-sorted JSON for storage.

@@ -3,6 +3,7 @@ import Foundation
 import PESCore
 import PESExport
 import PESStore
+import PESWorkflow
 
 extension Pesscan {
     /// `pesscan import`: energies computed elsewhere join a scan as done points.
@@ -56,41 +57,20 @@ extension Pesscan {
             let library: LibraryMolecule
             do {
                 name = try ScanName(scan)
-                library = try MoleculeLibrary.load(path: molecules).molecule(named: molecule)
+                library = try MoleculeLibrary.load(from: Locations.moleculeLibrary(option: molecules)).molecule(named: molecule)
             } catch let error as MoleculeLibraryError {
                 throw ValidationError(error.description)
             }
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw Failure.report("Cannot read \(file): \(error.localizedDescription). Check the path.", status: .unavailable)
-            }
-            let energies: [ImportedEnergy]
-            do {
-                energies = try EnergyTableReader.parse(text)
-            } catch {
-                throw Failure.report("\(file), \(error.description) Nothing was imported.", status: .data)
-            }
-            let spec = ScanSpec(
-                name: name, molecule: library.molecule,
-                engine: EngineSettings(name: ScanStore.importedProvenance), modelConstants: nil,
-                bondLengthsAngstrom: energies.map(\.rAngstrom).sorted())
+            let request = ImportRequest(scan: name, molecule: library, file: URL(fileURLWithPath: file))
+            let energies = try Workflow.run { () throws(WorkflowError) in try ImportUseCase.energies(in: request.file) }
             let database = try store.open(create: true)
-            let summary: ImportSummary
-            do {
-                summary = try database.importPoints(energies, into: spec, source: file)
-            } catch {
-                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
-            }
-            if json {
-                try Output.json(summary)
-            } else {
-                print(
-                    "Imported \(energies.count) energies into \(summary.createdScan ? "the new scan" : "scan") \(summary.scan): "
-                        + "\(summary.filledPoints) planned points filled, \(summary.addedPoints) points added, "
-                        + "\(summary.alreadyPresent) already present.")
-            }
+            let summary = try Workflow.run { () throws(WorkflowError) in try ImportUseCase.run(request, energies: energies, store: database) }
+            if json { return try Output.json(summary) }
+            print(
+                "Imported \(energies.count) energies into "
+                    + "\(summary.createdScan ? "the new scan" : "scan") \(summary.scan): "
+                    + "\(summary.filledPoints) planned points filled, \(summary.addedPoints) points added, "
+                    + "\(summary.alreadyPresent) already present.")
         }
     }
 }

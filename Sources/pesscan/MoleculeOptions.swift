@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PESCore
+import PESWorkflow
 
 /// Options naming a molecule: from the library, or by its atoms; with optional isotopes.
 struct MoleculeOptions: ParsableArguments {
@@ -33,52 +34,37 @@ struct MoleculeOptions: ParsableArguments {
         if masses != nil, isotopes != nil { throw ValidationError("Give either --masses or --isotopes, not both.") }
     }
 
-    /// The molecule, with its library entry when it came from the library.
-    func resolve() throws -> (molecule: Molecule, entry: LibraryMolecule?) {
-        var entry: LibraryMolecule?
-        let symbols: [String]
-        let name: String
-        let charge: Int
-        var defaultMultiplicity = 0
-        if let molecule {
-            let found = try MoleculeLibrary.load(path: molecules).molecule(named: molecule)
-            entry = found
-            symbols = found.molecule.atoms.map(\.symbol)
-            name = found.molecule.name
-            charge = found.molecule.charge
-            defaultMultiplicity = found.molecule.multiplicity
-        } else if let atoms {
-            symbols = atoms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            name = Molecule.formula(symbols: symbols, charge: self.charge)
-            charge = self.charge
-        } else {
-            throw ValidationError("Name the molecule with --molecule NAME or --atoms A,B.")
-        }
-        let overrides = try massOverrides(count: symbols.count, symbols: symbols)
-        let atoms = try symbols.enumerated().map { index, symbol in
-            try Atom(symbol: symbol, massDalton: overrides?[index] ?? entry?.molecule.atoms[index].massDalton)
-        }
-        let built = try Molecule(name: name, atoms: atoms, charge: charge, multiplicity: multiplicity ?? defaultMultiplicity)
-        return (built, entry)
-    }
-
-    /// Masses from --masses or --isotopes, one per atom, or nil when neither is given.
-    func massOverrides(count: Int, symbols: [String]) throws -> [Double]? {
+    /// The molecule as asked for, with masses parsed; nothing is looked up yet.
+    func request() throws -> MoleculeRequest {
+        var massValues: [Double]?
         if let masses {
-            let values = try masses.split(separator: ",").map { part -> Double in
+            massValues = try masses.split(separator: ",").map { part -> Double in
                 guard let mass = Double(part.trimmingCharacters(in: .whitespaces)), mass.isFinite, mass > 0 else {
                     throw ValidationError("--masses takes positive numbers of dalton separated by commas; got \"\(part)\".")
                 }
                 return mass
             }
-            guard values.count == count else { throw ValidationError("--masses needs \(count) values, one per atom.") }
-            return values
         }
-        if let isotopes {
-            let labels = isotopes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard labels.count == count else { throw ValidationError("--isotopes needs \(count) labels, one per atom.") }
-            return try zip(labels, symbols).map { label, symbol in try Isotopes.massDalton(of: label, forElement: symbol) }
-        }
-        return nil
+        return MoleculeRequest(
+            libraryName: molecule, atoms: atoms.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+            charge: charge, multiplicity: multiplicity, massesDalton: massValues,
+            isotopes: isotopes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+    }
+
+    /// Masses from --masses or --isotopes for a molecule with these element symbols, or nil when neither is given.
+    func massOverrides(count: Int, symbols: [String]) throws -> [Double]? {
+        let request = try request()
+        return try Workflow.run { () throws(WorkflowError) in try request.massOverrides(symbols: symbols) }
+    }
+
+    /// The molecule library these options name.
+    func library() throws(MoleculeLibraryError) -> MoleculeLibrary {
+        try MoleculeLibrary.load(from: Locations.moleculeLibrary(option: molecules))
+    }
+
+    /// The molecule, with its library entry when it came from the library.
+    func resolve() throws -> (molecule: Molecule, entry: LibraryMolecule?) {
+        let request = try request()
+        return try Workflow.run { () throws(WorkflowError) in try request.resolve(in: try library()) }
     }
 }

@@ -16,7 +16,7 @@ extension Pesscan {
         var molecules: String?
 
         func run() throws {
-            let url = molecules.map { URL(fileURLWithPath: $0) } ?? MoleculeLibrary.defaultURL()
+            let url = Locations.moleculeLibrary(option: molecules)
             let library: MoleculeLibrary
             do {
                 library = try MoleculeLibrary.load(from: url)

@@ -4,6 +4,7 @@ import PESCore
 import PESDispatch
 import PESEngines
 import PESStore
+import PESWorkflow
 
 extension Pesscan {
     /// `pesscan plan`: writes a scan and its bond-length points into the database; nothing runs yet.
@@ -68,20 +69,6 @@ extension Pesscan {
         @Flag(help: "Print the planned scan as JSON.")
         var json = false
 
-        /// Before a forced replace, cancels the Slurm jobs still running points of the scan being replaced (scancel), so nothing of it keeps a cluster busy.
-        private func cancelBatchJobs(of name: String, in database: ScanStore) async throws {
-            guard let existing = try? database.scan(named: name),
-                let submitted = try? database.submittedPoints(ofScans: [existing.id]), !submitted.isEmpty
-            else { return }
-            do {
-                try await SlurmClient(scratch: store.resultsFolder).cancel(submitted.map(\.jobID))
-            } catch {
-                throw Failure.report(
-                    "Could not cancel the Slurm jobs of scan \(name) before replacing it: \(error). Nothing was changed; cancel them with pesscan cancel --scan \(name), then plan again.",
-                    status: .unavailable)
-            }
-        }
-
         func validate() throws {
             guard molecule.isGiven else {
                 throw ValidationError("Give either --molecule NAME or --atoms A,B (with --from/--to).")
@@ -97,22 +84,20 @@ extension Pesscan {
         }
 
         func run() async throws {
+            let request = PlanRequest(
+                molecule: try molecule.request(), points: points, range: range, scanName: scan,
+                engine: EngineSettings(name: engine, options: try engineSettingsOptions()), replace: replace, force: force)
+            let library = { () throws(MoleculeLibraryError) in try molecule.library() }
+            // Nothing is written yet: every reason the plan cannot be made is a usage error (exit 64).
             let spec: ScanSpec
             do {
-                spec = try makeSpec()
-                _ = try EngineCatalog(pesscanExecutable: SelfExecutable.url).engine(for: spec)
-            } catch let error as ValidationError {
-                throw error
+                spec = try PlanUseCase.spec(for: request, library: try library(), engines: Locations.engineCatalog)
             } catch {
-                throw ValidationError(String(describing: error))
+                throw ValidationError(error.message)
             }
             let database = try store.open(create: true)
-            if replace, force { try await cancelBatchJobs(of: spec.name.rawValue, in: database) }
-            let record: ScanRecord
-            do {
-                record = try database.createScan(spec, replace: replace, force: force)
-            } catch {
-                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
+            let record = try await Workflow.run { () async throws(WorkflowError) in
+                try await PlanUseCase.run(request, spec: spec, store: database, resultsFolder: store.resultsFolder)
             }
             if json {
                 try Output.json(PlannedScan(record: record, database: store.databasePath))
@@ -121,26 +106,11 @@ extension Pesscan {
             }
         }
 
-        private func makeSpec() throws -> ScanSpec {
-            let (built, entry) = try molecule.resolve()
-            let constants = entry?.constants
-            let defaultRange = entry?.defaultRangeAngstrom
-            let range: ClosedRange<Double>
-            if let from, let to {
-                range = try BondLengthRange.validated(from: from, to: to)
-            } else if let center, let width {
-                range = try BondLengthRange.centred(at: center, width: width)
-            } else if let defaultRange {
-                range = defaultRange
-            } else {
-                throw ScanSpecError.missingRange(built.name)
-            }
-            let name = try scan.map { try ScanName($0) } ?? ScanName.derived(fromMolecule: built.name)
-            return ScanSpec(
-                name: name, molecule: built,
-                engine: EngineSettings(name: engine, options: try engineSettingsOptions()),
-                modelConstants: constants,
-                bondLengthsAngstrom: try BondLengthRange.evenlySpaced(range, count: points))
+        /// The range as given: --from/--to, --center/--width, or the molecule's default.
+        private var range: RangeRequest {
+            if let from, let to { return .fromTo(from, to) }
+            if let center, let width { return .centered(center, width: width) }
+            return .moleculeDefault
         }
 
         /// The `--option` pairs with `--method` and `--basis` folded in; a value given both ways must agree.
@@ -196,13 +166,13 @@ struct PlannedScan: Encodable {
     var multiplicity: Int
     var electrons: Int
     var engine: String
-    var engine_options: [String: String]
+    var engineOptions: [String: String]
     var database: String
     var points: [PlannedPoint]
 
     struct PlannedPoint: Encodable {
         var index: Int
-        var r_angstrom: Double
+        var rAngstrom: Double
     }
 
     init(record: ScanRecord, database: String) {
@@ -213,17 +183,8 @@ struct PlannedScan: Encodable {
         multiplicity = spec.molecule.multiplicity
         electrons = spec.molecule.electronCount
         engine = spec.engine.name
-        engine_options = spec.engine.options
+        engineOptions = spec.engine.options
         self.database = database
-        points = spec.bondLengthsAngstrom.enumerated().map { PlannedPoint(index: $0.offset, r_angstrom: $0.element) }
-    }
-}
-
-/// The running pesscan executable, for engines that start it again as a child process.
-enum SelfExecutable {
-    static var url: URL? {
-        let proc = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        if FileManager.default.isExecutableFile(atPath: proc.path), proc.path != "/proc/self/exe" { return proc }
-        return Bundle.main.executableURL
+        points = spec.bondLengthsAngstrom.enumerated().map { PlannedPoint(index: $0.offset, rAngstrom: $0.element) }
     }
 }

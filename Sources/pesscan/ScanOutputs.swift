@@ -22,7 +22,7 @@ extension StoreOptions {
             let record = try database.scan(named: name)
             return LoadedScan(database: database, record: record, points: try database.points(ofScan: record.id))
         } catch {
-            throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
+            throw Failure.report(error.commandLineMessage, status: ExitStatus.unavailableOrData(error))
         }
     }
 

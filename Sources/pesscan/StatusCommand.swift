@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PESCore
 import PESStore
+import PESWorkflow
 
 extension Pesscan {
     /// `pesscan status`: how far each scan is, and its points.
@@ -25,77 +26,16 @@ extension Pesscan {
 
         func run() throws {
             let database = try store.open(create: false)
-            do {
-                let scans = try scan.map { [try database.scan(named: $0)] } ?? database.scans()
-                var reports: [ScanStatus] = []
-                for record in scans {
-                    let points = try database.points(ofScan: record.id)
-                    reports.append(
-                        ScanStatus(
-                            scan: record.spec.name.rawValue, molecule: record.spec.molecule.name,
-                            engine: record.spec.engine.name, counts: try database.stateCounts(ofScan: record.id),
-                            zones: ScanStatus.zoneCounts(try database.attempts(ofScan: record.id)),
-                            failures: points.filter { $0.state == .failed }.map {
-                                ScanStatus.FailedPoint(index: $0.index, r_angstrom: $0.rAngstrom, attempts: $0.attemptCount, error: $0.error ?? "")
-                            },
-                            points: scan == nil ? nil : points))
-                }
-                if json {
-                    try Output.json(reports)
-                    return
-                }
-                if reports.isEmpty { print("No scans in \(store.databasePath).") }
-                for report in reports { print(report.table) }
-            } catch let error as StoreError {
-                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
-            }
+            let reports = try Workflow.run { () throws(WorkflowError) in try StatusUseCase.run(StatusRequest(scan: scan), store: database) }
+            if json { return try Output.json(reports) }
+            if reports.isEmpty { print("No scans in \(store.databasePath).") }
+            for report in reports { print(report.table) }
         }
     }
 }
 
-/// One scan's progress as printed by `status`.
-struct ScanStatus: Encodable {
-    var scan: String
-    var molecule: String
-    var engine: String
-    var counts: StateCounts
-    var zones: [ZoneCount]
-    var failures: [FailedPoint]
-    var points: [ScanPoint]?
-
-    /// Attempts per zone and how they ended.
-    struct ZoneCount: Encodable {
-        var zone: String
-        var done: Int
-        var failed: Int
-        var other: Int
-    }
-
-    /// A point that failed for good, with its last error.
-    struct FailedPoint: Encodable {
-        var index: Int
-        var r_angstrom: Double
-        var attempts: Int
-        var error: String
-    }
-
-    /// Attempts grouped by zone, zones in order of first use.
-    static func zoneCounts(_ attempts: [AttemptRecord]) -> [ZoneCount] {
-        var counts: [ZoneCount] = []
-        for attempt in attempts {
-            let index = counts.firstIndex { $0.zone == attempt.zone } ?? {
-                counts.append(ZoneCount(zone: attempt.zone, done: 0, failed: 0, other: 0))
-                return counts.count - 1
-            }()
-            switch attempt.outcome {
-            case "done": counts[index].done += 1
-            case "failed": counts[index].failed += 1
-            default: counts[index].other += 1
-            }
-        }
-        return counts
-    }
-
+extension ScanStatus {
+    /// The status as printed for a person.
     var table: String {
         var lines = [
             "\(scan) (\(molecule), engine \(engine)): \(counts.done)/\(counts.total) done, \(counts.running) running, "
@@ -105,7 +45,7 @@ struct ScanStatus: Encodable {
             lines.append("  zone \(zone.zone): \(zone.done) done, \(zone.failed) failed attempts" + (zone.other > 0 ? ", \(zone.other) interrupted" : ""))
         }
         for failure in failures {
-            lines.append("  failed #\(failure.index) (r = \(Output.fixed(failure.r_angstrom, 5)) Å, \(failure.attempts) attempts): \(failure.error)")
+            lines.append("  failed #\(failure.index) (r = \(Output.fixed(failure.rAngstrom, 5)) Å, \(failure.attempts) attempts): \(failure.error)")
         }
         for point in points ?? [] {
             var line = "  #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  \(point.state.rawValue)"

@@ -29,7 +29,7 @@ struct StoreOptions: ParsableArguments {
         do {
             return try ScanStore(path: databasePath, create: create)
         } catch {
-            throw Failure.report(error.description, status: .unavailableOrData(error))
+            throw Failure.report(error.commandLineMessage, status: .unavailableOrData(error))
         }
     }
 }

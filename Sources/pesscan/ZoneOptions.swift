@@ -43,7 +43,7 @@ struct ZoneOptions: ParsableArguments {
 
     /// The zone file in use, if any.
     var zoneFile: URL? {
-        zones.map { URL(fileURLWithPath: $0) } ?? ZoneFile.defaultURL()
+        Locations.zoneFile(option: zones)
     }
 
     /// The zone specifications from the file (or the default local zone), restricted by --zone.

@@ -127,14 +127,14 @@ struct ExportImportTests {
         let imported = try pesscan.run(["import", "--scan", "AuOg+", "--molecule", "AuOg+", "old.csv", "--json"])
         #expect(imported.status == 0, "\(imported.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any])
-        #expect(summary["filledPoints"] as? Int == 2 && summary["addedPoints"] as? Int == 1)
+        #expect(summary["filled_points"] as? Int == 2 && summary["added_points"] as? Int == 1)
         #expect(try pesscan.sql("SELECT zone || ' ' || job_id FROM point WHERE idx = 11") == "imported old.csv:4")
         let collect = try pesscan.run(["collect", "--quiet"])
         #expect(collect.stdout.contains("Collected: 9 done"), "\(collect.stdout)\(collect.stderr)")
         let again = try pesscan.run(["import", "--scan", "AuOg+", "--molecule", "AuOg+", "old.csv", "--json"])
         #expect(again.status == 0, "the same file again finds every row already present: \(again.stderr)")
         let skipped = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
-        #expect(skipped["alreadyPresent"] as? Int == 3 && skipped["addedPoints"] as? Int == 0)
+        #expect(skipped["already_present"] as? Int == 3 && skipped["added_points"] as? Int == 0)
         try "energy_hartree,r_angstrom\n-0.0315,2.762\n".write(
             to: pesscan.folder.appendingPathComponent("changed.csv"), atomically: true, encoding: .utf8)
         let changed = try pesscan.run(["import", "--scan", "AuOg+", "--molecule", "AuOg+", "changed.csv"])
@@ -148,10 +148,12 @@ struct ExportImportTests {
         #expect(collectAll.status == 0, "\(collectAll.stderr)")
     }
 
-    @Test("--json prints one JSON value", arguments: [
+    @Test("--json prints one JSON value, snake_case keys and ISO 8601 times, in every command and the JSON export", arguments: [
         ["plan", "--molecule", "H2", "--points", "7", "--scan", "j", "--json"], ["collect", "--json"], ["status", "--json"],
-        ["fit", "--json"], ["plot", "--json", "--no-png"], ["export", "--format", "csv", "--json"],
-        ["import", "--scan", "k", "--molecule", "H2", "e.csv", "--json"],
+        ["status", "--scan", "j", "--json"], ["fit", "--json"], ["plot", "--json", "--no-png"],
+        ["export", "--format", "csv", "--json"], ["export", "--format", "json", "--output", "-"],
+        ["import", "--scan", "k", "--molecule", "H2", "e.csv", "--json"], ["cancel", "--json"], ["zones", "--json"],
+        ["refine", "--json"],
     ])
     func jsonEverywhere(_ arguments: [String]) throws {
         let pesscan = try BinaryRunner()
@@ -162,6 +164,38 @@ struct ExportImportTests {
         }
         let result = try pesscan.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil, "\(result.stdout)")
+        let value = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        #expect(value != nil, "\(result.stdout)")
+        let problems = JSONWalk.conventionProblems(in: value ?? [:])
+        #expect(problems.isEmpty, "\(arguments.joined(separator: " ")): \(problems.prefix(10))")
+    }
+}
+
+/// Checks JSON against the one convention: snake_case keys, and ISO 8601 text for every time (a key ending in `_at`).
+enum JSONWalk {
+    /// One line per key or time that breaks the convention, with its path.
+    static func conventionProblems(in value: Any, path: String = "$") -> [String] {
+        if let object = value as? [String: Any] {
+            return object.keys.sorted().flatMap { key -> [String] in
+                guard let child = object[key] else { return [] }
+                var problems: [String] = []
+                if key.range(of: "^[a-z0-9]+(_[a-z0-9]+)*$", options: .regularExpression) == nil {
+                    problems.append("\(path).\(key) is not snake_case")
+                }
+                if key.hasSuffix("_at"), !(child is NSNull) {
+                    let text = child as? String
+                    if text.flatMap({ ISO8601DateFormatter().date(from: $0) }) == nil {
+                        problems.append("\(path).\(key) = \(child) is not an ISO 8601 time")
+                    }
+                }
+                // Engine options are the user's own keys.
+                if key == "engine_options" || key == "keywords" { return problems }
+                return problems + conventionProblems(in: child, path: "\(path).\(key)")
+            }
+        }
+        if let array = value as? [Any] {
+            return array.enumerated().flatMap { conventionProblems(in: $1, path: "\(path)[\($0)]") }
+        }
+        return []
     }
 }

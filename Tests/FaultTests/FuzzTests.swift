@@ -205,7 +205,7 @@ struct FuzzTests {
             var settings = spec
             settings.engine = EngineSettings(name: "template", options: options)
             do {
-                guard let engine = try EngineCatalog(pesscanExecutable: nil).engine(for: settings) as? ProgramEngine else { continue }
+                guard let engine = try EngineCatalog(pesscanExecutable: nil, inputsFolder: TestSupport.inputsFolder, environment: ProcessInfo.processInfo.environment).engine(for: settings) as? ProgramEngine else { continue }
                 let job = EngineJob(
                     scanName: "fuzz", pointIndex: 0, attemptNumber: 1, rAngstrom: 0.74, molecule: spec.molecule,
                     workDirectory: URL(fileURLWithPath: "/work-dir"))

@@ -121,10 +121,10 @@ struct CollectorTests {
         let resumed = try await collector(f, engine: ModelEngine(model: f.model), slots: 2).run(scans: [f.scan])
         #expect(resumed.done == 24 - doneBefore.count)
         let attempts = try f.store.attempts(ofScan: f.scan.id)
-        let doneAttempts = attempts.filter { $0.outcome == "done" }
+        let doneAttempts = attempts.filter { $0.outcome == .done }
         #expect(doneAttempts.count == 24)
         #expect(Set(doneAttempts.map(\.pointID)).count == 24)
-        #expect(attempts.filter { $0.outcome == "released" }.count == summary.returnedToPending)
+        #expect(attempts.filter { $0.outcome == .released }.count == summary.returnedToPending)
         #expect(try f.store.stateCounts(ofScan: f.scan.id).done == 24)
     }
 

@@ -13,7 +13,7 @@ struct EngineSetupTests {
     }
 
     func catalog(inputs: URL = EngineFixtures.inputs) -> EngineCatalog {
-        EngineCatalog(pesscanExecutable: nil, inputsFolder: inputs)
+        EngineCatalog(pesscanExecutable: nil, inputsFolder: inputs, environment: ProcessInfo.processInfo.environment)
     }
 
     @Test("a program that is not installed")

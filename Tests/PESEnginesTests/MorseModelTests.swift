@@ -80,7 +80,7 @@ struct EngineProcessTests {
                 name: try ScanName("t"), molecule: entry.molecule, engine: EngineSettings(name: engine, options: options),
                 modelConstants: constants ? entry.constants : nil, bondLengthsAngstrom: [0.7, 0.8])
         }
-        let catalog = EngineCatalog(pesscanExecutable: nil)
+        let catalog = EngineCatalog(pesscanExecutable: nil, inputsFolder: TestSupport.inputsFolder, environment: ProcessInfo.processInfo.environment)
         #expect(throws: EngineSetupError.self) { try catalog.engine(for: spec("model", ["colour": "red"])) }
         #expect(throws: EngineSetupError.self) { try catalog.engine(for: spec("model", ["delay_seconds": "-1"])) }
         #expect(throws: EngineSetupError.unknownEngine("orca", known: EngineCatalog.engineNames)) {

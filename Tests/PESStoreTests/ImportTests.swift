@@ -23,7 +23,7 @@ struct ImportTests {
         #expect(points.map(\.energyHartree) == [-1.1362, -1.1372])
         #expect(points.allSatisfy { $0.zone == "imported" && $0.converged == true && $0.attemptCount == 1 })
         let attempts = try store.attempts(ofScan: record.id)
-        #expect(attempts.map(\.outcome) == ["done", "done"])
+        #expect(attempts.map(\.outcome) == [.done, .done])
         #expect(attempts.allSatisfy { $0.zone == "imported" && $0.owner == "imported" })
     }
 

@@ -65,12 +65,12 @@ struct ScanStoreTests {
         #expect(points[1].state == .failed && points[1].error == "SCF diverged" && points[1].exitStatus == 2)
         #expect(points[2].state == .running)
         let attempts = try store.attempts(ofScan: scan.id)
-        #expect(attempts.map(\.outcome) == ["done", "failed", "running"])
+        #expect(attempts.map(\.outcome) == [.done, .failed, .running])
         #expect(attempts.allSatisfy { $0.owner == "A" && $0.zone == "local" })
         // Released points go back to pending; their attempts are kept as released.
         #expect(try store.releaseRunningPoints(of: me, reason: "interrupted") == 1)
         #expect(try store.stateCounts(ofScan: scan.id).pending == 3)
-        #expect(try store.attempts(ofScan: scan.id).last?.outcome == "released")
+        #expect(try store.attempts(ofScan: scan.id).last?.outcome == .released)
         // Failed points can be reset for a retry; the attempt history stays.
         #expect(try store.resetFailedPoints(ofScan: scan.id) == 1)
         let retry = try store.claimPendingPoints(ofScans: [scan.id], limit: 10, holder: me, zone: "local", leaseSeconds: 60)
@@ -123,7 +123,7 @@ struct ScanStoreTests {
         #expect(try store.reclaimLeases(gone) == 2)
         let counts = try store.stateCounts(ofScan: scan.id)
         #expect(counts.pending == 3 && counts.running == 1)
-        #expect(try store.attempts(ofScan: scan.id).filter { $0.outcome == "abandoned" }.count == 2)
+        #expect(try store.attempts(ofScan: scan.id).filter { $0.outcome == .abandoned }.count == 2)
         // A lease that renewed after it was judged keeps its points.
         let live = try #require(try store.foreignLeases(excluding: me).first)
         try store.renewLeases(of: alive, forSeconds: 600)

@@ -21,6 +21,11 @@ public enum TestSupport {
         packageRoot.appendingPathComponent("Inputs/molecules.json")
     }
 
+    /// The project's `Inputs/` folder, holding the engine templates.
+    public static var inputsFolder: URL {
+        packageRoot.appendingPathComponent("Inputs", isDirectory: true)
+    }
+
     /// Whether `actual` is within `relative` × |expected| (or `absolute`) of `expected`.
     public static func isClose(_ actual: Double, _ expected: Double, relative: Double = 0, absolute: Double = 0) -> Bool {
         abs(actual - expected) <= max(relative * abs(expected), absolute)

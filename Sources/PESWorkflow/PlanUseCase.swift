@@ -1,0 +1,90 @@
+import Foundation
+import PESCore
+import PESEngines
+import PESStore
+
+/// Which bond lengths a scan covers: a range in ångström, or the molecule's default range.
+public enum RangeRequest: Sendable, Hashable {
+    /// From `from` to `to` Å, both ends included.
+    case fromTo(Double, Double)
+    /// `width` Å wide around `center` Å.
+    case centered(Double, width: Double)
+    /// The library's default range for the molecule.
+    case moleculeDefault
+}
+
+/// What `plan` is asked for.
+public struct PlanRequest: Sendable, Hashable {
+    public var molecule: MoleculeRequest
+    /// Number of points, both ends included.
+    public var points: Int
+    public var range: RangeRequest
+    /// Scan name; nil derives one from the molecule.
+    public var scanName: String?
+    public var engine: EngineSettings
+    /// Discard an existing scan of the same name.
+    public var replace: Bool
+    /// With `replace`, even while points of it run.
+    public var force: Bool
+
+    public init(
+        molecule: MoleculeRequest, points: Int, range: RangeRequest, scanName: String?, engine: EngineSettings,
+        replace: Bool = false, force: Bool = false
+    ) {
+        self.molecule = molecule
+        self.points = points
+        self.range = range
+        self.scanName = scanName
+        self.engine = engine
+        self.replace = replace
+        self.force = force
+    }
+}
+
+/// `plan`: checks the molecule, range and engine, then writes the scan and its pending points; nothing runs.
+public enum PlanUseCase {
+    /// The scan specification a request describes, its engine checked (the engine is built once, here, to validate it).
+    public static func spec(
+        for request: PlanRequest, library: @autoclosure () throws(MoleculeLibraryError) -> MoleculeLibrary, engines: EngineCatalog
+    ) throws(WorkflowError) -> ScanSpec {
+        let (molecule, entry) = try request.molecule.resolve(in: try library())
+        let spec: ScanSpec
+        do throws(ScanSpecError) {
+            let range: ClosedRange<Double>
+            switch request.range {
+            case .fromTo(let from, let to): range = try BondLengthRange.validated(from: from, to: to)
+            case .centered(let center, let width): range = try BondLengthRange.centred(at: center, width: width)
+            case .moleculeDefault:
+                guard let defaultRange = entry?.defaultRangeAngstrom else { throw ScanSpecError.missingRange(molecule.name) }
+                range = defaultRange
+            }
+            let name: ScanName
+            if let given = request.scanName { name = try ScanName(given) } else { name = ScanName.derived(fromMolecule: molecule.name) }
+            spec = ScanSpec(
+                name: name, molecule: molecule, engine: request.engine, modelConstants: entry?.constants,
+                bondLengthsAngstrom: try BondLengthRange.evenlySpaced(range, count: request.points))
+        } catch {
+            throw .scan(error)
+        }
+        do {
+            _ = try engines.engine(for: spec)
+        } catch {
+            throw .engineSetup(scan: spec.name.rawValue, error)
+        }
+        return spec
+    }
+
+    /// Writes the planned scan, replacing one of the same name when asked (cancelling its batch jobs first when forced).
+    public static func run(
+        _ request: PlanRequest, spec: ScanSpec, store: ScanStore, resultsFolder: URL
+    ) async throws(WorkflowError) -> ScanRecord {
+        if request.replace, request.force {
+            _ = try await CancelUseCase.cancelBatchJobs(ofScanNamed: spec.name.rawValue, store: store, resultsFolder: resultsFolder)
+        }
+        do {
+            return try store.createScan(spec, replace: request.replace, force: request.force)
+        } catch {
+            throw .store(error)
+        }
+    }
+}
