@@ -19,7 +19,7 @@ public struct EngineCatalog: Sendable {
     }
 
     /// Names of the engines pesscan knows.
-    public static let engineNames = ["model", "model-process", "pyscf", "xtb", "nwchem", "psi4", "bertha", "template"]
+    public static let engineNames = EngineKind.allCases.map(\.rawValue)
 
     /// Options each engine accepts.
     static let modelOptions = ["delay_seconds", "fail_fraction", "fail_seed", "marker_file"]
@@ -27,8 +27,9 @@ public struct EngineCatalog: Sendable {
     /// Builds the engine for a scan, or says why it cannot run.
     public func engine(for spec: ScanSpec) throws(EngineSetupError) -> any Engine {
         let options = spec.engine.options
-        switch spec.engine.name {
-        case "model", "model-process":
+        guard let kind = EngineKind(rawValue: spec.engine.name) else { throw .unknownEngine(spec.engine.name, known: Self.engineNames) }
+        switch kind {
+        case .model, .modelProcess:
             guard let constants = spec.modelConstants else { throw .noModelParameters(spec.molecule.name) }
             let model = MorseModel(constants: constants, reducedMassDalton: spec.molecule.reducedMassDalton)
             let delay = try Self.number(spec.engine, "delay_seconds", in: 0...86_400, expected: "a number of seconds from 0 to 86400") ?? 0
@@ -36,33 +37,31 @@ public struct EngineCatalog: Sendable {
             let seed = try Self.number(spec.engine, "fail_seed", in: 0...1e15, expected: "a whole number") ?? 0
             let failures = InjectedFailures(fraction: fraction, seed: UInt64(seed))
             let marker = options["marker_file"]
-            if let marker, spec.engine.name == "model" || !WorkFileName.isPlain(marker) {
+            if let marker, kind == .model || !WorkFileName.isPlain(marker) {
                 throw .invalidOption(
                     engine: spec.engine.name, key: "marker_file", value: marker,
                     expected: "a plain file name inside the point's work directory (no / or ..), with the model-process engine")
             }
-            if spec.engine.name == "model" { return ModelEngine(model: model, delaySeconds: delay, failures: failures) }
+            if kind == .model { return ModelEngine(model: model, delaySeconds: delay, failures: failures) }
             guard let executable = pesscanExecutable else { throw .programMissing("pesscan (model-energy)") }
             guard FileManager.default.isExecutableFile(atPath: executable.path) else {
                 throw .programMissing(executable.path)
             }
             return ModelProcessEngine(
                 model: model, delaySeconds: delay, executable: executable, failures: failures, markerFile: marker)
-        case "pyscf":
+        case .pyscf:
             return try ProgramProfile.pyscf(environment: environment).build(
                 settings: options, inputsFolder: inputsFolder, environment: environment)
-        case "xtb":
+        case .xtb:
             return try ProgramProfile.xtb.build(settings: options, inputsFolder: inputsFolder, environment: environment)
-        case "nwchem":
+        case .nwchem:
             return try ProgramProfile.nwchem.build(settings: options, inputsFolder: inputsFolder, environment: environment)
-        case "psi4":
+        case .psi4:
             return try ProgramProfile.psi4.build(settings: options, inputsFolder: inputsFolder, environment: environment)
-        case "bertha":
+        case .bertha:
             return try BerthaEngine.build(settings: options, molecule: spec.molecule, environment: environment)
-        case "template":
+        case .template:
             return try TemplateEngine.build(settings: options, inputsFolder: inputsFolder, environment: environment)
-        default:
-            throw .unknownEngine(spec.engine.name, known: Self.engineNames)
         }
     }
 

@@ -46,8 +46,8 @@ extension Pesscan {
         @Option(help: "Scan name (default: derived from the molecule).")
         var scan: String?
 
-        @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")).")
-        var engine: String = "model"
+        @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")) (any case).")
+        var engine: EngineKind = .model
 
         @Option(help: "Method, stored as the engine option method (e.g. rhf, dks, x2c-hf for pyscf; scf, dft for nwchem).")
         var method: String?
@@ -86,7 +86,7 @@ extension Pesscan {
         func run() async throws {
             let request = PlanRequest(
                 molecule: try molecule.request(), points: points, range: range, scanName: scan,
-                engine: EngineSettings(name: engine, options: try engineSettingsOptions()), replace: replace, force: force)
+                engine: EngineSettings(name: engine.rawValue, options: try engineSettingsOptions()), replace: replace, force: force)
             let library = { () throws(MoleculeLibraryError) in try molecule.library() }
             // Nothing is written yet: every reason the plan cannot be made is a usage error (exit 64).
             let spec: ScanSpec
@@ -186,5 +186,11 @@ struct PlannedScan: Encodable {
         engineOptions = spec.engine.options
         self.database = database
         points = spec.bondLengthsAngstrom.enumerated().map { PlannedPoint(index: $0.offset, rAngstrom: $0.element) }
+    }
+}
+
+extension EngineKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(named: argument)
     }
 }
