@@ -24,7 +24,7 @@ extension Pesscan {
         var json = false
 
         func run() throws {
-            let database = try store.open(create: false)
+            let database = try store.openReadOnly()
             do {
                 let scans = try scan.map { [try database.scan(named: $0)] } ?? database.scans()
                 var reports: [ScanStatus] = []
