@@ -36,8 +36,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "Run any writing command on it once (for example pesscan collect) to upgrade it, then run this command again."
         case .pendingLog(let path):
             return "The database \(path) has changes in its write-ahead log (\(path)-wal) that are not yet in the file, and its folder is read-only "
-                + "with no \(path)-shm beside it, so they cannot be read safely. Open it once where its folder is writable "
-                + "(any pesscan command), or copy the file with its -wal and -shm files together, then run this command again."
+                + "with no \(path)-shm beside it, so they cannot be read safely. Where its folder is writable, run a writing command on it once "
+                + "(for example pesscan collect), which moves them into the file; or copy the file with its -wal to a writable folder."
         case .readOnly(let path):
             return "The database \(path) is read-only; nothing was written. Check the file's permissions or give another --db."
         case .diskFull(let path):
