@@ -45,10 +45,7 @@ public final class ScanStore: Sendable {
             switch access {
             case .readOnly:
                 let readOnly = try ReadOnlyConnection(path: path)
-                try readOnly.read { db in
-                    if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path) }
-                    if try !migrator.hasCompletedMigrations(db) { throw StoreError.olderSchema(path) }
-                }
+                try readOnly.read { db in try Self.refuseUnreadableSchema(db, migrator: migrator, path: path) }
                 connection = .readOnly(readOnly)
             case .readWrite:
                 connection = .pool(try Self.openPool(path: path, migrator: migrator))
@@ -62,6 +59,19 @@ public final class ScanStore: Sendable {
         } catch {
             throw Self.translate(error, path: path)
         }
+    }
+
+    /// Throws unless the schema is exactly the one `migrator` makes: a read-only open upgrades nothing.
+    ///
+    /// An empty file has no scans yet (`plan` makes the schema); a SQLite file without pesscan's
+    /// migrations is another program's; otherwise the schema is ahead or behind.
+    private static func refuseUnreadableSchema(_ db: Database, migrator: DatabaseMigrator, path: String) throws {
+        if try migrator.appliedIdentifiers(db).isEmpty {
+            let empty = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0
+            throw empty ? StoreError.noScans(path) : StoreError.notADatabase(path)
+        }
+        if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path) }
+        if try !migrator.hasCompletedMigrations(db) { throw StoreError.olderSchema(path) }
     }
 
     /// Opens the writers' pool on `path`, refusing a newer schema and migrating only a schema that is behind.

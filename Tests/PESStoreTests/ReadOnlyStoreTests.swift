@@ -80,6 +80,20 @@ struct ReadOnlyStoreTests {
         #expect(try FileDigest.sha256(path) == before)
     }
 
+    @Test("an empty file has no scans yet, and another program's SQLite file is not a pesscan database; neither is changed")
+    func refusesEmptyAndForeign() throws {
+        let folder = try TestSupport.temporaryFolder()
+        let empty = folder.appendingPathComponent("empty.sqlite").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: nil))
+        #expect(throws: StoreError.noScans(empty)) { try ScanStore(path: empty, access: .readOnly) }
+        #expect(FileDigest.size(empty) == 0)
+        let foreign = folder.appendingPathComponent("foreign.sqlite").path
+        try sqlite(foreign, "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('hello')")
+        let before = try FileDigest.sha256(foreign)
+        #expect(throws: StoreError.notADatabase(foreign)) { try ScanStore(path: foreign, access: .readOnly) }
+        #expect(try FileDigest.sha256(foreign) == before)
+    }
+
     @Test("a missing database is refused read-only and not created")
     func refusesMissing() throws {
         let path = try TestSupport.temporaryFolder().appendingPathComponent("none.sqlite").path
