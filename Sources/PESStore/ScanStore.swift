@@ -4,24 +4,35 @@ import PESCore
 
 /// The pesscan database: scans, their points, every attempt and every fit, in one SQLite file.
 ///
-/// The file is opened in WAL mode with a busy timeout so that several
+/// Writers open the file in WAL mode with a busy timeout so that several
 /// `collect` processes can share it; each process is its own single writer.
+/// Readers (``StoreAccess/readOnly``) open one read-only connection that never
+/// writes a byte (see ``ReadOnlyConnection``); their writes throw ``StoreError/readOnly(_:)``.
 public final class ScanStore: Sendable {
     /// Path of the database file.
     public let path: String
-    let pool: DatabasePool
+    /// How the file was opened.
+    public let access: StoreAccess
+    /// The SQLite connections: the writers' pool, or one read-only connection.
+    let connection: StoreConnection
     /// The database's own id, made once when its schema was created or upgraded; names its work folders.
     public let uuid: String
 
     /// How long a writer waits for another process's lock before giving up, in seconds.
     public static let busyTimeoutSeconds: Double = 30
 
-    /// Opens the database at `path`, creating the file and its folder when `create` is true.
-    public init(path: String, create: Bool) throws(StoreError) {
+    /// Opens the database at `path` for reading and writing, creating the file and its folder when `create` is true.
+    public convenience init(path: String, create: Bool) throws(StoreError) {
+        try self.init(path: path, access: .readWrite(create: create))
+    }
+
+    /// Opens the database at `path` as `access` says; read-only opens refuse a schema that is behind or ahead.
+    public init(path: String, access: StoreAccess) throws(StoreError) {
         self.path = path
+        self.access = access
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
-            guard create else { throw .missingDatabase(path) }
+            guard access == .readWrite(create: true) else { throw .missingDatabase(path) }
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
                 try manager.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -29,20 +40,17 @@ public final class ScanStore: Sendable {
                 throw .cannotCreateFolder(path, error.localizedDescription)
             }
         }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(Self.busyTimeoutSeconds)
-        configuration.foreignKeysEnabled = true
-        configuration.label = "pesscan"
         do {
             let migrator = Schema.migrator
-            // Checked over a read-only connection first: opening a pool writes (GRDB makes sure the WAL
-            // exists), and a file from a newer pesscan must be left exactly as it is.
-            if manager.fileExists(atPath: path) { try Self.refuseNewerSchema(path: path, migrator: migrator) }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded { throw StoreError.newerSchema(path) }
-            try migrator.migrate(pool)
-            guard let stored = try pool.read({ db in try String.fetchOne(db, sql: "SELECT uuid FROM database_identity") }) else {
+            switch access {
+            case .readOnly:
+                let readOnly = try ReadOnlyConnection(path: path)
+                try readOnly.read { db in try Self.refuseUnreadableSchema(db, migrator: migrator, path: path) }
+                connection = .readOnly(readOnly)
+            case .readWrite:
+                connection = .pool(try Self.openPool(path: path, migrator: migrator))
+            }
+            guard let stored = try connection.read({ db in try String.fetchOne(db, sql: "SELECT uuid FROM database_identity") }) else {
                 throw StoreError.corruptRecord("the database has no identity row (table database_identity)")
             }
             uuid = stored
@@ -53,14 +61,40 @@ public final class ScanStore: Sendable {
         }
     }
 
-    /// Throws ``StoreError/newerSchema(_:)`` when the file at `path` holds migrations `migrator` does not know, without writing to it.
-    private static func refuseNewerSchema(path: String, migrator: DatabaseMigrator) throws {
+    /// Throws unless the schema is exactly the one `migrator` makes: a read-only open upgrades nothing.
+    ///
+    /// An empty file has no scans yet (`plan` makes the schema); a SQLite file without pesscan's
+    /// migrations is another program's; otherwise the schema is ahead or behind.
+    private static func refuseUnreadableSchema(_ db: Database, migrator: DatabaseMigrator, path: String) throws {
+        if try migrator.appliedIdentifiers(db).isEmpty {
+            let empty = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0
+            throw empty ? StoreError.noScans(path) : StoreError.notADatabase(path)
+        }
+        if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path) }
+        if try !migrator.hasCompletedMigrations(db) { throw StoreError.olderSchema(path) }
+    }
+
+    /// Opens the writers' pool on `path`, refusing a newer schema and migrating only a schema that is behind.
+    ///
+    /// Opening a pool writes (GRDB makes sure a non-empty WAL exists), so a file from a newer pesscan is
+    /// checked over a read-only connection first and left exactly as it is.
+    private static func openPool(path: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+        if FileManager.default.fileExists(atPath: path) {
+            let readOnly = try ReadOnlyConnection(path: path)
+            defer { try? readOnly.queue.close() }
+            if try readOnly.read({ db in try migrator.hasBeenSuperseded(db) }) { throw StoreError.newerSchema(path) }
+        }
         var configuration = Configuration()
-        configuration.readonly = true
         configuration.busyMode = .timeout(busyTimeoutSeconds)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) { throw StoreError.newerSchema(path) }
+        configuration.foreignKeysEnabled = true
+        configuration.label = "pesscan"
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        let current = try pool.read { db in
+            if try migrator.hasBeenSuperseded(db) { throw StoreError.newerSchema(path) }
+            return try migrator.hasCompletedMigrations(db)
+        }
+        if !current { try migrator.migrate(pool) }
+        return pool
     }
 
     /// Name of this database's folder under `runs/`: the file's name without extension and the first 8 characters of its id.
@@ -73,8 +107,11 @@ public final class ScanStore: Sendable {
     }
 
     /// Runs an immediate write transaction (the write lock taken up front), translating SQLite failures into ``StoreError``.
+    ///
+    /// A store opened read-only throws ``StoreError/readOnly(_:)`` and touches nothing.
     func write<T>(_ updates: (Database) throws -> T) throws(StoreError) -> T {
-        try translatingErrors {
+        guard case .pool(let pool) = connection else { throw .readOnly(path) }
+        return try translatingErrors {
             try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
@@ -89,7 +126,7 @@ public final class ScanStore: Sendable {
 
     /// Runs a read, translating SQLite failures into ``StoreError``.
     func read<T>(_ value: (Database) throws -> T) throws(StoreError) -> T {
-        try translatingErrors { try pool.read(value) }
+        try translatingErrors { try connection.read(value) }
     }
 
     /// Runs `body`, passing ``StoreError`` through and translating every other error.

@@ -6,6 +6,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotCreateFolder(String, String)
     case notADatabase(String)
     case newerSchema(String)
+    /// A read-only open met a schema from an older pesscan, which only a writing command upgrades.
+    case olderSchema(String)
+    /// A read-only folder holds a non-empty `-wal` without its `-shm`: committed changes that cannot be read safely.
+    case pendingLog(String)
     case readOnly(String)
     case diskFull(String)
     case scanExists(String)
@@ -27,6 +31,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path) is not a pesscan SQLite database (the file is damaged or of another kind)."
         case .newerSchema(let path):
             return "The database \(path) was written by a newer pesscan (its schema has migrations this version does not know)."
+        case .olderSchema(let path):
+            return "The database \(path) was written by an older pesscan and its schema needs an upgrade, which a read-only command does not make. "
+                + "Run any writing command on it once (for example pesscan collect) to upgrade it, then run this command again."
+        case .pendingLog(let path):
+            return "The database \(path) has changes in its write-ahead log (\(path)-wal) that are not yet in the file, and its folder is read-only "
+                + "with no \(path)-shm beside it, so they cannot be read safely. Where its folder is writable, run a writing command on it once "
+                + "(for example pesscan collect), which moves them into the file; or copy the file with its -wal to a writable folder."
         case .readOnly(let path):
             return "The database \(path) is read-only; nothing was written."
         case .diskFull(let path):

@@ -63,7 +63,7 @@ extension Pesscan {
             }
             let request = ExportRequest(
                 scan: scan, format: format, destination: destination, energyUnit: energyUnit, creatorVersion: Pesscan.version)
-            let database = try store.open(create: false)
+            let database = try store.openReadOnly()
             let result = try Workflow.run { () throws(WorkflowError) in try ExportUseCase.run(request, store: database) }
             if let printed = result.printed { return print(printed, terminator: "") }
             let shown = result.path.map(OutputFile.display) ?? ""

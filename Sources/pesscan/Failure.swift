@@ -21,7 +21,7 @@ enum ExitStatus: Int32 {
     /// The status for a store error: missing or unusable files are "unavailable", the rest "data".
     static func unavailableOrData(_ error: StoreError) -> ExitStatus {
         switch error {
-        case .missingDatabase, .cannotCreateFolder, .readOnly, .diskFull, .scanRunning: return .unavailable
+        case .missingDatabase, .cannotCreateFolder, .readOnly, .pendingLog, .diskFull, .scanRunning: return .unavailable
         case .scanExists, .unknownScan, .noScans: return .usage
         default: return .data
         }

@@ -19,7 +19,7 @@ extension Pesscan {
                 diatomic.anharmonicity defines them, with the scan's isotopic masses unless \
                 --masses or --isotopes is given. Standard errors come from the fit's covariance; \
                 --jackknife adds leave-one-out estimates. Failed points, and unconverged ones unless \
-                --include-unconverged, are left out and counted. Fits of a scan are stored.
+                --include-unconverged, are left out and counted. Fits of a scan are stored unless --no-record.
 
                 Examples:
                   pesscan fit --degree 4
@@ -55,6 +55,9 @@ extension Pesscan {
 
         @Flag(help: "Print the result as one JSON object.")
         var json = false
+
+        @Flag(help: "Do not store the fit in the database's fit table; the database is only read.")
+        var noRecord = false
 
         func validate() throws {
             _ = try curveModel()
@@ -103,7 +106,7 @@ extension Pesscan {
                 scan: source.scanName, molecule: source.molecule, engine: source.engine, analysis: analysis,
                 jackknife: estimate, excludedFailed: source.failed, excludedUnconverged: source.unconverged,
                 notComputed: source.notComputed)
-            if let record = source.record {
+            if !noRecord, let record = source.record {
                 do {
                     try source.database?.recordFit(
                         StoredFit(
@@ -159,7 +162,7 @@ extension Pesscan {
                     throw ValidationError(String(describing: error))
                 }
             }
-            let database = try store.open(create: false)
+            let database = try noRecord ? store.openReadOnly() : store.open(create: false)
             let record: ScanRecord
             let points: [ScanPoint]
             do {

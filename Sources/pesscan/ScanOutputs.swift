@@ -15,9 +15,9 @@ struct LoadedScan {
 }
 
 extension StoreOptions {
-    /// Opens the database and reads the scan named `name` (default: the most recent) with its points, reporting failures.
+    /// Opens the database read-only and reads the scan named `name` (default: the most recent) with its points, reporting failures.
     func loadScan(named name: String?) throws -> LoadedScan {
-        let database = try open(create: false)
+        let database = try openReadOnly()
         do {
             let record = try database.scan(named: name)
             return LoadedScan(database: database, record: record, points: try database.points(ofScan: record.id))

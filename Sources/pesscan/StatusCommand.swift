@@ -25,7 +25,7 @@ extension Pesscan {
         var json = false
 
         func run() throws {
-            let database = try store.open(create: false)
+            let database = try store.openReadOnly()
             let reports = try Workflow.run { () throws(WorkflowError) in try StatusUseCase.run(StatusRequest(scan: scan), store: database) }
             if json { return try Output.json(reports) }
             if reports.isEmpty { print("No scans in \(store.databasePath).") }

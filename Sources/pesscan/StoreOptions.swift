@@ -24,10 +24,20 @@ struct StoreOptions: ParsableArguments {
         URL(fileURLWithPath: databasePath).standardizedFileURL.deletingLastPathComponent()
     }
 
-    /// Opens the database, turning a failure into a printed error and exit status.
+    /// Opens the database for reading and writing, turning a failure into a printed error and exit status.
     func open(create: Bool) throws -> ScanStore {
+        try open(access: .readWrite(create: create))
+    }
+
+    /// Opens the database for reading only (no migration, not a byte written; fine on a read-only file or mount).
+    func openReadOnly() throws -> ScanStore {
+        try open(access: .readOnly)
+    }
+
+    /// Opens the database as `access` says, turning a failure into a printed error and exit status.
+    private func open(access: StoreAccess) throws -> ScanStore {
         do {
-            return try ScanStore(path: databasePath, create: create)
+            return try ScanStore(path: databasePath, access: access)
         } catch {
             throw Failure.report(error.commandLineMessage, status: .unavailableOrData(error))
         }

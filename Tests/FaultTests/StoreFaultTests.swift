@@ -19,16 +19,7 @@ struct StoreFaultTests {
         launcher: [String] = []
     ) throws {
         let before = try Data(contentsOf: URL(fileURLWithPath: runner.database))
-        let result: BinaryRunner.Result
-        if launcher.isEmpty {
-            result = try ProcessWatch.run(runner, arguments, within: 60)
-        } else {
-            let (process, out, err) = try BinaryRunner.launch(
-                URL(fileURLWithPath: launcher[0]), Array(launcher.dropFirst()) + [BinaryRunner.executable.path] + arguments,
-                in: runner.folder, environment: ["PESSCAN_MOLECULES": TestSupport.moleculeLibrary.path, "PATH": "/usr/bin:/bin"])
-            _ = ProcessWatch.finish(process, within: 60, what: "pesscan \(arguments)")
-            result = BinaryRunner.wait(process, out, err)
-        }
+        let result = try run(runner, arguments, launcher: launcher)
         figures.trials += 1
         figures.faults += 1
         #expect(result.status == status, "\(arguments): status \(result.status), stderr \(result.stderr)")
@@ -38,22 +29,39 @@ struct StoreFaultTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: runner.database)) == before, "\(arguments) changed the database file")
     }
 
-    @Test("a database file the user may not write: read-only error, exit 69, file unchanged", .enabled(if: getuid() == 0))
+    /// Runs `pesscan arguments…`, through `launcher` when one is given, stopped after 60 s.
+    func run(_ runner: BinaryRunner, _ arguments: [String], launcher: [String]) throws -> BinaryRunner.Result {
+        if launcher.isEmpty { return try ProcessWatch.run(runner, arguments, within: 60) }
+        let (process, out, err) = try runner.start(arguments, through: launcher)
+        _ = ProcessWatch.finish(process, within: 60, what: "pesscan \(arguments)")
+        return BinaryRunner.wait(process, out, err)
+    }
+
+    /// Expects a command that only reads to succeed and leave the database file unchanged.
+    func expectReads(_ runner: BinaryRunner, _ arguments: [String], launcher: [String] = []) throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: runner.database))
+        let result = try run(runner, arguments, launcher: launcher)
+        #expect(result.status == 0, "\(arguments): status \(result.status), stderr \(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: runner.database)) == before, "\(arguments) changed the database file")
+    }
+
+    @Test("a database file the user may not write: writers get a read-only error, exit 69; status reads; file unchanged", .enabled(if: getuid() == 0))
     func readOnlyByPermissions() throws {
         let runner = try plannedRunner()
         var figures = FaultFigures(area: "store: read-only file")
         // Root may write any file, so the command runs as nobody; the file and its folder belong to root.
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: runner.folder.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: runner.database)
-        let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-        for arguments in [["plan", "--molecule", "H2", "--scan", "second"], ["collect"], ["status"]] {
+        let nobody = BinaryRunner.asNobody
+        for arguments in [["plan", "--molecule", "H2", "--scan", "second"], ["collect"]] {
             try expectRefused(runner, arguments, status: 69, message: "is read-only", figures: &figures, launcher: nobody)
         }
+        try expectReads(runner, ["status"], launcher: nobody)
         #expect(try runner.sql("SELECT COUNT(*) FROM point") == "5")
         FaultLedger.record(figures)
     }
 
-    @Test("a database on a read-only mount: read-only error, exit 69, file unchanged", .enabled(if: ScratchMount.available))
+    @Test("a database on a read-only mount: writers get a read-only error, exit 69; status reads; file unchanged", .enabled(if: ScratchMount.available))
     func readOnlyMount() throws {
         let runner = try BinaryRunner()
         let mount = try ScratchMount(at: runner.folder.appendingPathComponent("Results"), sizeBytes: 4 << 20)
@@ -61,9 +69,10 @@ struct StoreFaultTests {
         var figures = FaultFigures(area: "store: read-only mount")
         #expect(try runner.run(["plan", "--molecule", "H2", "--points", "5", "--scan", "first"]).status == 0)
         try mount.remountReadOnly()
-        for arguments in [["plan", "--molecule", "H2", "--scan", "second"], ["collect"], ["status"]] {
+        for arguments in [["plan", "--molecule", "H2", "--scan", "second"], ["collect"]] {
             try expectRefused(runner, arguments, status: 69, message: "is read-only", figures: &figures)
         }
+        try expectReads(runner, ["status"])
         try mount.remountWritable()
         #expect(try runner.sql("PRAGMA integrity_check") == "ok")
         #expect(try runner.sql("SELECT COUNT(*) FROM point WHERE state = 'pending'") == "5")

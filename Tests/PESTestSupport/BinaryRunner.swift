@@ -50,6 +50,26 @@ public struct BinaryRunner {
         return try Self.launch(Self.executable, arguments, in: folder, environment: environment)
     }
 
+    /// `setpriv` arguments that run a program as user and group nobody (65534) with no supplementary groups.
+    ///
+    /// Tests run as root, and root ignores permission bits; nobody does not.
+    public static let asNobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+    /// Whether this process can run programs as nobody (it is root and `setpriv` is installed).
+    public static var canRunAsNobody: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: asNobody[0])
+    }
+
+    /// Starts `pesscan arguments…` in the runner's folder through `launcher` (such as ``asNobody``), with a minimal environment.
+    public func start(_ arguments: [String], through launcher: [String]) throws -> (Process, URL, URL) {
+        guard let program = launcher.first else { return try start(arguments) }
+        var environment = ["PESSCAN_MOLECULES": TestSupport.moleculeLibrary.path, "PATH": "/usr/bin:/bin"]
+        if databaseFileName != "pesscan.sqlite" { environment["PESSCAN_DB"] = database }
+        return try Self.launch(
+            URL(fileURLWithPath: program), Array(launcher.dropFirst()) + [Self.executable.path] + arguments, in: folder,
+            environment: environment)
+    }
+
     /// Runs `pesscan arguments…` to the end.
     @discardableResult
     public func run(_ arguments: [String]) throws -> Result {
