@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PESCore
+import PESFit
 import PESReport
 
 extension Pesscan {
@@ -61,9 +62,10 @@ extension Pesscan {
                 throw Failure.report(
                     "The scan \(spec.name) has no computed energies to draw yet; run pesscan collect first.", status: .data)
             }
+            let selection = FitSelection(points: loaded.points, includeUnconverged: includeUnconverged)
+            let fit = Result { () throws(FitError) in try selection.analyse(model: .polynomial(degree: degree)) }
             let plot = ScanPlot(
-                spec: spec, points: loaded.points, degree: degree, unit: energyUnit, showResiduals: residuals,
-                includeUnconverged: includeUnconverged)
+                spec: spec, points: loaded.points, selection: selection, fit: fit, unit: energyUnit, showResiduals: residuals)
             if let problem = plot.fitProblem { Output.diagnostic("Warning: no fitted curve drawn: \(problem)") }
             let svgURL = store.outputURL(given: output, folder: "plots", file: "\(spec.name).svg")
             try OutputFile.write(plot.svg(), to: svgURL)
@@ -83,8 +85,8 @@ extension Pesscan {
             }
             let written = PlotWritten(
                 scan: spec.name.rawValue, svg: OutputFile.display(svgURL), png: pngURL.map(OutputFile.display),
-                energy_unit: energyUnit.rawValue, r_e_angstrom: plot.analysis?.minimum.rAngstrom,
-                energy_hartree: plot.analysis?.minimum.energyHartree)
+                energy_unit: energyUnit.rawValue, r_e_angstrom: plot.analysis?.rEquilibriumAngstrom,
+                energy_hartree: plot.analysis?.energyHartree)
             if json {
                 try Output.json(written)
             } else {
