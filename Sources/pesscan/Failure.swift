@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PESStore
+import PESWorkflow
 
 /// Exit statuses pesscan uses, following sysexits.h.
 enum ExitStatus: Int32 {
@@ -50,11 +51,9 @@ enum Output {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    /// Encodes a value as compact, key-sorted JSON for storage.
-    static func compactJSON<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    /// Prints a value on stdout in the one JSON convention (snake_case keys, ISO 8601 times), as fit, plot and refine do.
+    static func conventionJSON<T: Encodable>(_ value: T) throws {
+        print(try JSONConvention.text(value))
     }
 
     /// Formats a number with a fixed count of decimals.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PESCore
+import PESWorkflow
 
 /// Options naming a molecule: from the library, or by its atoms; with optional isotopes.
 struct MoleculeOptions: ParsableArguments {
@@ -54,7 +55,7 @@ struct MoleculeOptions: ParsableArguments {
         } else {
             throw ValidationError("Name the molecule with --molecule NAME or --atoms A,B.")
         }
-        let overrides = try massOverrides(count: symbols.count, symbols: symbols)
+        let overrides = try massOverrides(symbols: symbols)
         let atoms = try symbols.enumerated().map { index, symbol in
             try Atom(symbol: symbol, massDalton: overrides?[index] ?? entry?.molecule.atoms[index].massDalton)
         }
@@ -62,23 +63,44 @@ struct MoleculeOptions: ParsableArguments {
         return (built, entry)
     }
 
-    /// Masses from --masses or --isotopes, one per atom, or nil when neither is given.
-    func massOverrides(count: Int, symbols: [String]) throws -> [Double]? {
+    /// The molecule alone, every failure to build it reported as bad usage.
+    func resolvedMolecule() throws -> Molecule {
+        do {
+            return try resolve().molecule
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+    }
+
+    /// The masses or isotopes given by --masses or --isotopes, or nil when neither is given.
+    func isotopeChoice() throws -> IsotopeChoice? {
         if let masses {
-            let values = try masses.split(separator: ",").map { part -> Double in
+            return .massesDalton(try masses.split(separator: ",").map { part -> Double in
                 guard let mass = Double(part.trimmingCharacters(in: .whitespaces)), mass.isFinite, mass > 0 else {
                     throw ValidationError("--masses takes positive numbers of dalton separated by commas; got \"\(part)\".")
                 }
                 return mass
-            }
-            guard values.count == count else { throw ValidationError("--masses needs \(count) values, one per atom.") }
-            return values
+            })
         }
         if let isotopes {
-            let labels = isotopes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard labels.count == count else { throw ValidationError("--isotopes needs \(count) labels, one per atom.") }
-            return try zip(labels, symbols).map { label, symbol in try Isotopes.massDalton(of: label, forElement: symbol) }
+            return .isotopes(isotopes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
         return nil
+    }
+
+    /// Masses from --masses or --isotopes, one per atom, or nil when neither is given.
+    func massOverrides(symbols: [String]) throws -> [Double]? {
+        guard let choice = try isotopeChoice() else { return nil }
+        do {
+            return try choice.massesDalton(symbols: symbols)
+        } catch .massCount(let expected, _) {
+            throw ValidationError("--\(masses == nil ? "isotopes" : "masses") needs \(expected) \(masses == nil ? "labels" : "values"), one per atom.")
+        } catch .molecule(let error) {
+            throw error
+        } catch {
+            throw error.reported
+        }
     }
 }
