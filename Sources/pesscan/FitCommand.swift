@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import PESCore
-import PESFit
 import PESWorkflow
 
 extension Pesscan {
