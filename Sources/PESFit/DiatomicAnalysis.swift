@@ -1,6 +1,12 @@
 import Foundation
 
 /// A fitted diatomic curve: the minimum, the derivatives there, the quality of the fit and how sure r_e is.
+///
+/// The one analysis of a scan: every curve model (polynomial of a given or
+/// automatic degree, Psi4's localised polynomial, Morse) is fitted here, its
+/// minimum is required to lie inside the data, and the warnings about thin
+/// bracketing and poor conditioning are added. `fit`, `plot` and `refine`
+/// all use it.
 public struct DiatomicAnalysis: Sendable, Hashable {
     /// The model used.
     public var model: CurveModel
@@ -40,6 +46,24 @@ public struct DiatomicAnalysis: Sendable, Hashable {
     /// Points used.
     public var pointCount: Int { rAngstrom.count }
 
+    /// Bond lengths spanned by the points used, in ångström.
+    public var dataRangeAngstrom: ClosedRange<Double> {
+        (rAngstrom.first ?? rEquilibriumAngstrom)...(rAngstrom.last ?? rEquilibriumAngstrom)
+    }
+
+    /// d²E/dr² at r_e in hartree per ångström².
+    public var secondDerivativeHartreePerAngstrom2: Double { derivativesHartree[0] }
+
+    /// The fitted curve in words: "degree-4 polynomial", "Morse curve", ….
+    public var curveDescription: String {
+        switch model {
+        case .polynomial: return "degree-\(degree ?? 0) polynomial"
+        case .polynomialAutomaticDegree: return "degree-\(degree ?? 0) polynomial (chosen by leave-one-out)"
+        case .localized(_, let weighted): return "localised \(weighted ? "weighted " : "")degree-\(degree ?? 0) polynomial (Psi4 procedure)"
+        case .morse: return "Morse curve"
+        }
+    }
+
     /// Fitted energy in hartree at `r` ångström.
     public func energyHartree(atAngstrom r: Double) -> Double {
         if let morse { return morse.energyHartree(atAngstrom: r) }
@@ -67,54 +91,69 @@ public struct DiatomicAnalysis: Sendable, Hashable {
         var analysis: DiatomicAnalysis
         switch model {
         case .polynomial(let degree):
-            analysis = try polynomialAnalysis(r, e, degree: degree, model: model)
+            analysis = try polynomialAnalysis(r, e, degree: degree)
         case .polynomialAutomaticDegree(let maximumDegree):
             analysis = try automaticDegree(r, e, maximumDegree: maximumDegree)
         case .localized(let degree, let weighted):
-            analysis = try localizedAnalysis(r, e, degree: degree, weighted: weighted, model: model)
+            let local = try LocalizedFit.minimum(rAngstrom: r, energyHartree: e, degree: degree, weighted: weighted)
+            try requireInside(local.rEquilibriumAngstrom, r)
+            analysis = fromPolynomial(local.fit, re: local.rEquilibriumAngstrom, model: model)
         case .morse:
-            analysis = try morseAnalysis(r, e)
+            let morse = try MorseFit.fit(rAngstrom: r, energyHartree: e)
+            try requireInside(morse.rEquilibriumAngstrom, r)
+            analysis = fromMorse(morse, r: r)
         }
-        let below = r.filter { $0 < analysis.rEquilibriumAngstrom }.count
-        let above = r.count - below
-        if below < 3 { analysis.warnings.append("fewer than 3 points lie below r_e (\(below)); add shorter bond lengths") }
-        if above < 3 { analysis.warnings.append("fewer than 3 points lie above r_e (\(above)); add longer bond lengths") }
-        if let condition = analysis.conditionNumber, condition > 1e8 {
-            analysis.warnings.append(String(format: "the least-squares system is poorly conditioned (%.1e); lower the degree", condition))
-        }
+        analysis.warnings = warnings(analysis)
         return analysis
     }
 
-    private static func polynomialAnalysis(_ r: [Double], _ e: [Double], degree: Int, model: CurveModel) throws(FitError) -> DiatomicAnalysis {
-        let fit = try PolynomialFit.fit(rAngstrom: r, energyHartree: e, degree: degree)
-        let minimum = try fit.minimum(energiesForDiagnosis: r, energyHartree: e)
-        return fromPolynomial(fit, re: minimum.rAngstrom, model: model)
+    /// Refuses an r_e (ångström) outside the sorted bond lengths `r`, naming the side; the polynomial roots are inside by construction.
+    private static func requireInside(_ re: Double, _ r: [Double]) throws(FitError) {
+        guard let low = r.first, let high = r.last, !(low...high).contains(re) else { return }
+        throw .minimumBeyond(re > high ? .longer : .shorter, of: low...high)
     }
 
-    private static func localizedAnalysis(
-        _ r: [Double], _ e: [Double], degree: Int, weighted: Bool, model: CurveModel
-    ) throws(FitError) -> DiatomicAnalysis {
-        let local = try LocalizedFit.minimum(rAngstrom: r, energyHartree: e, degree: degree, weighted: weighted)
-        guard let low = r.first, let high = r.last, local.rEquilibriumAngstrom >= low, local.rEquilibriumAngstrom <= high else {
-            let width = (r.last ?? 0) - (r.first ?? 0)
-            let longer = local.rEquilibriumAngstrom > (r.last ?? 0)
-            throw .minimumOutsideRange(
-                side: longer ? .longer : .shorter,
-                suggestedFromAngstrom: longer ? (r.first ?? 0) + width / 2 : max((r.first ?? 0) - width / 2, (r.first ?? 0) / 2),
-                suggestedToAngstrom: longer ? (r.last ?? 0) + width / 2 : (r.last ?? 0) - width / 2)
+    /// Thin bracketing on either side of r_e and poor conditioning, in words.
+    private static func warnings(_ analysis: DiatomicAnalysis) -> [String] {
+        var warnings: [String] = []
+        let below = analysis.rAngstrom.filter { $0 < analysis.rEquilibriumAngstrom }.count
+        let above = analysis.rAngstrom.count - below
+        if below < 3 { warnings.append("fewer than 3 points lie below r_e (\(below)); add shorter bond lengths") }
+        if above < 3 { warnings.append("fewer than 3 points lie above r_e (\(above)); add longer bond lengths") }
+        if let condition = analysis.conditionNumber, condition > 1e8 {
+            warnings.append(String(format: "the least-squares system is poorly conditioned (%.1e); lower the degree", condition))
         }
-        return fromPolynomial(local.fit, re: local.rEquilibriumAngstrom, model: model)
+        return warnings
+    }
+
+    private static func polynomialAnalysis(_ r: [Double], _ e: [Double], degree: Int) throws(FitError) -> DiatomicAnalysis {
+        let fit = try PolynomialFit.fit(rAngstrom: r, energyHartree: e, degree: degree)
+        let minimum = try fit.minimum(energiesForDiagnosis: r, energyHartree: e)
+        return fromPolynomial(fit, re: minimum.rAngstrom, model: .polynomial(degree: degree))
     }
 
     private static func fromPolynomial(_ fit: PolynomialFit, re: Double, model: CurveModel) -> DiatomicAnalysis {
-        let (seRe, seK) = polynomialUncertainty(fit, re: re)
+        let uncertainty = FitUncertainty.polynomial(fit, re: re)
         return DiatomicAnalysis(
             model: model, degree: fit.degree, rEquilibriumAngstrom: re, energyHartree: fit.energyHartree(atAngstrom: re),
             derivativesHartree: (2...4).map { fit.derivative(order: $0, atAngstrom: re) },
             residualGradientHartreePerAngstrom: abs(fit.derivative(order: 1, atAngstrom: re)),
             rmsResidualHartree: fit.rmsResidualHartree, maxAbsResidualHartree: fit.maxAbsResidualHartree,
             rAngstrom: fit.rAngstrom, residualsHartree: fit.residualsHartree, conditionNumber: fit.conditionNumber,
-            standardErrorReAngstrom: seRe, relativeStandardErrorSecondDerivative: seK, polynomial: fit, morse: nil,
+            standardErrorReAngstrom: uncertainty.reAngstrom, relativeStandardErrorSecondDerivative: uncertainty.relativeCurvature,
+            polynomial: fit, morse: nil, degreeTrials: [], warnings: [])
+    }
+
+    private static func fromMorse(_ morse: MorseFit, r: [Double]) -> DiatomicAnalysis {
+        let d = morse.derivativesAtMinimum
+        let uncertainty = FitUncertainty.morse(morse)
+        return DiatomicAnalysis(
+            model: .morse, degree: nil, rEquilibriumAngstrom: morse.rEquilibriumAngstrom,
+            energyHartree: morse.asymptoteHartree - morse.wellDepthHartree, derivativesHartree: [d.second, d.third, d.fourth],
+            residualGradientHartreePerAngstrom: 0, rmsResidualHartree: morse.rmsResidualHartree,
+            maxAbsResidualHartree: morse.residualsHartree.map(abs).max() ?? 0, rAngstrom: r,
+            residualsHartree: morse.residualsHartree, conditionNumber: nil, standardErrorReAngstrom: uncertainty.reAngstrom,
+            relativeStandardErrorSecondDerivative: uncertainty.relativeCurvature, polynomial: nil, morse: morse,
             degreeTrials: [], warnings: [])
     }
 
@@ -125,7 +164,7 @@ public struct DiatomicAnalysis: Sendable, Hashable {
         var best: (analysis: DiatomicAnalysis, score: Double)?
         for degree in 2...highest {
             do {
-                let candidate = try polynomialAnalysis(r, e, degree: degree, model: .polynomial(degree: degree))
+                let candidate = try polynomialAnalysis(r, e, degree: degree)
                 let score = candidate.polynomial?.leaveOneOutRMSHartree ?? .infinity
                 trials.append(DegreeTrial(degree: degree, leaveOneOutRMSHartree: score, rejection: nil))
                 if score < (best?.score ?? .infinity) { best = (candidate, score) }
@@ -139,105 +178,5 @@ public struct DiatomicAnalysis: Sendable, Hashable {
         chosen.model = .polynomialAutomaticDegree(maximumDegree: maximumDegree)
         chosen.degreeTrials = trials
         return chosen
-    }
-
-    private static func morseAnalysis(_ r: [Double], _ e: [Double]) throws(FitError) -> DiatomicAnalysis {
-        let morse = try MorseFit.fit(rAngstrom: r, energyHartree: e)
-        guard let low = r.first, let high = r.last, morse.rEquilibriumAngstrom >= low, morse.rEquilibriumAngstrom <= high else {
-            throw .noMinimumInFit(degree: 0)
-        }
-        let d = morse.derivativesAtMinimum
-        var seRe: Double?, seK: Double?
-        if let c = morse.covariance {
-            seRe = c[3 * 4 + 3].squareRoot()
-            // d²E/dr² = 2 D a²: gradient with respect to (E∞, D, a, r_e).
-            let g = [0, 2 * morse.rangePerAngstrom * morse.rangePerAngstrom, 4 * morse.wellDepthHartree * morse.rangePerAngstrom, 0]
-            var variance = 0.0
-            for i in 0..<4 { for j in 0..<4 { variance += g[i] * c[i * 4 + j] * g[j] } }
-            seK = variance.squareRoot() / d.second
-        }
-        return DiatomicAnalysis(
-            model: .morse, degree: nil, rEquilibriumAngstrom: morse.rEquilibriumAngstrom,
-            energyHartree: morse.asymptoteHartree - morse.wellDepthHartree, derivativesHartree: [d.second, d.third, d.fourth],
-            residualGradientHartreePerAngstrom: 0, rmsResidualHartree: morse.rmsResidualHartree,
-            maxAbsResidualHartree: morse.residualsHartree.map(abs).max() ?? 0, rAngstrom: r,
-            residualsHartree: morse.residualsHartree, conditionNumber: nil, standardErrorReAngstrom: seRe,
-            relativeStandardErrorSecondDerivative: seK, polynomial: nil, morse: morse, degreeTrials: [], warnings: [])
-    }
-
-    /// Standard errors of r_e (Å) and of d²E/dr² at r_e (relative) by propagating the coefficient covariance.
-    ///
-    /// The Jacobian of (r_e, E'') with respect to the scaled coefficients is
-    /// taken by central differences, each perturbed polynomial's minimum
-    /// found by Newton from the unperturbed one.
-    static func polynomialUncertainty(_ fit: PolynomialFit, re: Double) -> (Double?, Double?) {
-        guard let covariance = fit.scaledCovariance else { return (nil, nil) }
-        let n = fit.degree + 1
-        let t0 = fit.scaled(re)
-        func evaluate(_ b: [Double]) -> (t: Double, curvature: Double) {
-            let p = Polynomial(coefficients: b)
-            let gradient = p.derivative, curvature = gradient.derivative
-            var t = t0
-            for _ in 0..<50 {
-                let slope = curvature.value(at: t)
-                guard slope != 0 else { break }
-                let step = gradient.value(at: t) / slope
-                t -= step
-                if abs(step) < 1e-15 { break }
-            }
-            return (t, curvature.value(at: t))
-        }
-        let base = evaluate(fit.scaledPolynomial.coefficients)
-        var gradRe = [Double](repeating: 0, count: n)
-        var gradK = [Double](repeating: 0, count: n)
-        for k in 0..<n {
-            let h = max(covariance[k * n + k].squareRoot(), 1e-300) * 1e-3
-            var plus = fit.scaledPolynomial.coefficients, minus = plus
-            plus[k] += h
-            minus[k] -= h
-            let up = evaluate(plus), down = evaluate(minus)
-            gradRe[k] = (up.t - down.t) * fit.halfWidthAngstrom / (2 * h)
-            gradK[k] = (up.curvature - down.curvature) / (2 * h)
-        }
-        var varRe = 0.0, varK = 0.0
-        for i in 0..<n {
-            for j in 0..<n {
-                varRe += gradRe[i] * covariance[i * n + j] * gradRe[j]
-                varK += gradK[i] * covariance[i * n + j] * gradK[j]
-            }
-        }
-        return (varRe.squareRoot(), base.curvature > 0 ? varK.squareRoot() / base.curvature : nil)
-    }
-}
-
-/// Leave-one-out (jackknife) estimates of how much r_e and ω_e depend on single points.
-public struct JackknifeEstimate: Sendable, Hashable, Codable {
-    /// Jackknife standard error of r_e in ångström.
-    public var standardErrorReAngstrom: Double
-    /// Jackknife standard error of ω_e in cm⁻¹.
-    public var standardErrorOmegaE: Double
-    /// Number of leave-one-out refits that succeeded.
-    public var refits: Int
-
-    /// Refits `model` once per left-out point; `nil` when fewer than three refits succeed.
-    public static func estimate(
-        rAngstrom: [Double], energyHartree: [Double], model: CurveModel, reducedMassDalton: Double
-    ) -> JackknifeEstimate? {
-        var res: [Double] = [], omegas: [Double] = []
-        for left in rAngstrom.indices {
-            var r = rAngstrom, e = energyHartree
-            r.remove(at: left)
-            e.remove(at: left)
-            guard let analysis = try? DiatomicAnalysis.analyse(rAngstrom: r, energyHartree: e, model: model) else { continue }
-            res.append(analysis.rEquilibriumAngstrom)
-            omegas.append(analysis.constants(reducedMassDalton: reducedMassDalton).omegaE)
-        }
-        guard res.count >= 3 else { return nil }
-        func spread(_ values: [Double]) -> Double {
-            let n = Double(values.count)
-            let mean = values.reduce(0, +) / n
-            return ((n - 1) / n * values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }).squareRoot()
-        }
-        return JackknifeEstimate(standardErrorReAngstrom: spread(res), standardErrorOmegaE: spread(omegas), refits: res.count)
     }
 }

@@ -7,7 +7,11 @@ public enum ScanSide: String, Sendable, Hashable, Codable {
 }
 
 /// Why a fit could not be made, with what to do about it.
-public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
+///
+/// The cases carry data (degrees, counts, bond lengths in ångström); the
+/// descriptions name no command-line flags, so a command can map each case to
+/// advice in its own words.
+public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
     case mismatchedData(Int, Int)
     case degreeTooLow(Int)
     case tooFewPoints(have: Int, degree: Int)
@@ -20,35 +24,99 @@ public enum FitError: Error, Sendable, Equatable, CustomStringConvertible {
     case notConverged(what: String, iterations: Int)
     case tooFewPointsForModel(model: String, have: Int, need: Int)
 
-    public var description: String {
+    /// What went wrong, in one or two sentences, without the remedy.
+    public var problem: String {
         switch self {
         case .mismatchedData(let r, let e):
             return "Got \(r) bond lengths but \(e) energies; every point needs both."
         case .degreeTooLow(let degree):
-            return "A degree-\(degree) polynomial has no minimum to find; use --degree 2 or more."
+            return "A degree-\(degree) polynomial has no minimum to find."
         case .tooFewPoints(let have, let degree):
-            return "A degree-\(degree) fit needs at least \(degree + 1) distinct points with energies; have \(have). Lower --degree or collect more points."
+            return "A degree-\(degree) fit needs at least \(degree + 1) distinct points with energies; have \(have)."
         case .nonFiniteData(let r, let e):
             return "The point r = \(r) Å, E = \(e) Eh is not a finite number; remove it before fitting."
         case .rankDeficient(let rank, let columns):
-            return "The fit is rank deficient (rank \(rank) of \(columns)): the bond lengths cannot determine a polynomial of this degree. Lower --degree or add points."
+            return "The fit is rank deficient (rank \(rank) of \(columns)): the bond lengths cannot determine a polynomial of this degree."
         case .lapack(let routine, let info):
             return "LAPACK routine \(routine) failed with info = \(info). This is a bug or a broken LAPACK installation; please report it with the data."
-        case .minimumOutsideRange(let side, let from, let to):
-            let where_ = side == .longer ? "beyond the longest bond length" : "below the shortest bond length"
-            return String(
-                format: "No minimum inside the scanned range: the energies keep falling %@. Plan a new scan with --from %.4f --to %.4f.",
-                where_, from, to)
+        case .minimumOutsideRange(let side, _, _):
+            return "No minimum inside the scanned range: the energies keep falling "
+                + (side == .longer ? "beyond the longest bond length." : "below the shortest bond length.")
         case .noMinimumInFit(let degree):
-            return "The degree-\(degree) polynomial has no minimum inside the scanned range although the data have an interior lowest point; try another --degree."
+            return "The degree-\(degree) polynomial has no minimum inside the scanned range although the data have an interior lowest point."
         case .illConditioned(let condition):
             return String(
-                format: "The least-squares system is badly conditioned (condition number %.2g): the points cannot determine this model reliably. Lower --degree, or add points spread over the range.",
+                format: "The least-squares system is badly conditioned (condition number %.2g): the points cannot determine this model reliably.",
                 condition)
         case .notConverged(let what, let iterations):
-            return "The \(what) did not converge in \(iterations) iterations; check that the points bracket the minimum, or try --model polynomial."
+            return "The \(what) did not converge in \(iterations) iterations; check that the points bracket the minimum."
         case .tooFewPointsForModel(let model, let have, let need):
             return "The \(model) model needs at least \(need) points with energies; have \(have)."
+        }
+    }
+
+    /// What would fix it, as data a command can word with its own flags.
+    public var remedy: FitRemedy? {
+        switch self {
+        case .degreeTooLow: return .degreeAtLeast(2)
+        case .tooFewPoints: return .lowerDegreeOrMorePoints
+        case .rankDeficient: return .lowerDegreeOrMorePoints
+        case .illConditioned: return .lowerDegreeOrSpreadPoints
+        case .noMinimumInFit: return .anotherDegree
+        case .minimumOutsideRange(_, let from, let to): return .rescan(fromAngstrom: from, toAngstrom: to)
+        case .notConverged: return .polynomialModel
+        case .mismatchedData, .nonFiniteData, .lapack, .tooFewPointsForModel: return nil
+        }
+    }
+
+    public var description: String {
+        [problem, remedy?.description].compactMap { $0 }.joined(separator: " ")
+    }
+}
+
+/// What would make a failed fit work.
+public enum FitRemedy: Sendable, Hashable, CustomStringConvertible {
+    /// Fit a polynomial of at least this degree.
+    case degreeAtLeast(Int)
+    /// Fit a lower degree, or compute more points.
+    case lowerDegreeOrMorePoints
+    /// Fit a lower degree, or add points spread over the range.
+    case lowerDegreeOrSpreadPoints
+    /// Try another polynomial degree.
+    case anotherDegree
+    /// Scan again over this range of bond lengths in ångström.
+    case rescan(fromAngstrom: Double, toAngstrom: Double)
+    /// Try the polynomial model.
+    case polynomialModel
+
+    public var description: String {
+        switch self {
+        case .degreeAtLeast(let degree): return "Fit a degree of \(degree) or more."
+        case .lowerDegreeOrMorePoints: return "Lower the degree or collect more points."
+        case .lowerDegreeOrSpreadPoints: return "Lower the degree, or add points spread over the range."
+        case .anotherDegree: return "Try another degree."
+        case .rescan(let from, let to): return String(format: "Scan from %.4f to %.4f Å instead.", from, to)
+        case .polynomialModel: return "Try the polynomial model."
+        }
+    }
+}
+
+extension FitError {
+    /// The minimum lies beyond the data on `side`: the error with the range in ångström a new scan should cover.
+    ///
+    /// The one rule for "extend the range": move the scanned span (`range`,
+    /// ångström) by half its width towards `side`, never below half the
+    /// shortest bond length.
+    public static func minimumBeyond(_ side: ScanSide, of range: ClosedRange<Double>) -> FitError {
+        let width = range.upperBound - range.lowerBound
+        switch side {
+        case .longer:
+            return .minimumOutsideRange(
+                side: .longer, suggestedFromAngstrom: range.lowerBound + width / 2, suggestedToAngstrom: range.upperBound + width / 2)
+        case .shorter:
+            return .minimumOutsideRange(
+                side: .shorter, suggestedFromAngstrom: max(range.lowerBound - width / 2, range.lowerBound / 2),
+                suggestedToAngstrom: range.upperBound - width / 2)
         }
     }
 }

@@ -19,9 +19,13 @@ public struct FitSelection: Sendable, Hashable {
         notComputedCount = points.filter { $0.state == .pending || $0.state == .running }.count
     }
 
-    /// Fits a polynomial of `degree` through the usable points and finds its minimum.
-    public func analyse(degree: Int) throws(FitError) -> CurveAnalysis {
-        try CurveAnalysis.analyse(
-            rAngstrom: usable.map(\.rAngstrom), energyHartree: usable.compactMap(\.energyHartree), degree: degree)
+    /// Bond lengths of the usable points in ångström, in the points' order.
+    public var rAngstrom: [Double] { usable.map(\.rAngstrom) }
+    /// Energies of the usable points in hartree, same order.
+    public var energyHartree: [Double] { usable.compactMap(\.energyHartree) }
+
+    /// Fits `model` through the usable points and finds its minimum.
+    public func analyse(model: CurveModel) throws(FitError) -> DiatomicAnalysis {
+        try DiatomicAnalysis.analyse(rAngstrom: rAngstrom, energyHartree: energyHartree, model: model)
     }
 }

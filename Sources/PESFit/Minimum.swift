@@ -31,21 +31,11 @@ extension PolynomialFit {
     public func minimum(
         energiesForDiagnosis rAngstrom: [Double] = [], energyHartree: [Double] = []
     ) throws(FitError) -> CurveMinimum {
-        let gradient = scaledPolynomial.derivative
-        let curvature = gradient.derivative
+        let curvature = scaledPolynomial.derivative.derivative
         let tolerance = 1e-9
         var best: (t: Double, energy: Double, iterations: Int)?
-        for root in try gradient.realRoots() {
-            var t = root
-            var iterations = 0
-            while iterations < 50 {
-                let slope = curvature.value(at: t)
-                guard slope != 0 else { break }
-                let step = gradient.value(at: t) / slope
-                t -= step
-                iterations += 1
-                if abs(step) < 1e-14 { break }
-            }
+        for root in try scaledPolynomial.derivative.realRoots() {
+            let (t, iterations) = scaledPolynomial.newtonStationaryPoint(from: root)
             guard t >= -1 - tolerance, t <= 1 + tolerance, curvature.value(at: t) > 0 else { continue }
             let energy = scaledPolynomial.value(at: t)
             if best == nil || energy < (best?.energy ?? .infinity) { best = (t, energy, iterations) }
@@ -64,20 +54,11 @@ extension PolynomialFit {
     /// Explains why no minimum lies inside the data, naming the side the energies fall towards.
     private func diagnoseMissingMinimum(rAngstrom: [Double], energyHartree: [Double]) -> FitError {
         let range = dataRangeAngstrom
-        let width = range.upperBound - range.lowerBound
         let lowest = zip(rAngstrom, energyHartree).min { $0.1 < $1.1 }?.0
         let fallsTowardLong = lowest.map { $0 >= range.upperBound } ?? (firstDerivative(atAngstrom: range.upperBound) < 0)
         let fallsTowardShort = lowest.map { $0 <= range.lowerBound } ?? (firstDerivative(atAngstrom: range.lowerBound) > 0)
-        if fallsTowardLong {
-            return .minimumOutsideRange(
-                side: .longer, suggestedFromAngstrom: range.lowerBound + width / 2,
-                suggestedToAngstrom: range.upperBound + width / 2)
-        }
-        if fallsTowardShort {
-            return .minimumOutsideRange(
-                side: .shorter, suggestedFromAngstrom: max(range.lowerBound - width / 2, range.lowerBound / 2),
-                suggestedToAngstrom: range.upperBound - width / 2)
-        }
+        if fallsTowardLong { return .minimumBeyond(.longer, of: range) }
+        if fallsTowardShort { return .minimumBeyond(.shorter, of: range) }
         return .noMinimumInFit(degree: degree)
     }
 }

@@ -23,6 +23,29 @@ public struct Polynomial: Sendable, Hashable, Codable {
         return Polynomial(coefficients: (1..<coefficients.count).map { Double($0) * coefficients[$0] })
     }
 
+    /// A stationary point (a root of the derivative) by Newton's method from `start`, and the steps taken.
+    ///
+    /// Steps x ← x − p′(x)/p″(x) until a step is below `stepTolerance` (in
+    /// the polynomial's variable), the curvature is exactly zero, or
+    /// `maximumSteps` have been taken. Every Newton polish of a fitted
+    /// minimum goes through here.
+    public func newtonStationaryPoint(
+        from start: Double, stepTolerance: Double = 1e-14, maximumSteps: Int = 50
+    ) -> (x: Double, steps: Int) {
+        let gradient = derivative, curvature = gradient.derivative
+        var x = start
+        var steps = 0
+        while steps < maximumSteps {
+            let slope = curvature.value(at: x)
+            guard slope != 0 else { break }
+            let step = gradient.value(at: x) / slope
+            x -= step
+            steps += 1
+            if abs(step) < stepTolerance { break }
+        }
+        return (x, steps)
+    }
+
     /// The polynomial q(x) = p((x − center) / scale), expanded in powers of x.
     public func substitutingScaledVariable(center: Double, scale: Double) -> Polynomial {
         var result = [Double](repeating: 0, count: coefficients.count)

@@ -9,7 +9,9 @@ import PESFit
 /// ångström. Unconverged points are hollow orange circles, failed points grey
 /// crosses on the bond-length axis. Points are drawn over the minimum marker
 /// so that no computed energy is hidden. With ``showResiduals`` a second panel
-/// shows each fitted energy minus the curve.
+/// shows each fitted energy minus the curve. The curve is whichever model the
+/// caller fitted (polynomial, localised or Morse), so the figure and `fit`
+/// agree.
 public struct ScanPlot: Sendable {
     /// The scan as planned: molecule, engine, name.
     public var spec: ScanSpec
@@ -21,25 +23,29 @@ public struct ScanPlot: Sendable {
     public var showResiduals: Bool
     /// The points the fit used and those it left out.
     public let selection: FitSelection
-    /// The fit and its minimum, when one could be made.
-    public let analysis: CurveAnalysis?
-    /// Why no curve is drawn, when the fit failed.
-    public let fitProblem: FitError?
+    /// The fit drawn, or why there is none; the plot never fits on its own.
+    public let fit: Result<DiatomicAnalysis, FitError>
 
-    /// Fits a polynomial of `degree` through the scan's usable points and prepares the figure.
-    public init(spec: ScanSpec, points: [ScanPoint], degree: Int, unit: EnergyUnit, showResiduals: Bool, includeUnconverged: Bool = false) {
+    /// Prepares the figure of `points` with a fit made elsewhere from `selection` (the same one `fit` reports).
+    public init(
+        spec: ScanSpec, points: [ScanPoint], selection: FitSelection, fit: Result<DiatomicAnalysis, FitError>,
+        unit: EnergyUnit, showResiduals: Bool
+    ) {
         self.spec = spec
         self.points = points
         self.unit = unit
         self.showResiduals = showResiduals
-        selection = FitSelection(points: points, includeUnconverged: includeUnconverged)
-        do {
-            analysis = try selection.analyse(degree: degree)
-            fitProblem = nil
-        } catch {
-            analysis = nil
-            fitProblem = error
-        }
+        self.selection = selection
+        self.fit = fit
+    }
+
+    /// The fit and its minimum, when one could be made.
+    public var analysis: DiatomicAnalysis? { try? fit.get() }
+
+    /// Why no curve is drawn, when the fit failed.
+    public var fitProblem: FitError? {
+        if case .failure(let problem) = fit { return problem }
+        return nil
     }
 
     /// Colours of the markers, as SVG hex colours.
@@ -67,7 +73,7 @@ public struct ScanPlot: Sendable {
 
     /// The energy all others are drawn relative to, in hartree: the fitted minimum, else the lowest computed energy.
     public var referenceEnergyHartree: Double {
-        analysis?.minimum.energyHartree ?? points.compactMap(\.energyHartree).min() ?? 0
+        analysis?.energyHartree ?? points.compactMap(\.energyHartree).min() ?? 0
     }
 
     /// Bond-length axis: every point and the fitted range, 4 % padding.
@@ -85,11 +91,11 @@ public struct ScanPlot: Sendable {
 
     /// The fitted curve sampled at 241 bond lengths across the fitted data, energies relative in ``unit``.
     public var curve: [(r: Double, energy: Double)] {
-        guard let fit = analysis?.fit else { return [] }
-        let range = fit.dataRangeAngstrom
+        guard let analysis else { return [] }
+        let range = analysis.dataRangeAngstrom
         return (0...240).map { step in
             let r = range.lowerBound + (range.upperBound - range.lowerBound) * Double(step) / 240
-            return (r, relative(fit.energyHartree(atAngstrom: r)))
+            return (r, relative(analysis.energyHartree(atAngstrom: r)))
         }
     }
 
@@ -108,9 +114,9 @@ public struct ScanPlot: Sendable {
     /// The figure's second line: scan name, fit and what was left out.
     public var subtitle: String {
         var parts = ["scan \(spec.name)"]
-        if let fit = analysis?.fit {
-            parts.append("degree-\(fit.degree) polynomial through \(fit.pointCount) points")
-            parts.append("RMS residual \(String(format: "%.2e", unit.fromHartree(fit.rmsResidualHartree))) \(unit.symbol)")
+        if let analysis {
+            parts.append("\(analysis.curveDescription) through \(analysis.pointCount) points")
+            parts.append("RMS residual \(String(format: "%.2e", unit.fromHartree(analysis.rmsResidualHartree))) \(unit.symbol)")
         } else {
             parts.append("no fitted curve")
         }
@@ -131,7 +137,7 @@ public struct ScanPlot: Sendable {
         svg.text("r (Å)", x: (Geometry.plotLeft + Geometry.plotRight) / 2, y: bottomLabelY, size: 13, anchor: "middle")
         let curvePoints = curve.map { (x: x.pixel($0.r), y: y.pixel($0.energy)) }
         if !curvePoints.isEmpty { svg.polyline(curvePoints, stroke: Colour.curve, width: 1.6, id: "fit-curve") }
-        if let minimum = analysis?.minimum { drawMinimum(&svg, minimum, x: x, y: y) }
+        if let analysis { drawMinimum(&svg, rAngstrom: analysis.rEquilibriumAngstrom, energyHartree: analysis.energyHartree, x: x, y: y) }
         drawPoints(&svg, x: x, y: y)
         if let fitProblem {
             svg.text("No fitted curve: \(fitProblem.description)", x: Geometry.plotLeft + 8, y: Geometry.plotTop + 18, size: 11, extra: [("fill", "#a00000")])
@@ -198,22 +204,20 @@ public struct ScanPlot: Sendable {
         [(x, y - size), (x - size * 0.9, y + size * 0.6), (x + size * 0.9, y + size * 0.6)]
     }
 
-    private func drawMinimum(_ svg: inout SVGWriter, _ minimum: CurveMinimum, x: AxisScale, y: AxisScale) {
-        let px = x.pixel(minimum.rAngstrom), py = y.pixel(0)
+    private func drawMinimum(_ svg: inout SVGWriter, rAngstrom: Double, energyHartree: Double, x: AxisScale, y: AxisScale) {
+        let px = x.pixel(rAngstrom), py = y.pixel(0)
         svg.polygon(Self.triangle(x: px, y: py, size: 9), fill: Colour.minimum, extra: [
-            ("id", "minimum"), ("data-r-angstrom", String(minimum.rAngstrom)), ("data-energy-hartree", String(minimum.energyHartree)),
+            ("id", "minimum"), ("data-r-angstrom", String(rAngstrom)), ("data-energy-hartree", String(energyHartree)),
             ("data-cx", SVGWriter.number(px)), ("data-cy", SVGWriter.number(py)),
         ])
-        let label = "r_e = \(String(format: "%.4f", minimum.rAngstrom)) Å, E(r_e) = \(String(format: "%.8f", minimum.energyHartree)) Eh"
+        let label = "r_e = \(String(format: "%.4f", rAngstrom)) Å, E(r_e) = \(String(format: "%.8f", energyHartree)) Eh"
         let labelX = min(max(px, Geometry.plotLeft + 150), Geometry.plotRight - 150)
         svg.text(label, x: labelX, y: py + 24, size: 12, anchor: "middle", extra: [("id", "minimum-label"), ("fill", Colour.minimum)])
     }
 
     private func drawResiduals(_ svg: inout SVGWriter, x: AxisScale) {
-        guard let fit = analysis?.fit else { return }
-        let residuals = selection.usable.compactMap { point in
-            point.energyHartree.map { (r: point.rAngstrom, value: unit.fromHartree($0 - fit.energyHartree(atAngstrom: point.rAngstrom))) }
-        }
+        guard let analysis else { return }
+        let residuals = zip(analysis.rAngstrom, analysis.residualsHartree).map { (r: $0, value: unit.fromHartree($1)) }
         let largest = max(residuals.map { abs($0.value) }.max() ?? 0, unit.fromHartree(1e-12))
         let y = AxisScale.covering([-largest, largest], padding: 0.15, pixels: Geometry.residualTop...Geometry.residualBottom, flipped: true)
         drawAxes(&svg, x: x, y: y, top: Geometry.residualTop, bottom: Geometry.residualBottom, yLabel: "residual (\(unit.symbol))")
@@ -236,7 +240,7 @@ public struct ScanPlot: Sendable {
         if analysis != nil {
             rowY += 22
             svg.line(x1: left, y1: rowY - 4, x2: left + 16, y2: rowY - 4, stroke: Colour.curve, width: 1.6)
-            svg.text("fitted polynomial", x: left + 22, y: rowY, size: 12)
+            svg.text(analysis?.morse == nil ? "fitted polynomial" : "fitted Morse curve", x: left + 22, y: rowY, size: 12)
             rowY += 22
             svg.polygon(Self.triangle(x: left + 8, y: rowY - 4, size: 7), fill: Colour.minimum)
             svg.text("fitted minimum r_e", x: left + 22, y: rowY, size: 12)

@@ -123,7 +123,7 @@ public enum ExportUseCase {
         do {
             return try body()
         } catch {
-            throw .unwritableFile(path: "(JSON)", reason: "it could not be encoded: \(error)")
+            throw .encoding(reason: String(describing: error))
         }
     }
 
@@ -133,7 +133,7 @@ public enum ExportUseCase {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
-            throw .unwritableFile(path: url.path, reason: error.localizedDescription)
+            throw .unwritable(path: url.path, reason: error.localizedDescription)
         }
     }
 }

@@ -25,12 +25,12 @@ public enum ImportUseCase {
         do {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
-            throw .unreadableFile(path: file.path, reason: error.localizedDescription)
+            throw .unreadable(path: file.path, reason: error.localizedDescription)
         }
         do {
             return try EnergyTableReader.parse(text)
         } catch {
-            throw .malformedFile(path: file.path, detail: error.description)
+            throw .energyTable(path: file.path, error)
         }
     }
 

@@ -10,20 +10,14 @@ public struct MoleculeRequest: Sendable, Hashable {
     public var charge: Int
     /// Spin multiplicity 2S+1; nil for the library's, else 1 for an even electron count and 2 for odd.
     public var multiplicity: Int?
-    /// Isotopic masses in dalton, one per atom.
-    public var massesDalton: [Double]?
-    /// Isotope labels such as `2H`, one per atom (instead of masses).
-    public var isotopes: [String]?
+    /// Masses or isotopes replacing the default (most abundant) isotopes.
+    public var isotopes: IsotopeChoice?
 
-    public init(
-        libraryName: String? = nil, atoms: [String]? = nil, charge: Int = 0, multiplicity: Int? = nil,
-        massesDalton: [Double]? = nil, isotopes: [String]? = nil
-    ) {
+    public init(libraryName: String? = nil, atoms: [String]? = nil, charge: Int = 0, multiplicity: Int? = nil, isotopes: IsotopeChoice? = nil) {
         self.libraryName = libraryName
         self.atoms = atoms
         self.charge = charge
         self.multiplicity = multiplicity
-        self.massesDalton = massesDalton
         self.isotopes = isotopes
     }
 
@@ -41,7 +35,7 @@ public struct MoleculeRequest: Sendable, Hashable {
             do {
                 found = try library().molecule(named: libraryName)
             } catch {
-                throw .molecule(error)
+                throw .library(error)
             }
             entry = found
             symbols = found.molecule.atoms.map(\.symbol)
@@ -53,38 +47,17 @@ public struct MoleculeRequest: Sendable, Hashable {
             name = Molecule.formula(symbols: symbols, charge: self.charge)
             charge = self.charge
         } else {
-            throw .invalidMolecule("Name the molecule by its library name or by its atoms.")
+            throw .noMolecule
         }
-        let overrides = try massOverrides(symbols: symbols)
+        let overrides = try isotopes?.massesDalton(symbols: symbols)
         do {
-            let atoms = try symbols.enumerated().map { index, symbol in
-                try Atom(symbol: symbol, massDalton: overrides?[index] ?? entry?.molecule.atoms[index].massDalton)
+            var built: [Atom] = []
+            for (index, symbol) in symbols.enumerated() {
+                built.append(try Atom(symbol: symbol, massDalton: overrides?[index] ?? entry?.molecule.atoms[index].massDalton))
             }
-            let built = try Molecule(name: name, atoms: atoms, charge: charge, multiplicity: multiplicity ?? defaultMultiplicity)
-            return (built, entry)
+            return (try Molecule(name: name, atoms: built, charge: charge, multiplicity: multiplicity ?? defaultMultiplicity), entry)
         } catch {
-            throw .invalidMolecule(String(describing: error))
+            throw .molecule(error)
         }
-    }
-
-    /// Masses from the given masses or isotopes, one per atom, or nil when neither is given.
-    public func massOverrides(symbols: [String]) throws(WorkflowError) -> [Double]? {
-        if let massesDalton {
-            guard massesDalton.count == symbols.count else {
-                throw .invalidMolecule("\(symbols.count) masses are needed, one per atom; got \(massesDalton.count).")
-            }
-            return massesDalton
-        }
-        if let isotopes {
-            guard isotopes.count == symbols.count else {
-                throw .invalidMolecule("\(symbols.count) isotopes are needed, one per atom; got \(isotopes.count).")
-            }
-            do {
-                return try zip(isotopes, symbols).map { label, symbol in try Isotopes.massDalton(of: label, forElement: symbol) }
-            } catch {
-                throw .invalidMolecule(String(describing: error))
-            }
-        }
-        return nil
     }
 }

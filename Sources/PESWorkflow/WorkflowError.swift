@@ -2,28 +2,61 @@ import PESCore
 import PESDispatch
 import PESEngines
 import PESExport
+import PESFit
 import PESStore
 
-/// Why a use case could not be carried out; the data says what, the command line words it in terms of its flags.
-public enum WorkflowError: Error, Sendable {
+/// Why a use case could not be carried out; the cases carry data, and a command words them with its flags.
+public enum WorkflowError: Error, Sendable, CustomStringConvertible {
     /// The database could not be used or refused the change.
     case store(StoreError)
     /// The molecule library could not be read or does not know the molecule.
-    case molecule(MoleculeLibraryError)
-    /// A molecule could not be built from the atoms, charge and masses given.
-    case invalidMolecule(String)
+    case library(MoleculeLibraryError)
+    /// No molecule was named: neither a library name nor atoms.
+    case noMolecule
+    /// An atom, isotope label or mass is not usable for its element, or the molecule cannot be built.
+    case molecule(MoleculeError)
+    /// Isotopic masses given for another number of atoms than the molecule has.
+    case massCount(expected: Int, given: Int)
     /// The scan specification is invalid (too few points, a reversed range, a bad name).
     case scan(ScanSpecError)
     /// The scan's engine cannot run (program missing, bad option, unreadable template).
     case engineSetup(scan: String, EngineSetupError)
     /// The collect could not run (zones, work folders, the store during dispatch).
     case dispatch(DispatchError)
-    /// A file to read could not be read.
-    case unreadableFile(path: String, reason: String)
-    /// A file to read is malformed; nothing was written.
-    case malformedFile(path: String, detail: String)
-    /// A file to write could not be written.
-    case unwritableFile(path: String, reason: String)
+    /// The points could not be fitted; `notComputed` points of the scan were still pending or running.
+    case fit(FitError, notComputed: Int)
+    /// The scan has no computed energy at all.
+    case noEnergies(scan: String)
+    /// A file could not be read.
+    case unreadable(path: String, reason: String)
+    /// A file could not be written.
+    case unwritable(path: String, reason: String)
+    /// An energy table could not be parsed; nothing was written.
+    case energyTable(path: String, EnergyTableError)
+    /// A result could not be written as JSON (a value is not a finite number).
+    case encoding(reason: String)
     /// The batch scheduler refused to cancel jobs; nothing was changed.
     case schedulerRefused(String)
+
+    public var description: String {
+        switch self {
+        case .store(let error): return error.description
+        case .library(let error): return error.description
+        case .noMolecule: return "No molecule was named: give a library molecule or the atoms of one."
+        case .molecule(let error): return error.description
+        case .massCount(let expected, let given): return "Got \(given) isotopic masses for a molecule of \(expected) atoms; give one per atom."
+        case .scan(let error): return error.description
+        case .engineSetup(let scan, let error): return "Scan \(scan) cannot run: \(error)"
+        case .dispatch(let error): return error.description
+        case .fit(let error, let notComputed):
+            guard notComputed > 0 else { return error.description }
+            return error.description + " (\(notComputed) point\(notComputed == 1 ? " is" : "s are") not computed yet.)"
+        case .noEnergies(let scan): return "The scan \(scan) has no computed energies yet."
+        case .unreadable(let path, let reason): return "Cannot read \(path): \(reason)."
+        case .unwritable(let path, let reason): return "Cannot write \(path): \(reason)."
+        case .energyTable(let path, let error): return "\(path), \(error.description)"
+        case .encoding(let reason): return "The result cannot be written as JSON: \(reason)."
+        case .schedulerRefused(let reason): return "The scheduler refused to cancel the jobs: \(reason). Nothing was changed."
+        }
+    }
 }

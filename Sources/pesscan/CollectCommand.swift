@@ -101,34 +101,8 @@ extension Pesscan {
     }
 }
 
-/// Building a collector for some scans and running work that Ctrl-C can stop; shared by `collect` and `refine`.
+/// Running use cases that Ctrl-C can stop; shared by `collect` and `refine`.
 enum CollectorSetup {
-    /// A collector for `scans` over the chosen zones, every engine and zone checked before anything runs.
-    static func collector(database: ScanStore, scans: [ScanRecord], zones options: ZoneOptions, resultsFolder: URL) throws -> Collector {
-        var engines: [Int64: any Engine] = [:]
-        do {
-            let zones = try options.runnableZones()
-            let catalog = Locations.engineCatalog
-            // Imported scans have no engine: their points came from elsewhere.
-            for record in scans where record.spec.engine.name != ScanStore.importedProvenance {
-                do {
-                    engines[record.id] = try catalog.engine(for: record.spec)
-                } catch {
-                    throw DispatchError.engineSetup(scan: record.spec.name.rawValue, error)
-                }
-            }
-            let collector = Collector(
-                store: database, zones: zones, resultsFolder: resultsFolder, engines: engines,
-                holder: Collector.currentProcessHolder(), policy: options.policy)
-            try collector.validate(scans: scans)
-            return collector
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw Failure.report(String(describing: error), status: .unavailable)
-        }
-    }
-
     /// Runs a use case in a task that SIGINT or SIGTERM cancels; its error is worded for the command line.
     static func interruptible<T: Sendable>(_ work: @escaping @Sendable () async throws(WorkflowError) -> T) async throws -> T {
         let task = Task { try await work() }
@@ -137,19 +111,7 @@ enum CollectorSetup {
         do {
             return try await task.value
         } catch let error as WorkflowError {
-            throw Failure.report(error.message, status: error.exitStatus)
-        }
-    }
-
-    /// Runs `work` in a task that SIGINT or SIGTERM cancels; errors are reported with exit status 69.
-    static func interruptible<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        let task = Task { try await work() }
-        let signals = InterruptTrap { task.cancel() }
-        defer { signals.restore() }
-        do {
-            return try await task.value
-        } catch {
-            throw Failure.report(String(describing: error), status: .unavailable)
+            throw error.reported
         }
     }
 }

@@ -49,13 +49,6 @@ enum Output {
         print(try JSONConvention.text(value))
     }
 
-    /// Encodes a value as compact, key-sorted JSON for storage.
-    static func compactJSON<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
     /// Formats a number with a fixed count of decimals.
     static func fixed(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)

@@ -34,27 +34,27 @@ struct MoleculeOptions: ParsableArguments {
         if masses != nil, isotopes != nil { throw ValidationError("Give either --masses or --isotopes, not both.") }
     }
 
-    /// The molecule as asked for, with masses parsed; nothing is looked up yet.
-    func request() throws -> MoleculeRequest {
-        var massValues: [Double]?
+    /// The masses or isotopes given by --masses or --isotopes, or nil when neither is given.
+    func isotopeChoice() throws -> IsotopeChoice? {
         if let masses {
-            massValues = try masses.split(separator: ",").map { part -> Double in
+            return .massesDalton(try masses.split(separator: ",").map { part -> Double in
                 guard let mass = Double(part.trimmingCharacters(in: .whitespaces)), mass.isFinite, mass > 0 else {
                     throw ValidationError("--masses takes positive numbers of dalton separated by commas; got \"\(part)\".")
                 }
                 return mass
-            }
+            })
         }
-        return MoleculeRequest(
-            libraryName: molecule, atoms: atoms.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
-            charge: charge, multiplicity: multiplicity, massesDalton: massValues,
-            isotopes: isotopes.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+        if let isotopes {
+            return .isotopes(isotopes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        return nil
     }
 
-    /// Masses from --masses or --isotopes for a molecule with these element symbols, or nil when neither is given.
-    func massOverrides(count: Int, symbols: [String]) throws -> [Double]? {
-        let request = try request()
-        return try Workflow.run { () throws(WorkflowError) in try request.massOverrides(symbols: symbols) }
+    /// The molecule as asked for, with masses parsed; nothing is looked up yet.
+    func request() throws -> MoleculeRequest {
+        MoleculeRequest(
+            libraryName: molecule, atoms: atoms.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+            charge: charge, multiplicity: multiplicity, isotopes: try isotopeChoice())
     }
 
     /// The molecule library these options name.
@@ -62,9 +62,13 @@ struct MoleculeOptions: ParsableArguments {
         try MoleculeLibrary.load(from: Locations.moleculeLibrary(option: molecules))
     }
 
-    /// The molecule, with its library entry when it came from the library.
-    func resolve() throws -> (molecule: Molecule, entry: LibraryMolecule?) {
+    /// The molecule alone, every failure to build it reported as bad usage (exit 64).
+    func resolvedMolecule() throws -> Molecule {
         let request = try request()
-        return try Workflow.run { () throws(WorkflowError) in try request.resolve(in: try library()) }
+        do {
+            return try request.resolve(in: try library()).molecule
+        } catch {
+            throw ValidationError(error.commandLineMessage)
+        }
     }
 }

@@ -93,7 +93,7 @@ extension Pesscan {
             do {
                 spec = try PlanUseCase.spec(for: request, library: try library(), engines: Locations.engineCatalog)
             } catch {
-                throw ValidationError(error.message)
+                throw ValidationError(error.commandLineMessage)
             }
             let database = try store.open(create: true)
             let record = try await Workflow.run { () async throws(WorkflowError) in

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PESCore
-import PESReport
+import PESWorkflow
 
 extension Pesscan {
     /// `pesscan plot`: the scan as an SVG figure (and a PNG when rsvg-convert is installed).
@@ -10,8 +10,8 @@ extension Pesscan {
             abstract: "Draw a scan: computed energies, the fitted curve and its minimum, as SVG (and PNG).",
             discussion: """
                 Red dots are the computed energies, hollow orange circles unconverged ones, grey crosses on the \
-                bond-length axis failed points; the line is the least-squares polynomial and the blue triangle \
-                its minimum, labelled with r_e and E(r_e). Energies are relative to the minimum in --energy-unit. \
+                bond-length axis failed points; the line is the curve fitted as `fit` fits it (--model, \
+                --degree, as for fit) and the blue triangle its minimum, labelled with r_e and E(r_e). Energies are relative to the minimum in --energy-unit. \
                 The SVG is self-contained; a PNG beside it is made with rsvg-convert (Debian librsvg2-bin) when \
                 that is installed.
 
@@ -19,6 +19,7 @@ extension Pesscan {
                   pesscan plot
                   pesscan plot --scan AuOg+ --energy-unit kcal/mol --residuals
                   pesscan plot --scan H2 --degree 6 --output h2.svg --json
+                  pesscan plot --model morse
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -29,8 +30,7 @@ extension Pesscan {
         @Option(help: ArgumentHelp("SVG file to write (default: Results/plots/<scan>.svg beside the database).", valueName: "file.svg"))
         var output: String?
 
-        @Option(help: "Polynomial degree of the fitted curve, 2 or more.")
-        var degree: Int = 4
+        @OptionGroup var curve: CurveOptions
 
         @Option(help: "Unit of the energy axis: \(EnergyUnit.allValueStrings.joined(separator: ", ")).")
         var energyUnit: EnergyUnit = .kilocaloriePerMole
@@ -48,58 +48,37 @@ extension Pesscan {
         var json = false
 
         func validate() throws {
-            guard degree >= 2, degree <= 20 else { throw ValidationError("--degree must be between 2 and 20; got \(degree).") }
+            _ = try curve.curveModel()
             if let output, !output.lowercased().hasSuffix(".svg") {
                 throw ValidationError("--output must name an .svg file; got \(output).")
             }
         }
 
         func run() throws {
-            let loaded = try store.loadScan(named: scan)
-            let spec = loaded.record.spec
-            guard loaded.points.contains(where: { $0.energyHartree != nil }) else {
-                throw Failure.report(
-                    "The scan \(spec.name) has no computed energies to draw yet; run pesscan collect first.", status: .data)
+            let database = try store.open(create: false)
+            let folder = store.resultsFolder.appendingPathComponent("plots", isDirectory: true)
+            let destination: PlotRequest.Destination =
+                output.map { .file(path: OutputFile.display(store.outputURL(given: $0, folder: "plots", file: $0))) }
+                ?? .folder(path: OutputFile.display(folder))
+            let request = PlotRequest(
+                scan: scan, model: try curve.curveModel(), includeUnconverged: includeUnconverged, unit: energyUnit,
+                showResiduals: residuals, destination: destination, makePNG: !noPng)
+            let outcome: PlotOutcome
+            do {
+                outcome = try PlotUseCase(store: database).run(request)
+            } catch {
+                throw error.reported
             }
-            let plot = ScanPlot(
-                spec: spec, points: loaded.points, degree: degree, unit: energyUnit, showResiduals: residuals,
-                includeUnconverged: includeUnconverged)
-            if let problem = plot.fitProblem { Output.diagnostic("Warning: no fitted curve drawn: \(problem)") }
-            let svgURL = store.outputURL(given: output, folder: "plots", file: "\(spec.name).svg")
-            try OutputFile.write(plot.svg(), to: svgURL)
-            var pngURL: URL?
-            if !noPng {
-                if let converter = PNGConverter.executable() {
-                    let png = svgURL.deletingPathExtension().appendingPathExtension("png")
-                    do {
-                        try PNGConverter.convert(svg: svgURL, to: png, executable: converter)
-                        pngURL = png
-                    } catch {
-                        Output.diagnostic("Warning: \(error)")
-                    }
-                } else {
-                    Output.diagnostic("Note: no PNG made; install rsvg-convert (apt-get install librsvg2-bin) for one.")
-                }
+            if let problem = outcome.fitProblem { Output.diagnostic("Warning: no fitted curve drawn: \(problem.commandLineMessage)") }
+            if let problem = outcome.pngProblem { Output.diagnostic("Warning: \(problem)") }
+            if outcome.pngConverterMissing {
+                Output.diagnostic("Note: no PNG made; install rsvg-convert (apt-get install librsvg2-bin) for one.")
             }
-            let written = PlotWritten(
-                scan: spec.name.rawValue, svg: OutputFile.display(svgURL), png: pngURL.map(OutputFile.display),
-                energy_unit: energyUnit.rawValue, r_e_angstrom: plot.analysis?.minimum.rAngstrom,
-                energy_hartree: plot.analysis?.minimum.energyHartree)
             if json {
-                try Output.json(written)
+                try Output.json(outcome)
             } else {
-                print("Wrote \(written.svg)" + (written.png.map { " and \($0)" } ?? ""))
+                print("Wrote \(outcome.svg)" + (outcome.png.map { " and \($0)" } ?? ""))
             }
         }
     }
-}
-
-/// The JSON printed by `plot --json`.
-struct PlotWritten: Encodable {
-    var scan: String
-    var svg: String
-    var png: String?
-    var energy_unit: String
-    var r_e_angstrom: Double?
-    var energy_hartree: Double?
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import PESDispatch
-import PESFit
-import PESStore
+import PESWorkflow
 
 extension Pesscan {
     /// `pesscan refine`: adds points where they sharpen r_e, collects and refits until r_e stops moving.
@@ -31,11 +29,7 @@ extension Pesscan {
         @Option(help: "Most rounds to run.")
         var maxRounds: Int = 10
 
-        @Option(help: "Curve fitted each round: local, polynomial or morse.")
-        var model: String = "local"
-
-        @Option(help: "Polynomial degree for --model polynomial or local.")
-        var degree: Int = 4
+        @OptionGroup var curve: CurveOptions
 
         @OptionGroup var zoneOptions: ZoneOptions
 
@@ -45,55 +39,58 @@ extension Pesscan {
         func validate() throws {
             guard tolerance.isFinite, tolerance > 0 else { throw ValidationError("--tolerance must be a positive number of ångström.") }
             guard (1...100).contains(maxRounds) else { throw ValidationError("--max-rounds must be between 1 and 100.") }
-            guard (2...12).contains(degree) else { throw ValidationError("--degree must be between 2 and 12.") }
-            _ = try curveModel()
-        }
-
-        func curveModel() throws -> CurveModel {
-            switch model.lowercased() {
-            case "local": return .localized(degree: degree, weighted: true)
-            case "polynomial": return .polynomial(degree: degree)
-            case "morse": return .morse
-            default: throw ValidationError("--model must be local, polynomial or morse; got \(model).")
-            }
+            _ = try curve.curveModel(defaultModel: "local")
         }
 
         func run() async throws {
             let database = try store.open(create: false)
-            let record: ScanRecord
+            let request: RefineRequest
             do {
-                record = try database.scan(named: scan)
-            } catch {
-                throw Failure.report(error.description, status: ExitStatus.unavailableOrData(error))
+                request = RefineRequest(
+                    scan: try ScanSelection.record(named: scan, in: database), model: try curve.curveModel(defaultModel: "local"),
+                    toleranceAngstrom: tolerance, maximumRounds: maxRounds)
+            } catch let error as WorkflowError {
+                throw error.reported
             }
-            let collector = try CollectorSetup.collector(
-                database: database, scans: [record], zones: zoneOptions, resultsFolder: store.resultsFolder)
-            let refiner = Refiner(
-                store: database, collector: collector, model: try curveModel(), toleranceAngstrom: tolerance, maximumRounds: maxRounds)
+            let collect = CollectRequest(
+                scans: [request.scan.spec.name.rawValue], zones: try zoneOptions.runnableZones(), policy: zoneOptions.policy,
+                retryFailed: false, resultsFolder: store.resultsFolder)
+            let prepared = try Workflow.run { () throws(WorkflowError) in
+                try CollectUseCase.prepare(collect, store: database, engines: Locations.engineCatalog)
+            }
+            let refine = RefineUseCase(store: database, collector: prepared.collector)
             let quiet = json
-            let outcome = try await CollectorSetup.interruptible {
-                try await refiner.run(scan: record) { round in
-                    guard !quiet else { return }
-                    let change = round.changeAngstrom.map { String(format: "Δr_e %.2e Å", $0) } ?? "first fit"
-                    let added = round.added.map { String(format: "%.5f", $0) }.joined(separator: ", ")
-                    Output.diagnostic(
-                        "Round \(round.round): \(round.engineCalls) engine calls, \(round.pointsUsed) points, "
-                            + String(format: "r_e = %.6f Å, ", round.rEquilibriumAngstrom) + change
-                            + (added.isEmpty ? "" : "; adding \(added) Å"))
-                }
+            let outcome = try await CollectorSetup.interruptible { () async throws(WorkflowError) in
+                try await refine.run(request) { if !quiet { Output.diagnostic(RefineReportText.round($0)) } }
             }
             if json {
                 try Output.json(outcome)
             } else {
-                let last = outcome.rounds.last
-                let state = outcome.converged ? "converged" : (outcome.interrupted ? "interrupted" : "stopped before converging")
-                print(
-                    "Refinement of \(record.spec.name) \(state) after \(outcome.rounds.count) rounds and \(last?.engineCalls ?? 0) engine calls: "
-                        + String(format: "r_e = %.6f Å", outcome.rEquilibriumAngstrom ?? .nan)
-                        + (last?.changeAngstrom.map { String(format: " (last change %.1e Å, tolerance %.1e Å)", $0, tolerance) } ?? ""))
+                print(RefineReportText.summary(outcome, scan: request.scan.spec.name.rawValue, tolerance: tolerance))
             }
             if outcome.interrupted { throw ExitCode(ExitStatus.interrupted.rawValue) }
             if !outcome.converged { throw ExitCode(ExitStatus.data.rawValue) }
         }
+    }
+}
+
+/// The human-readable lines of `refine`.
+enum RefineReportText {
+    /// One round as it ends, for stderr.
+    static func round(_ round: Refiner.Round) -> String {
+        let change = round.changeAngstrom.map { String(format: "Δr_e %.2e Å", $0) } ?? "first fit"
+        let added = round.added.map { String(format: "%.5f", $0) }.joined(separator: ", ")
+        return "Round \(round.round): \(round.engineCalls) engine calls, \(round.pointsUsed) points, "
+            + String(format: "r_e = %.6f Å, ", round.rEquilibriumAngstrom) + change
+            + (added.isEmpty ? "" : "; adding \(added) Å")
+    }
+
+    /// The closing line: how the refinement ended and where r_e is.
+    static func summary(_ outcome: Refiner.Outcome, scan: String, tolerance: Double) -> String {
+        let last = outcome.rounds.last
+        let state = outcome.converged ? "converged" : (outcome.interrupted ? "interrupted" : "stopped before converging")
+        return "Refinement of \(scan) \(state) after \(outcome.rounds.count) rounds and \(last?.engineCalls ?? 0) engine calls: "
+            + String(format: "r_e = %.6f Å", outcome.rEquilibriumAngstrom ?? .nan)
+            + (last?.changeAngstrom.map { String(format: " (last change %.1e Å, tolerance %.1e Å)", $0, tolerance) } ?? "")
     }
 }

@@ -40,8 +40,8 @@ struct Psi4AgreementTests {
 
     /// Keys of pesscan's JSON and the matching keys of Psi4's dictionary.
     static let keys: [(pesscan: String, psi4: String)] = [
-        ("r_e_angstrom", "re"), ("r_0_angstrom", "r0"), ("omega_e_cm1", "we"), ("omega_e_x_e_cm1", "wexe"),
-        ("nu_cm1", "nu"), ("B_e_cm1", "Be"), ("B_0_cm1", "B0"), ("alpha_e_cm1", "ae"), ("D_e_cm1", "De"),
+        ("r_e_angstrom", "re"), ("r0_angstrom", "r0"), ("omega_e_cm1", "we"), ("omega_e_xe_cm1", "wexe"),
+        ("nu_cm1", "nu"), ("b_e_cm1", "Be"), ("b0_cm1", "B0"), ("alpha_e_cm1", "ae"), ("d_e_cm1", "De"),
         // Psi4 1.3.2 returns the anharmonic ZPVE under both of its ZPVE keys.
         ("zpve_cm1", "ZPVE(anharmonic)"),
     ]
@@ -74,7 +74,7 @@ struct Psi4AgreementTests {
             let b = try #require(theirs[key.psi4], "\(key.psi4)")
             #expect(TestSupport.isClose(a, b, relative: 1e-6), "\(key.pesscan) = \(a), Psi4 \(key.psi4) = \(b)")
         }
-        for key in ["energy_hartree", "f2_aJ_per_angstrom2", "f3_aJ_per_angstrom3", "f4_aJ_per_angstrom4", "degree", "rms_residual_hartree"] {
+        for key in ["energy_hartree", "f2_attojoule_per_angstrom2", "f3_attojoule_per_angstrom3", "f4_attojoule_per_angstrom4", "degree", "rms_residual_hartree"] {
             #expect(mine[key] != nil, "\(key) missing")
         }
         #expect(mine["warnings"] is [Any])

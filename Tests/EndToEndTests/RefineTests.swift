@@ -14,11 +14,13 @@ struct RefineTests {
         let outcome = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(outcome["converged"] as? Bool == true)
         let rounds = try #require(outcome["rounds"] as? [[String: Any]])
-        let calls = try #require(rounds.last?["engineCalls"] as? Int)
+        let calls = try #require(rounds.last?["engine_calls"] as? Int)
         #expect(calls < 11)
-        let re = try #require(outcome["rEquilibriumAngstrom"] as? Double)
+        let re = try #require(outcome["r_equilibrium_angstrom"] as? Double)
         #expect(abs(re - truth) <= 1e-4)
         #expect(try pesscan.sql("SELECT COUNT(*) FROM point") == String(calls))
         #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt") == String(calls))
+        // Every round's fit is stored, as `fit` stores its own.
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM fit") == String(rounds.count))
     }
 }

@@ -68,11 +68,11 @@ struct NumpyAgreementTests {
     @Test("minimum equals numpy's roots-of-derivative minimum", arguments: PolyfitFixture.all)
     func minimumMatches(_ fixture: PolyfitFixture) throws {
         let expected = try #require(fixture.r_e_angstrom)
-        let analysis = try CurveAnalysis.analyse(
-            rAngstrom: fixture.r_angstrom, energyHartree: fixture.energy_hartree, degree: fixture.degree)
-        #expect(TestSupport.isClose(analysis.minimum.rAngstrom, expected, relative: 1e-9))
+        let analysis = try DiatomicAnalysis.analyse(
+            rAngstrom: fixture.r_angstrom, energyHartree: fixture.energy_hartree, model: .polynomial(degree: fixture.degree))
+        #expect(TestSupport.isClose(analysis.rEquilibriumAngstrom, expected, relative: 1e-9))
         if let energy = fixture.energy_at_r_e_hartree {
-            #expect(TestSupport.isClose(analysis.minimum.energyHartree, energy, relative: 1e-9, absolute: 1e-12))
+            #expect(TestSupport.isClose(analysis.energyHartree, energy, relative: 1e-9, absolute: 1e-12))
         }
     }
 }

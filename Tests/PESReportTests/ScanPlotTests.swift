@@ -1,6 +1,7 @@
 import Foundation
 import PESCore
 import PESEngines
+import PESFit
 import PESReport
 import PESTestSupport
 import Testing
@@ -20,12 +21,21 @@ func morseScan(points count: Int = 11, failed: Set<Int> = [3], unconverged: Set<
     return (spec, points)
 }
 
+extension ScanPlot {
+    /// The figure with a degree-`degree` polynomial through the converged points, as `pesscan plot --degree` draws it.
+    static func polynomial(spec: ScanSpec, points: [ScanPoint], degree: Int, unit: PESCore.EnergyUnit, showResiduals: Bool) -> ScanPlot {
+        let selection = FitSelection(points: points, includeUnconverged: false)
+        let fit = Result { () throws(FitError) in try selection.analyse(model: .polynomial(degree: degree)) }
+        return ScanPlot(spec: spec, points: points, selection: selection, fit: fit, unit: unit, showResiduals: showResiduals)
+    }
+}
+
 @Suite("The scan plot's SVG")
 struct ScanPlotTests {
     @Test("markers: a red dot per converged energy, a hollow circle per unconverged one, a cross per failure, one curve")
     func markerCounts() throws {
         let (spec, points) = try morseScan()
-        let plot = ScanPlot(spec: spec, points: points, degree: 6, unit: .kilocaloriePerMole, showResiduals: false)
+        let plot = ScanPlot.polynomial(spec: spec, points: points, degree: 6, unit: .kilocaloriePerMole, showResiduals: false)
         let svg = try #require(SVGElements(plot.svg()))
         #expect(svg.named("circle", class: "computed").count == 9)
         #expect(svg.named("circle", class: "unconverged").count == 1)
@@ -44,9 +54,9 @@ struct ScanPlotTests {
     @Test("the minimum marker sits at r_e on the bond-length axis, inside the data, at or below every point")
     func minimumPosition() throws {
         let (spec, points) = try morseScan()
-        let plot = ScanPlot(spec: spec, points: points, degree: 6, unit: .electronvolt, showResiduals: false)
-        let minimum = try #require(plot.analysis?.minimum)
-        #expect(TestSupport.isClose(minimum.rAngstrom, 0.74144, absolute: 2e-3))
+        let plot = ScanPlot.polynomial(spec: spec, points: points, degree: 6, unit: .electronvolt, showResiduals: false)
+        let minimum = try #require(plot.analysis)
+        #expect(TestSupport.isClose(minimum.rEquilibriumAngstrom, 0.74144, absolute: 2e-3))
         let svg = try #require(SVGElements(plot.svg()))
         let marker = try #require(svg.withID("minimum").first)
         let dots = svg.named("circle", class: "computed")
@@ -55,8 +65,8 @@ struct ScanPlotTests {
         let (x1, r1) = (try #require(last.number("cx")), try #require(last.number("data-r-angstrom")))
         let x = try #require(marker.number("data-cx")), y = try #require(marker.number("data-cy"))
         #expect(x > x0 && x < x1)
-        #expect(TestSupport.isClose(x, x0 + (minimum.rAngstrom - r0) / (r1 - r0) * (x1 - x0), absolute: 0.02))
-        #expect(TestSupport.isClose(try #require(marker.number("data-r-angstrom")), minimum.rAngstrom, relative: 1e-12))
+        #expect(TestSupport.isClose(x, x0 + (minimum.rEquilibriumAngstrom - r0) / (r1 - r0) * (x1 - x0), absolute: 0.02))
+        #expect(TestSupport.isClose(try #require(marker.number("data-r-angstrom")), minimum.rEquilibriumAngstrom, relative: 1e-12))
         for dot in dots { #expect(try #require(dot.number("cy")) <= y + 0.5) }
         #expect(svg.withID("minimum-label").count == 1)
     }
@@ -64,7 +74,7 @@ struct ScanPlotTests {
     @Test("the residuals panel has one dot per fitted point")
     func residuals() throws {
         let (spec, points) = try morseScan()
-        let plot = ScanPlot(spec: spec, points: points, degree: 4, unit: .hartree, showResiduals: true)
+        let plot = ScanPlot.polynomial(spec: spec, points: points, degree: 4, unit: .hartree, showResiduals: true)
         let svg = try #require(SVGElements(plot.svg()))
         #expect(svg.named("circle", class: "residual").count == 9)
         #expect(plot.height > 600)
@@ -73,7 +83,7 @@ struct ScanPlotTests {
     @Test("without a minimum in the data the points are still drawn, and the figure says why there is no curve")
     func noFit() throws {
         let (spec, all) = try morseScan(failed: [], unconverged: [])
-        let plot = ScanPlot(spec: spec, points: Array(all.prefix(2)), degree: 4, unit: .hartree, showResiduals: true)
+        let plot = ScanPlot.polynomial(spec: spec, points: Array(all.prefix(2)), degree: 4, unit: .hartree, showResiduals: true)
         #expect(plot.analysis == nil)
         let text = plot.svg()
         let svg = try #require(SVGElements(text))
@@ -86,7 +96,7 @@ struct ScanPlotTests {
     func titleEscaped() throws {
         var (spec, points) = try morseScan()
         spec.engine = EngineSettings(name: "pyscf", options: ["method": "b3lyp", "basis": "<def2>&"])
-        let plot = ScanPlot(spec: spec, points: points, degree: 4, unit: .hartree, showResiduals: false)
+        let plot = ScanPlot.polynomial(spec: spec, points: points, degree: 4, unit: .hartree, showResiduals: false)
         #expect(plot.title.contains("H2"))
         #expect(plot.title.contains("pyscf (basis=<def2>&, method=b3lyp)"))
         #expect(plot.svg().contains("basis=&lt;def2&gt;&amp;"))

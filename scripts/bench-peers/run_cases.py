@@ -262,7 +262,7 @@ def case_refine(runner, quick):
         runner.run([runner.pesscan, "plan", "--db", str(db), "--molecule", molecule, "--points", "5", "--scan", "adaptive"])
         _, _, out = runner.run([runner.pesscan, "refine", "--db", str(db), "--scan", "adaptive", "--tolerance", "1e-4", "--json"])
         outcome = json.loads(out)
-        calls = outcome["rounds"][-1]["engineCalls"]
+        calls = outcome["rounds"][-1]["engine_calls"]
         runner.run([runner.pesscan, "plan", "--db", str(db), "--molecule", molecule, "--points", "11", "--scan", "uniform"])
         runner.run([runner.pesscan, "collect", "--db", str(db), "--scan", "uniform", "--quiet"])
         _, _, out = runner.run([runner.pesscan, "fit", "--db", str(db), "--scan", "uniform", "--json"])

@@ -1,9 +1,12 @@
 import Foundation
 import PESCore
+import PESDispatch
 import PESFit
 import PESStore
 
 /// Adaptive refinement: collect, fit, add points where they sharpen r_e, until r_e stops moving.
+///
+/// Every round's fit is stored in the `fit` table as ``FitRecord``, as `fit` stores its own.
 public struct Refiner: Sendable {
     /// One round: the fit after collecting, and what was added for the next round.
     public struct Round: Sendable, Codable {
@@ -53,42 +56,43 @@ public struct Refiner: Sendable {
     }
 
     /// Refines one scan, reporting each round as it ends.
-    public func run(scan: ScanRecord, onRound: @Sendable (Round) -> Void = { _ in }) async throws(DispatchError) -> Outcome {
+    public func run(scan: ScanRecord, onRound: @Sendable (Round) -> Void = { _ in }) async throws(WorkflowError) -> Outcome {
         var outcome = Outcome(rounds: [], converged: false, interrupted: false, rEquilibriumAngstrom: nil)
         var previous: Double?
         for round in 1...max(1, maximumRounds) {
-            let summary = try await collector.run(scans: [scan])
+            let summary: CollectSummary
+            do {
+                summary = try await collector.run(scans: [scan])
+            } catch {
+                throw .dispatch(error)
+            }
             if summary.interrupted {
                 outcome.interrupted = true
                 return outcome
             }
+            let selected = try ScanSelection(store: store, record: scan, includeUnconverged: false)
+            let analysis = try selected.analyse(model: model)
+            try selected.record(of: analysis).store(in: store, scanID: scan.id)
+            let re = analysis.rEquilibriumAngstrom
+            let change = previous.map { abs(re - $0) }
+            let converged = change.map { $0 < toleranceAngstrom } ?? false
+            let added = converged ? [] : RefinementPlanner.nextBondLengths(existing: selected.points.map(\.rAngstrom), rEquilibriumAngstrom: re)
+            let calls: Int
             do {
-                let points = try store.points(ofScan: scan.id)
-                let usable = FitSelection(points: points, includeUnconverged: false).usable
-                let analysis = try DiatomicAnalysis.analyse(
-                    rAngstrom: usable.map(\.rAngstrom), energyHartree: usable.compactMap(\.energyHartree), model: model)
-                let re = analysis.rEquilibriumAngstrom
-                let change = previous.map { abs(re - $0) }
-                let converged = change.map { $0 < toleranceAngstrom } ?? false
-                let added = converged ? [] : RefinementPlanner.nextBondLengths(existing: points.map(\.rAngstrom), rEquilibriumAngstrom: re)
                 if !added.isEmpty { try store.addPoints(toScan: scan.id, rAngstrom: added) }
-                let calls = try store.attempts(ofScan: scan.id).filter { $0.outcome == .done || $0.outcome == .failed }.count
-                let record = Round(
-                    round: round, engineCalls: calls, pointsUsed: usable.count, rEquilibriumAngstrom: re,
-                    changeAngstrom: change, added: added)
-                outcome.rounds.append(record)
-                outcome.rEquilibriumAngstrom = re
-                onRound(record)
-                outcome.converged = converged
-                if converged || added.isEmpty { return outcome }
-                previous = re
-            } catch let error as StoreError {
-                throw .store(error)
-            } catch let error as FitError {
-                throw .fit(error)
+                calls = try store.attempts(ofScan: scan.id).filter { $0.outcome == .done || $0.outcome == .failed }.count
             } catch {
-                throw .store(.sqlite(String(describing: error)))
+                throw .store(error)
             }
+            let record = Round(
+                round: round, engineCalls: calls, pointsUsed: selected.selection.usable.count, rEquilibriumAngstrom: re,
+                changeAngstrom: change, added: added)
+            outcome.rounds.append(record)
+            outcome.rEquilibriumAngstrom = re
+            onRound(record)
+            outcome.converged = converged
+            if converged || added.isEmpty { return outcome }
+            previous = re
         }
         return outcome
     }

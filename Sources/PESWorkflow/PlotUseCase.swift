@@ -1,0 +1,126 @@
+import Foundation
+import PESCore
+import PESFit
+import PESReport
+import PESStore
+
+/// What `plot` is asked to draw: which scan, which curve, where the figure goes.
+public struct PlotRequest: Sendable {
+    /// Scan to draw (nil: the most recently planned).
+    public var scan: String?
+    /// The curve fitted and drawn, as `fit` would fit it.
+    public var model: CurveModel
+    /// Whether points whose engine reported no convergence are fitted too.
+    public var includeUnconverged: Bool
+    /// Unit of the energy axis.
+    public var unit: EnergyUnit
+    /// Whether to add the residuals panel.
+    public var showResiduals: Bool
+    /// Where the SVG goes; the PNG goes beside it with the extension `.png`.
+    public var destination: Destination
+    /// Whether to make the PNG when a converter is installed.
+    public var makePNG: Bool
+
+    /// Where the figure is written.
+    public enum Destination: Sendable {
+        /// This SVG file.
+        case file(path: String)
+        /// `<scan name>.svg` in this folder.
+        case folder(path: String)
+    }
+
+    public init(
+        scan: String?, model: CurveModel, includeUnconverged: Bool, unit: EnergyUnit, showResiduals: Bool,
+        destination: Destination, makePNG: Bool
+    ) {
+        self.scan = scan
+        self.model = model
+        self.includeUnconverged = includeUnconverged
+        self.unit = unit
+        self.showResiduals = showResiduals
+        self.destination = destination
+        self.makePNG = makePNG
+    }
+}
+
+/// What `plot` wrote and the fit it drew.
+public struct PlotOutcome: Sendable, Codable {
+    /// The scan drawn.
+    public var scan: String
+    /// Path of the SVG written.
+    public var svg: String
+    /// Path of the PNG written, when one was.
+    public var png: String?
+    /// Unit of the energy axis.
+    public var energyUnit: String
+    /// Model name of the curve drawn.
+    public var model: String
+    /// Polynomial degree of the curve drawn, for polynomial models.
+    public var degree: Int?
+    /// r_e of the drawn fit in ångström, when a fit could be made.
+    public var rEAngstrom: Double?
+    /// Fitted energy at r_e in hartree.
+    public var energyHartree: Double?
+    /// Why no curve is drawn, when the fit failed.
+    public var fitProblem: FitError?
+    /// Why the PNG could not be made, when the converter failed.
+    public var pngProblem: String?
+    /// Whether no PNG converter (rsvg-convert) is installed although a PNG was asked for.
+    public var pngConverterMissing: Bool
+}
+
+/// `plot`: fits the scan as `fit` does, draws the points and that fit as SVG, and converts it to PNG when it can.
+public struct PlotUseCase: Sendable {
+    /// The database.
+    public var store: ScanStore
+
+    public init(store: ScanStore) {
+        self.store = store
+    }
+
+    /// Draws the figure the request describes and writes it.
+    public func run(_ request: PlotRequest) throws(WorkflowError) -> PlotOutcome {
+        let scan = try ScanSelection(store: store, scan: request.scan, includeUnconverged: request.includeUnconverged)
+        let name = scan.record.spec.name.rawValue
+        guard scan.points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
+        let fit = Result { () throws(FitError) in try scan.selection.analyse(model: request.model) }
+        let plot = ScanPlot(
+            spec: scan.record.spec, points: scan.points, selection: scan.selection, fit: fit, unit: request.unit,
+            showResiduals: request.showResiduals)
+        let svgPath: String
+        switch request.destination {
+        case .file(let path): svgPath = path
+        case .folder(let path): svgPath = (path as NSString).appendingPathComponent("\(name).svg")
+        }
+        let svgURL = URL(fileURLWithPath: svgPath)
+        try Self.write(plot.svg(), to: svgURL, path: svgPath)
+        var outcome = PlotOutcome(
+            scan: name, svg: svgPath, png: nil, energyUnit: request.unit.rawValue, model: request.model.name,
+            degree: plot.analysis?.degree, rEAngstrom: plot.analysis?.rEquilibriumAngstrom,
+            energyHartree: plot.analysis?.energyHartree, fitProblem: plot.fitProblem, pngProblem: nil,
+            pngConverterMissing: false)
+        guard request.makePNG else { return outcome }
+        guard let converter = PNGConverter.executable() else {
+            outcome.pngConverterMissing = true
+            return outcome
+        }
+        let pngPath = (svgPath as NSString).deletingPathExtension + ".png"
+        do {
+            try PNGConverter.convert(svg: svgURL, to: URL(fileURLWithPath: pngPath), executable: converter)
+            outcome.png = pngPath
+        } catch {
+            outcome.pngProblem = String(describing: error)
+        }
+        return outcome
+    }
+
+    /// Writes `text` to `url`, creating its folder.
+    static func write(_ text: String, to url: URL, path: String) throws(WorkflowError) {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw .unwritable(path: path, reason: error.localizedDescription)
+        }
+    }
+}

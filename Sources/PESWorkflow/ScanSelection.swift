@@ -1,0 +1,61 @@
+import PESCore
+import PESFit
+import PESStore
+
+/// A scan read for fitting: its record, every point and the points a fit uses.
+public struct ScanSelection: Sendable {
+    /// The scan as stored.
+    public var record: ScanRecord
+    /// Every point in any state.
+    public var points: [ScanPoint]
+    /// Which points a fit uses (the one rule, ``FitSelection``).
+    public var selection: FitSelection
+
+    /// Reads the scan named `name` (nil: the most recently planned) and selects the points to fit.
+    public init(store: ScanStore, scan name: String?, includeUnconverged: Bool) throws(WorkflowError) {
+        try self.init(store: store, record: try Self.record(named: name, in: store), includeUnconverged: includeUnconverged)
+    }
+
+    /// The scan named `name` (nil: the most recently planned) in `store`.
+    public static func record(named name: String?, in store: ScanStore) throws(WorkflowError) -> ScanRecord {
+        do {
+            return try store.scan(named: name)
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Reads the points of the scan `record` and selects the points to fit.
+    public init(store: ScanStore, record: ScanRecord, includeUnconverged: Bool) throws(WorkflowError) {
+        self.record = record
+        do {
+            points = try store.points(ofScan: record.id)
+        } catch {
+            throw .store(error)
+        }
+        selection = FitSelection(points: points, includeUnconverged: includeUnconverged)
+    }
+
+    /// Counts of the points left out, as a ``FitRecord`` reports them.
+    public var leftOut: (failed: Int, unconverged: Int, notComputed: Int) {
+        (selection.failedCount, selection.unconvergedCount, selection.notComputedCount)
+    }
+
+    /// Fits `model` through the selected points; a failure names how many points are not computed yet.
+    public func analyse(model: CurveModel) throws(WorkflowError) -> DiatomicAnalysis {
+        do {
+            return try selection.analyse(model: model)
+        } catch {
+            throw .fit(error, notComputed: selection.notComputedCount)
+        }
+    }
+
+    /// The fit record of `analysis` for this scan, with the constants for `molecule` (default: the scan's).
+    public func record(
+        of analysis: DiatomicAnalysis, molecule: Molecule? = nil, jackknife: JackknifeEstimate? = nil
+    ) -> FitRecord {
+        FitRecord(
+            scan: record.spec.name.rawValue, molecule: molecule ?? record.spec.molecule, engine: record.spec.engine.name,
+            analysis: analysis, jackknife: jackknife, selection: leftOut)
+    }
+}
