@@ -55,7 +55,7 @@ extension Pesscan {
         }
 
         func run() throws {
-            let database = try store.open(create: false)
+            let database = try store.openReadOnly()
             let folder = store.resultsFolder.appendingPathComponent("plots", isDirectory: true)
             let destination: PlotRequest.Destination =
                 output.map { .file(path: OutputFile.display(store.outputURL(given: $0, folder: "plots", file: $0))) }
