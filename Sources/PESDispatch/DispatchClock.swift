@@ -12,6 +12,12 @@ protocol DispatchClock: Sendable {
     var monotonicNow: ContinuousClock.Instant { get }
     /// Returns after `seconds` have passed on this clock, or early when the task is cancelled.
     func sleep(seconds: Double) async
+    /// Told when the loop starts (`true`) and stops waiting for its tasks; a test clock moves on only while it waits.
+    func loopIsWaiting(_ waiting: Bool)
+}
+
+extension DispatchClock {
+    func loopIsWaiting(_ waiting: Bool) {}
 }
 
 /// The system's wall clock and its monotonic `ContinuousClock`.

@@ -155,7 +155,7 @@ final class DispatchLoop: @unchecked Sendable {
             try await serviceBatchZones(scanIDs: activeScanIDs, summary: &summary, onEvent: onEvent)
             batchDue = .distantFuture
             try planWake()
-            while let event = try await group.next() {
+            while let event = try await nextEvent(&group) {
                 switch event {
                 case .wake:
                     wakesOutstanding -= 1
@@ -185,6 +185,13 @@ final class DispatchLoop: @unchecked Sendable {
         }
         try flushResults(summary: &summary, onEvent: onEvent)
         summary.zones = zoneStatuses(usedOnly: collector.zones.count > 64)
+    }
+
+    /// Waits for the next task to report, telling the clock that the loop is idle meanwhile.
+    private func nextEvent(_ group: inout ThrowingTaskGroup<Event, any Error>) async throws -> Event? {
+        clock.loopIsWaiting(true)
+        defer { clock.loopIsWaiting(false) }
+        return try await group.next()
     }
 
     /// Seconds elapsed on the loop's monotonic clock since `instant`.
