@@ -5,6 +5,7 @@ extension DispatchLoop {
     /// Claims points for every zone with idle slots and nothing claimed ahead, in one transaction.
     func claimForIdleZones() throws {
         let now = clock.wallNow
+        lastClaimAt = now
         var asking: [Int] = []
         var requests: [ClaimRequest] = []
         for (index, zone) in collector.zones.enumerated() where !zone.isBatch && !policy.submitOnly {

@@ -7,6 +7,11 @@ extension DispatchLoop {
     /// The database is asked only when the answer can have changed: retry
     /// times while a back-off may be waiting, pending counts while a zone
     /// rests. A batch poll found moves `batchDue` earlier.
+    ///
+    /// A back-off that ended between the last claim and now still wakes the
+    /// loop (at once): on a busy machine the claim can come just before a
+    /// short back-off ends and this look just after, and the run must not end
+    /// with that point pending.
     func nextWake(batchDue: inout Date) throws -> Date? {
         guard !policy.submitOnly else { return nil }
         let now = clock.wallNow
@@ -16,8 +21,10 @@ extension DispatchLoop {
             now: now, running: running, leaseSeconds: policy.leaseSeconds, secondsSinceRenewal: seconds(since: lastRenewal))
         schedule.resultsDeadline = unwritten.deadline
         schedule.leaseVerdictDue = leaseVerdictDue
+        // Back-offs that ended after the last claim count even when already past: no claim has seen them yet.
         if retryMayBeWaiting {
-            if let retry = try store.nextRetryTime(ofScans: scanIDs, nowSeconds: now.timeIntervalSince1970) {
+            let seenUntil = min(now, lastClaimAt).timeIntervalSince1970
+            if let retry = try store.nextRetryTime(ofScans: scanIDs, nowSeconds: seenUntil) {
                 schedule.nextRetry = Date(timeIntervalSince1970: retry)
             } else {
                 retryMayBeWaiting = false

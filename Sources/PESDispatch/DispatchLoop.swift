@@ -30,6 +30,8 @@ final class DispatchLoop: @unchecked Sendable {
     var unwritten = ResultBuffer()
     /// Whether a point may be waiting out a retry back-off (checked in the database until it says none is).
     var retryMayBeWaiting = true
+    /// When the process zones last asked for points: a back-off that ended since then has not been seen by a claim yet.
+    var lastClaimAt: Date
     /// Scans still in the database whose points this run takes; a scan replaced or deleted meanwhile leaves it.
     var activeScanIDs: [Int64] = []
     /// For each zone, the active scans whose engine it can run.
@@ -79,6 +81,7 @@ final class DispatchLoop: @unchecked Sendable {
             localHost: collector.holder.host, defaultLeaseSeconds: collector.policy.leaseSeconds,
             isProcessAlive: Collector.isProcessAlive)
         self.lastRenewal = collector.clock.monotonicNow
+        self.lastClaimAt = started
     }
 
     var policy: DispatchPolicy { collector.policy }
