@@ -16,6 +16,13 @@ struct DispatchLoopTests {
         }
     }
 
+    /// Runs the fixture's scan on one batch zone served by `queue`, with a process engine that never runs.
+    func runOnBatchZone(_ f: LoopFixture, _ queue: ScriptedQueue, slots: Int) async throws -> (CollectSummary, [CollectEvent]) {
+        let engine = ModelProcessEngine(model: f.model, delaySeconds: 0, executable: URL(fileURLWithPath: "/bin/false"))
+        return try await f.run(f.collector(
+            [try f.zone("cluster", slots: slots, kind: .slurm, queue)], policy: DispatchPolicy(), engine: engine))
+    }
+
     @Test("a failed point is retried after a back-off that doubles (1 s, 2 s, 4 s) and succeeds within its retries")
     func retryBackoffDoubles() async throws {
         let f = try LoopFixture(points: 2)
@@ -165,9 +172,7 @@ struct DispatchLoopTests {
     func sbatchRefusalsBackOff() async throws {
         let f = try LoopFixture(points: 3)
         let queue = ScriptedQueue(clock: f.clock, refusesSubmissions: true)
-        let engine = ModelProcessEngine(model: f.model, delaySeconds: 0, executable: URL(fileURLWithPath: "/bin/false"))
-        let (summary, events) = try await f.run(f.collector(
-            [try f.zone("cluster", slots: 3, kind: .slurm, queue)], policy: DispatchPolicy(), engine: engine))
+        let (summary, events) = try await runOnBatchZone(f, queue, slots: 3)
         expectTimes(queue.submittedAt, [0, 2, 6])
         #expect(events.schedulerBackoffs == [2, 4])
         #expect(events.zoneDowns.map(\.zone) == ["cluster"])
@@ -181,9 +186,7 @@ struct DispatchLoopTests {
     func queueLooksGiveUp() async throws {
         let f = try LoopFixture(points: 2)
         let queue = ScriptedQueue(clock: f.clock, refusesSubmissions: false)
-        let engine = ModelProcessEngine(model: f.model, delaySeconds: 0, executable: URL(fileURLWithPath: "/bin/false"))
-        let (summary, events) = try await f.run(f.collector(
-            [try f.zone("cluster", slots: 2, kind: .slurm, queue)], policy: DispatchPolicy(), engine: engine))
+        let (summary, events) = try await runOnBatchZone(f, queue, slots: 2)
         #expect(summary.batchSubmissions.count == 1)
         #expect(events.schedulerBackoffs == [2, 4, 8, 16, 32, 64, 120])
         // Looks every poll (5 s) or back-off, whichever is longer.

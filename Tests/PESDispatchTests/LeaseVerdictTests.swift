@@ -19,6 +19,27 @@ struct LeaseVerdictTests {
         LeaseWatch(localHost: "here", defaultLeaseSeconds: 300, isProcessAlive: { _ in alive })
     }
 
+    /// A judge and the database's leases, first looked at now with the wall clock `wallAheadSeconds` ahead.
+    struct Judging {
+        var watch: LeaseWatch
+        var leases: [ForeignLease]
+        let start = ContinuousClock.now
+        let wall: Double
+
+        /// The verdicts `seconds` after the first look, on both clocks.
+        mutating func verdicts(after seconds: Double) -> [(lease: ForeignLease, reason: String)] {
+            watch.verdicts(on: leases, wallNowSeconds: wall + seconds, now: start + .seconds(seconds))
+        }
+    }
+
+    func judging(_ f: LoopFixture, wallAheadSeconds: Double) throws -> Judging {
+        var judging = Judging(
+            watch: watch(alive: true), leases: try f.store.foreignLeases(excluding: me),
+            wall: Date().timeIntervalSince1970 + wallAheadSeconds)
+        #expect(judging.verdicts(after: 0).isEmpty, "a lease seen for the first time is never taken over")
+        return judging
+    }
+
     @Test("a holder on this host whose process is gone is taken over at once, and its points go back to pending")
     func processGone() throws {
         let f = try claimed(by: LeaseHolder(token: "gone", host: "here", pid: 4242), leaseSeconds: 300)
@@ -49,16 +70,12 @@ struct LeaseVerdictTests {
     @Test("a lease expired by the wall clock is taken over after half a lease of silence on the monotonic clock, not before")
     func expiredAndSilent() throws {
         let f = try claimed(by: LeaseHolder(token: "frozen", host: "elsewhere", pid: 7), leaseSeconds: 10)
-        var watch = watch(alive: true)
-        let start = ContinuousClock.now
-        let wall = Date().timeIntervalSince1970 + 1000
-        let leases = try f.store.foreignLeases(excluding: me)
-        #expect(watch.verdicts(on: leases, wallNowSeconds: wall, now: start).isEmpty)
-        let wallDate = Date(timeIntervalSince1970: wall)
-        let due = try #require(watch.nextVerdict(on: leases, wallNow: wallDate, now: start + .seconds(1)))
+        var judging = try judging(f, wallAheadSeconds: 1000)
+        let wallDate = Date(timeIntervalSince1970: judging.wall)
+        let due = try #require(judging.watch.nextVerdict(on: judging.leases, wallNow: wallDate, now: judging.start + .seconds(1)))
         #expect(abs(due.timeIntervalSince(wallDate) - 4.05) < 1e-6)
-        #expect(watch.verdicts(on: leases, wallNowSeconds: wall + 4.9, now: start + .milliseconds(4900)).isEmpty)
-        let verdicts = watch.verdicts(on: leases, wallNowSeconds: wall + 5, now: start + .seconds(5))
+        #expect(judging.verdicts(after: 4.9).isEmpty)
+        let verdicts = judging.verdicts(after: 5)
         #expect(verdicts.count == 1)
         #expect(verdicts.first?.reason.contains("ran out: no renewal for 5 s") == true)
         #expect(try f.store.reclaimLeases(verdicts) == 2)
@@ -67,25 +84,17 @@ struct LeaseVerdictTests {
     @Test("a lease that does not look expired is taken over only after a whole lease plus the skew margin of silence")
     func silentWithoutWallExpiry() throws {
         let f = try claimed(by: LeaseHolder(token: "quiet", host: "elsewhere", pid: 7), leaseSeconds: 10)
-        var watch = watch(alive: true)
-        let start = ContinuousClock.now
-        let wall = Date().timeIntervalSince1970
-        let leases = try f.store.foreignLeases(excluding: me)
-        #expect(watch.verdicts(on: leases, wallNowSeconds: wall, now: start).isEmpty)
-        #expect(watch.verdicts(on: leases, wallNowSeconds: wall, now: start + .milliseconds(19_900)).isEmpty)
-        #expect(watch.verdicts(on: leases, wallNowSeconds: wall, now: start + .seconds(20)).count == 1)
+        var judging = try judging(f, wallAheadSeconds: -30)
+        #expect(judging.verdicts(after: 19.9).isEmpty)
+        #expect(judging.verdicts(after: 20).count == 1)
     }
 
     @Test("a takeover judged before the holder renewed is refused by the database")
     func renewalBeatsVerdict() throws {
         let holder = LeaseHolder(token: "late", host: "elsewhere", pid: 7)
         let f = try claimed(by: holder, leaseSeconds: 10)
-        var watch = watch(alive: true)
-        let start = ContinuousClock.now
-        let wall = Date().timeIntervalSince1970 + 1000
-        let leases = try f.store.foreignLeases(excluding: me)
-        _ = watch.verdicts(on: leases, wallNowSeconds: wall, now: start)
-        let verdicts = watch.verdicts(on: leases, wallNowSeconds: wall + 6, now: start + .seconds(6))
+        var judging = try judging(f, wallAheadSeconds: 1000)
+        let verdicts = judging.verdicts(after: 6)
         #expect(verdicts.count == 1)
         try f.store.renewLeases(of: holder, forSeconds: 10)
         #expect(try f.store.reclaimLeases(verdicts) == 0)
