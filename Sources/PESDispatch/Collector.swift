@@ -24,6 +24,8 @@ public struct Collector: Sendable {
     public var holder: LeaseHolder
     /// Retries, timeouts, back-off, zone rest.
     public var policy: DispatchPolicy
+    /// Where the run reads the time and waits: the system's clocks, or a controlled clock in tests.
+    var clock: any DispatchClock = SystemClock()
 
     public init(
         store: ScanStore, zones: [Zone], resultsFolder: URL, engines: [Int64: any Engine], holder: LeaseHolder,
@@ -60,7 +62,7 @@ public struct Collector: Sendable {
         scans: [ScanRecord], onEvent: @Sendable (CollectEvent) -> Void = { _ in }
     ) async throws(DispatchError) -> CollectSummary {
         try validate(scans: scans)
-        let started = Date()
+        let started = clock.wallNow
         var summary = CollectSummary()
         let loop = DispatchLoop(collector: self, scans: scans, started: started)
         do {
@@ -81,7 +83,7 @@ public struct Collector: Sendable {
         } catch {
             throw .store(error)
         }
-        summary.wallSeconds = Date().timeIntervalSince(started)
+        summary.wallSeconds = clock.wallNow.timeIntervalSince(started)
         return summary
     }
 

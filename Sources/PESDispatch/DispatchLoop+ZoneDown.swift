@@ -4,15 +4,21 @@ import PESEngines
 import PESStore
 
 extension DispatchLoop {
-    /// Takes a zone out of the run until `until` (`.distantFuture`: for the rest of the run), returning the points claimed ahead for it to pending.
-    func takeDown(zone index: Int, until: Date, reason: String, onEvent: @Sendable (CollectEvent) -> Void) throws {
+    /// Counts a launch failure of a process zone and rests the zone once they come `policy.zoneFailureLimit` in a row.
+    func recordLaunchFailure(zone index: Int, reason: String, onEvent: @Sendable (CollectEvent) -> Void) throws {
+        let now = clock.wallNow
+        guard case .rest(let until) = zoneStates[index].health.recordFailure(at: now, rule: .launches(policy)) else { return }
+        try zoneWentDown(zone: index, until: until, reason: reason, onEvent: onEvent)
+    }
+
+    /// Returns the points claimed ahead for a zone that just went down (until `until`; `.distantFuture`: for the rest of the run) to pending, and says so.
+    func zoneWentDown(zone index: Int, until: Date, reason: String, onEvent: @Sendable (CollectEvent) -> Void) throws {
         let zone = collector.zones[index]
-        zoneStates[index].downUntil = until
         let waiting = zoneStates[index].claimedAhead
         zoneStates[index].claimedAhead = []
         try store.releaseClaims(waiting, holder: collector.holder, reason: "zone \(zone.name) went down before the point started")
         pendingMayExist = true
-        let rest = until == .distantFuture ? Double.infinity : until.timeIntervalSinceNow
+        let rest = until == .distantFuture ? Double.infinity : until.timeIntervalSince(clock.wallNow)
         onEvent(.zoneDown(zone: zone.name, reason: reason, cooldownSeconds: rest))
     }
 
@@ -20,9 +26,9 @@ extension DispatchLoop {
     func stopForFullDisk(
         zone index: Int, folder: String, reason: String, summary: inout CollectSummary, onEvent: @Sendable (CollectEvent) -> Void
     ) throws {
-        guard zoneStates[index].downUntil != .distantFuture else { return }
+        guard zoneStates[index].health.stop() else { return }
         summary.fullDisks.append(FullDiskStop(zone: collector.zones[index].name, folder: folder))
-        try takeDown(zone: index, until: .distantFuture, reason: reason, onEvent: onEvent)
+        try zoneWentDown(zone: index, until: .distantFuture, reason: reason, onEvent: onEvent)
     }
 
     /// The job of a claimed point; nil when its work folder cannot be created because the disk is full.
@@ -38,10 +44,9 @@ extension DispatchLoop {
         } catch {
             guard case .workDirectory(let path, let why) = error, VolumeSpace.isNearlyFull(holding: path) else { throw error }
             let reason = EngineOutcome.fullDiskReason(folder: path, failure: "cannot create the work directory: \(why)")
-            var finished = Self.finished(
-                point, job: nil, zone: collector.zones[index], outcome: .failed(reason: reason),
+            var finished = finished(
+                point, scanName: scan.spec.name.rawValue, zone: collector.zones[index], outcome: .failed(reason: reason),
                 details: RunDetails(launchFailure: true, fullDiskFolder: path), jobID: nil)
-            finished.display.scanName = scan.spec.name.rawValue
             try handle(&finished, zone: index, summary: &summary, onEvent: onEvent)
             emit(finished, onEvent: onEvent)
             return nil

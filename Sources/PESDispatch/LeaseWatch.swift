@@ -48,7 +48,7 @@ struct LeaseWatch {
                 watched[lease.token] = (lease.beat, now, watched[lease.token] != nil)
                 continue
             }
-            let quietSeconds = seconds(from: seen.since, to: now)
+            let quietSeconds = now.seconds(since: seen.since)
             let leaseSeconds = lease.leaseSeconds ?? defaultLeaseSeconds
             let margin = Self.skewMarginSeconds(leaseSeconds: leaseSeconds)
             let wallExpired = lease.expiresAtSeconds + margin < wallNowSeconds
@@ -64,22 +64,18 @@ struct LeaseWatch {
     /// A collect with nothing else to do waits until then instead of leaving
     /// a dead holder's points running.
     func nextVerdict(
-        on leases: [ForeignLease], wallNowSeconds: Double = Date().timeIntervalSince1970, now: ContinuousClock.Instant = .now
+        on leases: [ForeignLease], wallNow: Date = Date(), now: ContinuousClock.Instant = .now
     ) -> Date? {
+        let wallNowSeconds = wallNow.timeIntervalSince1970
         var soonest: Double?
         for lease in leases {
             guard let seen = watched[lease.token], !seen.seenMoving else { continue }
             let leaseSeconds = lease.leaseSeconds ?? defaultLeaseSeconds
             let margin = Self.skewMarginSeconds(leaseSeconds: leaseSeconds)
             guard lease.expiresAtSeconds + margin < wallNowSeconds else { continue }
-            let due = max(0, leaseSeconds / 2 - seconds(from: seen.since, to: now))
+            let due = max(0, leaseSeconds / 2 - now.seconds(since: seen.since))
             soonest = min(soonest ?? due, due)
         }
-        return soonest.map { Date().addingTimeInterval($0 + 0.05) }
-    }
-
-    private func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
-        let duration = end - start
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        return soonest.map { wallNow.addingTimeInterval($0 + 0.05) }
     }
 }

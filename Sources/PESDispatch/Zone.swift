@@ -16,15 +16,17 @@ public struct Zone: Sendable {
     /// Zone name recorded with every attempt.
     public var name: String
     /// Kind of capacity.
-    public var kind: ZoneKind
+    public var kind: ZoneKind { didSet { backend = Self.backend(kind: kind, launcher: launcher, slurm: slurm) } }
     /// How many points may run at once.
     public var slots: Int
     /// Whether this zone takes work before zones that are not preferred (keep traffic local first).
     public var prefer: Bool
     /// How the zone starts a point's program (local and container zones).
-    public var launcher: any ProcessLauncher
+    public var launcher: any ProcessLauncher { didSet { backend = Self.backend(kind: kind, launcher: launcher, slurm: slurm) } }
     /// How the zone submits batch jobs (Slurm zones).
-    public var slurm: SlurmSettings?
+    public var slurm: SlurmSettings? { didSet { backend = Self.backend(kind: kind, launcher: launcher, slurm: slurm) } }
+    /// What the zone's kind does with points, built from its launcher or Slurm settings (or given directly, in tests).
+    private(set) var backend: any ZoneBackend
 
     public init(
         name: String, kind: ZoneKind, slots: Int, prefer: Bool = false, launcher: any ProcessLauncher,
@@ -37,10 +39,26 @@ public struct Zone: Sendable {
         self.prefer = prefer
         self.launcher = launcher
         self.slurm = slurm
+        self.backend = Self.backend(kind: kind, launcher: launcher, slurm: slurm)
+    }
+
+    /// The back-end of a zone kind: one type per kind, in its own file.
+    private static func backend(kind: ZoneKind, launcher: any ProcessLauncher, slurm: SlurmSettings?) -> any ZoneBackend {
+        switch kind {
+        case .local: return LocalBackend(launcher: launcher)
+        case .container: return ContainerBackend(launcher: launcher)
+        case .slurm: return SlurmBackend(settings: slurm ?? SlurmSettings())
+        }
+    }
+
+    /// A zone driven by `backend` directly, for tests that run the loop without processes.
+    init(name: String, kind: ZoneKind, slots: Int, backend: any ZoneBackend) throws(DispatchError) {
+        try self.init(name: name, kind: kind, slots: slots, launcher: ProcessRunner())
+        self.backend = backend
     }
 
     /// Whether the zone runs points as batch jobs that outlive `collect`.
-    public var isBatch: Bool { kind == .slurm }
+    public var isBatch: Bool { backend.batchQueue != nil }
 
     /// A local zone with `slots` parallel points (default: the number of cores).
     public static func local(name: String = "local", slots: Int? = nil, prefer: Bool = false) throws(DispatchError) -> Zone {
@@ -51,11 +69,5 @@ public struct Zone: Sendable {
     public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Whether this zone can run `engine`: containers run only separate programs, batch zones only prepared ones.
-    public func canRun(_ engine: any Engine) -> Bool {
-        switch kind {
-        case .local: return true
-        case .container: return engine.runsAsProcess
-        case .slurm: return engine is any ProcessEngine
-        }
-    }
+    public func canRun(_ engine: any Engine) -> Bool { backend.canRun(engine) }
 }

@@ -5,10 +5,13 @@ import PESCore
 extension ScanStore {
     /// Atomically claims up to `limit` pending points of the given scans for one zone and opens an attempt for each.
     public func claimPendingPoints(
-        ofScans scanIDs: [Int64], limit: Int, holder: LeaseHolder, zone: String, leaseSeconds: Double
+        ofScans scanIDs: [Int64], limit: Int, holder: LeaseHolder, zone: String, leaseSeconds: Double,
+        nowSeconds: Double = Date().timeIntervalSince1970
     ) throws(StoreError) -> [ClaimedPoint] {
-        try claimPendingPoints([ClaimRequest(zone: zone, scanIDs: scanIDs, limit: limit)], holder: holder, leaseSeconds: leaseSeconds)
-            .first ?? []
+        try claimPendingPoints(
+            [ClaimRequest(zone: zone, scanIDs: scanIDs, limit: limit)], holder: holder, leaseSeconds: leaseSeconds,
+            nowSeconds: nowSeconds
+        ).first ?? []
     }
 
     /// Atomically claims pending points for several zones in one immediate transaction, each request in turn.
@@ -20,13 +23,15 @@ extension ScanStore {
     /// come first, so a retry moves elsewhere. Once a request finds fewer
     /// points than it asked for, later requests for the same scans are not
     /// queried at all: one transaction serves any number of zones. The result
-    /// holds one list per request, in order.
+    /// holds one list per request, in order. `nowSeconds` (seconds since 1970)
+    /// decides which back-offs are over; a caller with its own clock passes it.
     public func claimPendingPoints(
-        _ requests: [ClaimRequest], holder: LeaseHolder, leaseSeconds: Double
+        _ requests: [ClaimRequest], holder: LeaseHolder, leaseSeconds: Double,
+        nowSeconds: Double = Date().timeIntervalSince1970
     ) throws(StoreError) -> [[ClaimedPoint]] {
         let wanted = requests.filter { $0.limit > 0 && !$0.scanIDs.isEmpty }
         guard !wanted.isEmpty else { return requests.map { _ in [] } }
-        let now = Date().timeIntervalSince1970
+        let now = nowSeconds
         return try write { db in
             try Self.holdLease(holder, leaseSeconds: leaseSeconds, db: db)
             let claim = try db.makeStatement(sql: """
@@ -273,15 +278,17 @@ extension ScanStore {
             arguments: [holder.token, holder.host, Int(holder.pid), leaseSeconds])
     }
 
-    /// The earliest future time, seconds since 1970, at which a pending point of these scans waiting out a back-off may run.
-    public func nextRetryTime(ofScans scanIDs: [Int64]) throws(StoreError) -> Double? {
+    /// The earliest time after `nowSeconds`, seconds since 1970, at which a pending point of these scans waiting out a back-off may run.
+    public func nextRetryTime(
+        ofScans scanIDs: [Int64], nowSeconds: Double = Date().timeIntervalSince1970
+    ) throws(StoreError) -> Double? {
         guard !scanIDs.isEmpty else { return nil }
         let placeholders = scanIDs.map { _ in "?" }.joined(separator: ", ")
         return try read { db in
             try Double.fetchOne(
                 db,
                 sql: "SELECT MIN(retry_after) FROM point WHERE state = 'pending' AND retry_after > ? AND scan_id IN (\(placeholders))",
-                arguments: [Date().timeIntervalSince1970] + StatementArguments(scanIDs))
+                arguments: [nowSeconds] + StatementArguments(scanIDs))
         }
     }
 }

@@ -1,0 +1,118 @@
+import Foundation
+import PESCore
+import PESEngines
+import PESStore
+
+/// A finished attempt with what progress output shows of it.
+struct FinishedPoint: Sendable {
+    var report: AttemptReport
+    var display: PointReport
+    /// Failed attempts of the point before this one.
+    var failedBefore: Int
+    /// The work folder whose disk was full, when that is why the attempt failed.
+    var fullDiskFolder: String? = nil
+
+    /// A finished attempt of `point` in `zone`, from `startedAtSeconds` to `finishedAtSeconds` (seconds since 1970).
+    init(
+        _ point: ClaimedPoint, scanName: String, zone: Zone, host: String, outcome: AttemptOutcome, details: RunDetails,
+        jobID: String?, image: String?, startedAtSeconds: Double, finishedAtSeconds: Double
+    ) {
+        report = AttemptReport(
+            attemptID: point.attemptID, pointID: point.pointID, outcome: outcome, zone: zone.name, host: host, jobID: jobID,
+            engineVersion: details.engineVersion, startedAtSeconds: startedAtSeconds, finishedAtSeconds: finishedAtSeconds,
+            exitStatus: details.exitStatus, stderrTail: details.stderrTail, image: image, launchFailure: details.launchFailure)
+        display = PointReport(
+            scanName: scanName, index: point.index, rAngstrom: point.rAngstrom, zone: zone.name,
+            wallSeconds: finishedAtSeconds - startedAtSeconds)
+        switch outcome {
+        case .done(let energy, _): display.energyHartree = energy
+        case .failed(let reason): display.failure = reason
+        }
+        failedBefore = point.failedAttempts
+        fullDiskFolder = details.fullDiskFolder
+    }
+}
+
+extension DispatchLoop {
+    /// The work directory of one attempt, created when the engine uses one: `runs/<database>/<scan>/<index>/<attempt id>`.
+    ///
+    /// Attempt ids are never reused, so no two attempts, and no two databases
+    /// sharing a results folder, ever write the same files. No component is
+    /// followed if it is a symbolic link.
+    func job(for point: ClaimedPoint, scan: ScanRecord, engine: any Engine) throws(DispatchError) -> EngineJob {
+        let components = [
+            "runs", store.workFolderName, scan.spec.name.rawValue, String(point.index), String(point.attemptID),
+        ]
+        let folder: URL
+        if engine.usesWorkDirectory {
+            folder = try WorkFolder.create(components, under: collector.resultsFolder)
+        } else {
+            folder = components.reduce(collector.resultsFolder) { $0.appendingPathComponent($1, isDirectory: true) }
+        }
+        return EngineJob(
+            scanName: scan.spec.name.rawValue, pointIndex: point.index, attemptNumber: point.attemptNumber,
+            rAngstrom: point.rAngstrom, molecule: scan.spec.molecule, workDirectory: folder)
+    }
+
+    /// An attempt that ended without running in a zone's back-end (a batch task harvested, a point that could not start), finished now.
+    func finished(
+        _ point: ClaimedPoint, scanName: String, zone: Zone, outcome: AttemptOutcome, details: RunDetails, jobID: String?,
+        startedAt: Double? = nil
+    ) -> FinishedPoint {
+        let now = clock.wallNow.timeIntervalSince1970
+        return FinishedPoint(
+            point, scanName: scanName, zone: zone, host: zone.isBatch ? "slurm" : collector.holder.host, outcome: outcome,
+            details: details, jobID: jobID, image: nil, startedAtSeconds: startedAt ?? now, finishedAtSeconds: now)
+    }
+
+    /// Runs one claimed point in a zone's back-end, stopping it after `timeout` seconds; nil when the run was cancelled.
+    static func attempt(
+        _ job: EngineJob, point: ClaimedPoint, engine: any Engine, zone: Zone, host: String, timeout: Double?,
+        clock: any DispatchClock
+    ) async -> FinishedPoint? {
+        let start = clock.wallNow.timeIntervalSince1970
+        let (outcome, timedOut) = await runBounded(job, engine: engine, backend: zone.backend, timeout: timeout, clock: clock)
+        let end = clock.wallNow.timeIntervalSince1970
+        let attempt: AttemptOutcome
+        let details: RunDetails
+        switch outcome {
+        case .cancelled:
+            guard timedOut, let timeout else { return nil }
+            attempt = .failed(reason: String(format: "timed out after %.3g s: stopped with SIGTERM, then SIGKILL", timeout))
+            details = RunDetails()
+        case .energy(let energy, let converged, let d):
+            (attempt, details) = (.done(energyHartree: energy, converged: converged), d)
+        case .failed(let reason, let d):
+            (attempt, details) = (.failed(reason: reason), d)
+        }
+        return FinishedPoint(
+            point, scanName: job.scanName, zone: zone, host: host, outcome: attempt, details: details, jobID: nil,
+            image: zone.backend.image, startedAtSeconds: start, finishedAtSeconds: end)
+    }
+
+    /// Runs the engine, racing it against a timer on `clock` when there is a timeout; reports whether the timer won.
+    static func runBounded(
+        _ job: EngineJob, engine: any Engine, backend: any ZoneBackend, timeout: Double?, clock: any DispatchClock
+    ) async -> (EngineOutcome, timedOut: Bool) {
+        guard let timeout else { return (await backend.run(job, engine: engine), false) }
+        return await withTaskGroup(of: (EngineOutcome, Bool)?.self) { group in
+            group.addTask { (await backend.run(job, engine: engine), false) }
+            group.addTask {
+                await clock.sleep(seconds: timeout)
+                return Task.isCancelled ? nil : (.cancelled, true)
+            }
+            var result: (EngineOutcome, Bool) = (.cancelled, false)
+            while let next = await group.next() {
+                guard let next else { continue }
+                if next.1 {
+                    result = (.cancelled, true)
+                    group.cancelAll()
+                } else if !result.1 {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            return result
+        }
+    }
+}
