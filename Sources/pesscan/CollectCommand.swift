@@ -104,15 +104,47 @@ extension Pesscan {
 /// Running use cases that Ctrl-C can stop; shared by `collect` and `refine`.
 enum CollectorSetup {
     /// Runs a use case in a task that SIGINT or SIGTERM cancels; its error is worded for the command line.
+    ///
+    /// The signal handlers are in place before the work starts, so a signal
+    /// that arrives as the first points are claimed cancels it instead of
+    /// killing the process with its points left running.
     static func interruptible<T: Sendable>(_ work: @escaping @Sendable () async throws(WorkflowError) -> T) async throws -> T {
-        let task = Task { try await work() }
-        let signals = InterruptTrap { task.cancel() }
+        let cancellation = PendingCancellation()
+        let signals = InterruptTrap { cancellation.cancel() }
         defer { signals.restore() }
+        let task = Task { try await work() }
+        cancellation.attach { task.cancel() }
         do {
             return try await task.value
         } catch let error as WorkflowError {
             throw error.reported
         }
+    }
+}
+
+/// A cancellation that may be asked for before there is anything to cancel: it is then carried out on attaching.
+final class PendingCancellation: @unchecked Sendable {
+    // @unchecked Sendable: both fields are read and written only under `lock`.
+    private let lock = NSLock()
+    private var requested = false
+    private var cancel: (@Sendable () -> Void)?
+
+    /// Cancels what is attached, or remembers to cancel what will be.
+    func cancel() {
+        lock.lock()
+        requested = true
+        let action = cancel
+        lock.unlock()
+        action?()
+    }
+
+    /// Attaches the cancelling action, running it at once when a cancellation was already asked for.
+    func attach(_ action: @escaping @Sendable () -> Void) {
+        lock.lock()
+        cancel = action
+        let already = requested
+        lock.unlock()
+        if already { action() }
     }
 }
 

@@ -35,8 +35,8 @@ struct DispatchLoopTests {
         #expect(summary.done == 2 && summary.failed == 0 && summary.retried == 3)
         expectTimes(zone.calls(ofPoint: 0), [0, 1, 3, 7])
         let attempts = try f.attempts(ofPoint: 0)
-        #expect(attempts.map(\.outcome) == ["failed", "failed", "failed", "done"])
-        expectTimes(attempts.compactMap { f.clockSeconds($0.startedAtSeconds) }, [0, 1, 3, 7])
+        #expect(attempts.map(\.outcome) == [.failed, .failed, .failed, .done])
+        expectTimes(attempts.compactMap { f.clockSeconds($0.startedAt?.timeIntervalSince1970) }, [0, 1, 3, 7])
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 
@@ -163,7 +163,7 @@ struct DispatchLoopTests {
         let zone = ScriptedBackend(clock: f.clock) { _ in .complete(energyHartree: -1) }
         let (summary, _) = try await f.run(f.collector([try f.zone("a", zone)], policy: DispatchPolicy(retries: 0)))
         #expect(summary.reclaimed == 3 && summary.done == 5)
-        let abandoned = try f.store.attempts(ofScan: f.scan.id).filter { $0.outcome == "abandoned" }
+        let abandoned = try f.store.attempts(ofScan: f.scan.id).filter { $0.outcome == .abandoned }
         #expect(abandoned.count == 3)
         #expect(abandoned.allSatisfy { $0.error?.contains("ended before finishing") == true })
     }
@@ -179,7 +179,7 @@ struct DispatchLoopTests {
         #expect(events.zoneDowns.map(\.cooldownSeconds) == [.infinity])
         #expect(summary.batchSubmissions.isEmpty && summary.failed == 0)
         #expect(try f.store.stateCounts(ofScan: f.scan.id).pending == 3)
-        #expect(try f.store.attempts(ofScan: f.scan.id).allSatisfy { $0.outcome == "released" })
+        #expect(try f.store.attempts(ofScan: f.scan.id).allSatisfy { $0.outcome == .released })
     }
 
     @Test("failed looks at the queue back off 2 s doubling to 120 s; after eight collect stops waiting and leaves the jobs to Slurm")
