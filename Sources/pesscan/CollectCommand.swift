@@ -127,21 +127,21 @@ final class PendingCancellation: @unchecked Sendable {
     // @unchecked Sendable: both fields are read and written only under `lock`.
     private let lock = NSLock()
     private var requested = false
-    private var cancel: (@Sendable () -> Void)?
+    private var action: (@Sendable () -> Void)?
 
     /// Cancels what is attached, or remembers to cancel what will be.
     func cancel() {
         lock.lock()
         requested = true
-        let action = cancel
+        let attached = action
         lock.unlock()
-        action?()
+        attached?()
     }
 
     /// Attaches the cancelling action, running it at once when a cancellation was already asked for.
     func attach(_ action: @escaping @Sendable () -> Void) {
         lock.lock()
-        cancel = action
+        self.action = action
         let already = requested
         lock.unlock()
         if already { action() }
