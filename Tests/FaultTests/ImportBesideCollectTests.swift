@@ -58,7 +58,7 @@ struct ImportBesideCollectTests {
                 }
             }
             let summary = (try? JSONSerialization.jsonObject(with: Data(imported.stdout.utf8))) as? [String: Any]
-            let longest = summary?["longestWriteSeconds"] as? Double ?? .infinity
+            let longest = summary?["longest_write_seconds"] as? Double ?? .infinity
             #expect(longest < 5, "the import held the write lock for \(longest) s in one transaction")
 
             ProcessWatch.waitForOrphans(in: runner.folder)
