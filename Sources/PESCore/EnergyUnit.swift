@@ -6,6 +6,18 @@ public enum EnergyUnit: String, Sendable, Hashable, Codable, CaseIterable {
     case electronvolt = "eV"
     case wavenumber = "cm-1"
 
+    /// Reads a unit name, ignoring case: `hartree` (also `Eh`, `au`), `eV`, `kcal/mol`, `kJ/mol`, `cm-1` (also `cm^-1`, `wavenumber`).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "hartree", "eh", "au", "a.u.": self = .hartree
+        case "ev": self = .electronvolt
+        case "kcal/mol": self = .kilocaloriePerMole
+        case "kj/mol": self = .kilojoulePerMole
+        case "cm-1", "cm^-1", "cm1", "wavenumber": self = .wavenumber
+        default: return nil
+        }
+    }
+
     /// How many of this unit make one hartree.
     public var perHartree: Double {
         switch self {

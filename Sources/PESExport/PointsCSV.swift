@@ -30,6 +30,6 @@ public enum PointsCSV {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A number with the 17 significant digits that read back to the same double.
-    static func number(_ value: Double) -> String { String(format: "%.17g", value) }
+    /// The shortest decimal that reads back to the same double (`0.697`, not `0.69699999999999995`).
+    static func number(_ value: Double) -> String { value.description }
 }

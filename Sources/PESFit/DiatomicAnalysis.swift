@@ -40,6 +40,8 @@ public struct DiatomicAnalysis: Sendable, Hashable {
     public var morse: MorseFit?
     /// Degrees tried by the automatic choice, in order.
     public var degreeTrials: [DegreeTrial]
+    /// How r_e moves in the fit one degree higher, for polynomial models when the points allow it.
+    public var degreeBias: DegreeBias? = nil
     /// Things the user should know: thin bracketing, poor conditioning.
     public var warnings: [String]
 
@@ -84,7 +86,12 @@ public struct DiatomicAnalysis: Sendable, Hashable {
     }
 
     /// Fits `model` to the points (in any order) and finds the minimum inside them.
-    public static func analyse(rAngstrom: [Double], energyHartree: [Double], model: CurveModel) throws(FitError) -> DiatomicAnalysis {
+    ///
+    /// With `estimateDegreeBias` a polynomial fit is compared with the fit one
+    /// degree higher (``degreeBias``); leave-one-out refits skip it.
+    public static func analyse(
+        rAngstrom: [Double], energyHartree: [Double], model: CurveModel, estimateDegreeBias: Bool = true
+    ) throws(FitError) -> DiatomicAnalysis {
         guard rAngstrom.count == energyHartree.count else { throw .mismatchedData(rAngstrom.count, energyHartree.count) }
         let sorted = zip(rAngstrom, energyHartree).sorted { $0.0 < $1.0 }
         let r = sorted.map(\.0), e = sorted.map(\.1)
@@ -104,6 +111,7 @@ public struct DiatomicAnalysis: Sendable, Hashable {
             analysis = fromMorse(morse, r: r)
         }
         analysis.warnings = warnings(analysis)
+        if estimateDegreeBias { analysis.degreeBias = degreeBias(of: analysis, r, e) }
         return analysis
     }
 

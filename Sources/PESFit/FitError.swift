@@ -75,7 +75,7 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
 }
 
 /// What would make a failed fit work.
-public enum FitRemedy: Sendable, Hashable, CustomStringConvertible {
+public enum FitRemedy: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Fit a polynomial of at least this degree.
     case degreeAtLeast(Int)
     /// Fit a lower degree, or compute more points.
@@ -88,6 +88,8 @@ public enum FitRemedy: Sendable, Hashable, CustomStringConvertible {
     case rescan(fromAngstrom: Double, toAngstrom: Double)
     /// Try the polynomial model.
     case polynomialModel
+    /// Compute first the `count` points, pending or running, that lie beyond the fitted points on `side`.
+    case collectPending(count: Int, side: ScanSide)
 
     public var description: String {
         switch self {
@@ -97,11 +99,26 @@ public enum FitRemedy: Sendable, Hashable, CustomStringConvertible {
         case .anotherDegree: return "Try another degree."
         case .rescan(let from, let to): return String(format: "Scan from %.4f to %.4f Å instead.", from, to)
         case .polynomialModel: return "Try the polynomial model."
+        case .collectPending(let count, _):
+            return "\(count) point\(count == 1 ? "" : "s") not computed yet cover that side; compute them first."
         }
     }
 }
 
 extension FitError {
+    /// The remedy given what else the scan holds: points not computed yet beyond the fitted ones on the side the minimum lies.
+    ///
+    /// When the minimum lies outside the fitted points but `pendingAngstrom`
+    /// (bond lengths of points still pending or running) reach beyond them on
+    /// that side, computing those comes before planning a new range.
+    public func remedy(pendingAngstrom: [Double], fittedAngstrom: [Double]) -> FitRemedy? {
+        guard case .minimumOutsideRange(let side, _, _) = self, let low = fittedAngstrom.min(), let high = fittedAngstrom.max() else {
+            return remedy
+        }
+        let covering = pendingAngstrom.filter { side == .longer ? $0 > high : $0 < low }.count
+        return covering > 0 ? .collectPending(count: covering, side: side) : remedy
+    }
+
     /// The minimum lies beyond the data on `side`: the error with the range in ångström a new scan should cover.
     ///
     /// The one rule for "extend the range": move the scanned span (`range`,

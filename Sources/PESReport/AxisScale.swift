@@ -39,6 +39,11 @@ public struct AxisScale: Sendable, Hashable {
         pixelLower + (value - lower) / (upper - lower) * (pixelUpper - pixelLower)
     }
 
+    /// Data value at a pixel coordinate, the inverse of ``pixel(_:)``.
+    public func value(atPixel pixel: Double) -> Double {
+        lower + (pixel - pixelLower) / (pixelUpper - pixelLower) * (upper - lower)
+    }
+
     /// Spacing of about `count` ticks: 1, 2 or 5 times a power of ten.
     public func tickStep(count: Int = 6) -> Double {
         let raw = (upper - lower) / Double(max(count, 1))

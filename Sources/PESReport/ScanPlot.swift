@@ -77,14 +77,20 @@ public struct ScanPlot: Sendable {
     }
 
     /// Bond-length axis: every point and the fitted range, 4 % padding.
-    public var xScale: AxisScale {
-        AxisScale.covering(points.map(\.rAngstrom), padding: 0.04, pixels: Geometry.plotLeft...Geometry.plotRight, flipped: false)
-    }
+    public var xScale: AxisScale { xScale(pixels: Geometry.plotLeft...Geometry.plotRight) }
 
     /// Energy axis in ``unit`` relative to the reference: every drawn energy and the curve, more room below for the label.
-    public var yScale: AxisScale {
+    public var yScale: AxisScale { yScale(pixels: Geometry.plotTop...Geometry.plotBottom) }
+
+    /// The bond-length axis over `pixels` (left to right), for this figure or another drawing of it.
+    public func xScale(pixels: ClosedRange<Double>) -> AxisScale {
+        AxisScale.covering(points.map(\.rAngstrom), padding: 0.04, pixels: pixels, flipped: false)
+    }
+
+    /// The energy axis over `pixels` (top to bottom, the lowest energy at the bottom), for this figure or another drawing of it.
+    public func yScale(pixels: ClosedRange<Double>) -> AxisScale {
         let values = points.compactMap(\.energyHartree).map(relative) + curve.map(\.energy) + [0]
-        var scale = AxisScale.covering(values, padding: 0.08, pixels: Geometry.plotTop...Geometry.plotBottom, flipped: true)
+        var scale = AxisScale.covering(values, padding: 0.08, pixels: pixels, flipped: true)
         scale.lower -= (scale.upper - scale.lower) * 0.1
         return scale
     }
@@ -140,7 +146,7 @@ public struct ScanPlot: Sendable {
         if let analysis { drawMinimum(&svg, rAngstrom: analysis.rEquilibriumAngstrom, energyHartree: analysis.energyHartree, x: x, y: y) }
         drawPoints(&svg, x: x, y: y)
         if let fitProblem {
-            svg.text("No fitted curve: \(fitProblem.description)", x: Geometry.plotLeft + 8, y: Geometry.plotTop + 18, size: 11, extra: [("fill", "#a00000")])
+            svg.text("No fitted curve: \(fitProblem.problem)", x: Geometry.plotLeft + 8, y: Geometry.plotTop + 18, size: 11, extra: [("fill", "#a00000")])
         }
         if showResiduals { drawResiduals(&svg, x: x) }
         drawLegend(&svg)

@@ -74,6 +74,12 @@ public struct FitRecord: Sendable, Hashable, Codable {
     public var rEStandardErrorAngstrom: Double?
     /// Standard error of ω_e in cm⁻¹ from the covariance.
     public var omegaEStandardErrorCm1: Double?
+    /// r_e of this fit minus r_e of the fit one degree higher, in ångström: an estimate of the bias of a too-low degree.
+    public var rEDegreeBiasAngstrom: Double?
+    /// ω_e of this fit minus ω_e of the fit one degree higher, in cm⁻¹.
+    public var omegaEDegreeBiasCm1: Double?
+    /// The degree the bias estimates compare with (one higher than ``degree``).
+    public var degreeBiasComparedDegree: Int?
     /// Leave-one-out estimates, when asked for.
     public var jackknife: JackknifeEstimate?
     /// Root-mean-square residual in hartree.
@@ -158,6 +164,9 @@ public struct FitRecord: Sendable, Hashable, Codable {
         dECm1 = c.centrifugalDE
         rEStandardErrorAngstrom = analysis.standardErrorReAngstrom
         omegaEStandardErrorCm1 = analysis.standardErrorOmegaE(reducedMassDalton: mu)
+        rEDegreeBiasAngstrom = analysis.degreeBias?.reAngstrom
+        omegaEDegreeBiasCm1 = analysis.omegaEDegreeBias(reducedMassDalton: mu)
+        degreeBiasComparedDegree = analysis.degreeBias?.comparedDegree
         self.jackknife = jackknife
         rmsResidualHartree = analysis.rmsResidualHartree
         maxAbsResidualHartree = analysis.maxAbsResidualHartree

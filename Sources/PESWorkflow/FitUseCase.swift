@@ -10,8 +10,8 @@ public struct FitRequest: Sendable {
     public enum Source: Sendable {
         /// A scan of the database `store` (nil name: the most recently planned); its fit is stored there when `record` is true.
         case scan(store: ScanStore, name: String?, record: Bool = true)
-        /// A CSV file with `r_angstrom` and `energy_hartree` columns, for this molecule; nothing is stored.
-        case file(path: String, molecule: Molecule)
+        /// An energy table (``EnergyTableReader``) for this molecule, lengths and energies in these units unless its header names them; nothing is stored.
+        case file(path: String, molecule: Molecule, lengthUnit: LengthUnit = .angstrom, energyUnit: EnergyUnit = .hartree)
     }
 
     /// Where the points come from.
@@ -40,6 +40,8 @@ public struct FitOutcome: Sendable, Codable {
     public var record: FitRecord
     /// Why the record could not be stored in the `fit` table, when it could not.
     public var notStoredBecause: String?
+    /// Whether no scan was named and the most recently planned was taken from among several.
+    public var scanChosenByDefault = false
 }
 
 /// `fit`: fits a scan's (or a file's) energies, derives the constants and stores the fit of a scan.
@@ -49,41 +51,47 @@ public struct FitUseCase: Sendable {
     /// Runs the fit the request describes.
     public func run(_ request: FitRequest) throws(WorkflowError) -> FitOutcome {
         switch request.source {
-        case .file(let path, let molecule):
-            let (r, e) = try Self.readEnergies(path: path)
+        case .file(let path, let molecule, let lengthUnit, let energyUnit):
+            let (r, e) = try Self.readEnergies(path: path, lengthUnit: lengthUnit, energyUnit: energyUnit)
             let analysis: DiatomicAnalysis
             do {
                 analysis = try DiatomicAnalysis.analyse(rAngstrom: r, energyHartree: e, model: request.model)
             } catch {
-                throw .fit(error, notComputed: 0)
+                throw .fit(error, notComputed: 0, remedy: error.remedy)
             }
-            let record = FitRecord(
-                scan: nil, molecule: molecule, engine: nil, analysis: analysis,
-                jackknife: jackknife(request, r, e, molecule), selection: (0, 0, 0))
+            var record = FitRecord(scan: nil, molecule: molecule, engine: nil, analysis: analysis, jackknife: nil, selection: (0, 0, 0))
+            addJackknife(request, r, e, molecule, to: &record)
             return FitOutcome(record: record, notStoredBecause: nil)
         case .scan(let store, let name, let keep):
             let scan = try ScanSelection(store: store, scan: name, includeUnconverged: request.includeUnconverged)
             let molecule = try request.isotopes?.applied(to: scan.record.spec.molecule) ?? scan.record.spec.molecule
             let analysis = try scan.analyse(model: request.model)
-            let estimate = jackknife(request, scan.selection.rAngstrom, scan.selection.energyHartree, molecule)
-            let record = scan.record(of: analysis, molecule: molecule, jackknife: estimate)
-            guard keep else { return FitOutcome(record: record, notStoredBecause: nil) }
+            var record = scan.record(of: analysis, molecule: molecule)
+            addJackknife(request, scan.selection.rAngstrom, scan.selection.energyHartree, molecule, to: &record)
+            var outcome = FitOutcome(record: record, notStoredBecause: nil, scanChosenByDefault: scan.chosenByDefault)
+            guard keep else { return outcome }
             do {
                 try record.store(in: store, scanID: scan.record.id)
-                return FitOutcome(record: record, notStoredBecause: nil)
             } catch {
-                return FitOutcome(record: record, notStoredBecause: error.description)
+                outcome.notStoredBecause = error.description
             }
+            return outcome
         }
     }
 
-    private func jackknife(_ request: FitRequest, _ r: [Double], _ e: [Double], _ molecule: Molecule) -> JackknifeEstimate? {
-        guard request.jackknife else { return nil }
-        return JackknifeEstimate.estimate(rAngstrom: r, energyHartree: e, model: request.model, reducedMassDalton: molecule.reducedMassDalton)
+    /// Adds the leave-one-out estimate to `record` when the request asks for one, or a warning saying why none was made.
+    private func addJackknife(_ request: FitRequest, _ r: [Double], _ e: [Double], _ molecule: Molecule, to record: inout FitRecord) {
+        guard request.jackknife else { return }
+        switch JackknifeEstimate.estimateOrShortfall(
+            rAngstrom: r, energyHartree: e, model: request.model, reducedMassDalton: molecule.reducedMassDalton)
+        {
+        case .success(let estimate): record.jackknife = estimate
+        case .failure(let shortfall): record.warnings.append(shortfall.description)
+        }
     }
 
-    /// Bond lengths (Å) and energies (Eh) of a CSV energy table.
-    static func readEnergies(path: String) throws(WorkflowError) -> ([Double], [Double]) {
+    /// Bond lengths (Å) and energies (Eh) of an energy table whose values are in these units unless its header names them.
+    static func readEnergies(path: String, lengthUnit: LengthUnit, energyUnit: EnergyUnit) throws(WorkflowError) -> ([Double], [Double]) {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -91,7 +99,7 @@ public struct FitUseCase: Sendable {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
         do {
-            let rows = try EnergyTableReader.parse(text)
+            let rows = try EnergyTableReader.parse(text, lengthUnit: lengthUnit, energyUnit: energyUnit)
             return (rows.map(\.rAngstrom), rows.map(\.energyHartree))
         } catch {
             throw .energyTable(path: path, error)

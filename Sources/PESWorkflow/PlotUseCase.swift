@@ -27,6 +27,8 @@ public struct PlotRequest: Sendable {
         case file(path: String)
         /// `<scan name>.svg` in this folder.
         case folder(path: String)
+        /// No file: braille text `columns` characters wide with `rows` rows of plotting area, ANSI-coloured when `colour`.
+        case terminal(columns: Int, rows: Int, colour: Bool)
     }
 
     public init(
@@ -47,8 +49,10 @@ public struct PlotRequest: Sendable {
 public struct PlotOutcome: Sendable, Codable {
     /// The scan drawn.
     public var scan: String
-    /// Path of the SVG written.
-    public var svg: String
+    /// Path of the SVG written; nil for a terminal drawing.
+    public var svg: String?
+    /// The terminal drawing, for the terminal destination.
+    public var terminalText: String?
     /// Path of the PNG written, when one was.
     public var png: String?
     /// Unit of the energy axis.
@@ -63,6 +67,10 @@ public struct PlotOutcome: Sendable, Codable {
     public var energyHartree: Double?
     /// Why no curve is drawn, when the fit failed.
     public var fitProblem: FitError?
+    /// What would fix the fit, given the scan's points not computed yet.
+    public var fitRemedy: FitRemedy?
+    /// Whether no scan was named and the most recently planned was taken from among several.
+    public var scanChosenByDefault: Bool
     /// Why the PNG could not be made, when the converter failed.
     public var pngProblem: String?
     /// Whether no PNG converter (rsvg-convert) is installed although a PNG was asked for.
@@ -87,18 +95,23 @@ public struct PlotUseCase: Sendable {
         let plot = ScanPlot(
             spec: scan.record.spec, points: scan.points, selection: scan.selection, fit: fit, unit: request.unit,
             showResiduals: request.showResiduals)
+        var outcome = PlotOutcome(
+            scan: name, svg: nil, terminalText: nil, energyUnit: request.unit.rawValue, model: request.model.name,
+            degree: plot.analysis?.degree, rEAngstrom: plot.analysis?.rEquilibriumAngstrom,
+            energyHartree: plot.analysis?.energyHartree, fitProblem: plot.fitProblem,
+            fitRemedy: plot.fitProblem.flatMap(scan.remedy(for:)), scanChosenByDefault: scan.chosenByDefault, pngProblem: nil,
+            pngConverterMissing: false)
         let svgPath: String
         switch request.destination {
         case .file(let path): svgPath = path
         case .folder(let path): svgPath = (path as NSString).appendingPathComponent("\(name).svg")
+        case .terminal(let columns, let rows, let colour):
+            outcome.terminalText = TerminalPlot(plot: plot, columns: columns, rows: rows, colour: colour).text()
+            return outcome
         }
         let svgURL = URL(fileURLWithPath: svgPath)
         try Self.write(plot.svg(), to: svgURL, path: svgPath)
-        var outcome = PlotOutcome(
-            scan: name, svg: svgPath, png: nil, energyUnit: request.unit.rawValue, model: request.model.name,
-            degree: plot.analysis?.degree, rEAngstrom: plot.analysis?.rEquilibriumAngstrom,
-            energyHartree: plot.analysis?.energyHartree, fitProblem: plot.fitProblem, pngProblem: nil,
-            pngConverterMissing: false)
+        outcome.svg = svgPath
         guard request.makePNG else { return outcome }
         guard let converter = PNGConverter.executable() else {
             outcome.pngConverterMissing = true

@@ -10,10 +10,19 @@ public struct ScanSelection: Sendable {
     public var points: [ScanPoint]
     /// Which points a fit uses (the one rule, ``FitSelection``).
     public var selection: FitSelection
+    /// Whether no scan was named and the most recently planned one was taken from among several.
+    public var chosenByDefault = false
 
     /// Reads the scan named `name` (nil: the most recently planned) and selects the points to fit.
     public init(store: ScanStore, scan name: String?, includeUnconverged: Bool) throws(WorkflowError) {
         try self.init(store: store, record: try Self.record(named: name, in: store), includeUnconverged: includeUnconverged)
+        if name == nil {
+            do {
+                chosenByDefault = try store.scans().count > 1
+            } catch {
+                throw .store(error)
+            }
+        }
     }
 
     /// The scan named `name` (nil: the most recently planned) in `store`.
@@ -41,13 +50,19 @@ public struct ScanSelection: Sendable {
         (selection.failedCount, selection.unconvergedCount, selection.notComputedCount)
     }
 
-    /// Fits `model` through the selected points; a failure names how many points are not computed yet.
+    /// Fits `model` through the selected points; a failure names how many points are not computed yet and the remedy given them.
     public func analyse(model: CurveModel) throws(WorkflowError) -> DiatomicAnalysis {
         do {
             return try selection.analyse(model: model)
         } catch {
-            throw .fit(error, notComputed: selection.notComputedCount)
+            throw .fit(error, notComputed: selection.notComputedCount, remedy: remedy(for: error))
         }
+    }
+
+    /// What would fix `error` given the scan's points not computed yet (compute those before planning a new range).
+    public func remedy(for error: FitError) -> FitRemedy? {
+        let pending = points.filter { $0.state == .pending || $0.state == .running }.map(\.rAngstrom)
+        return error.remedy(pendingAngstrom: pending, fittedAngstrom: selection.rAngstrom)
     }
 
     /// The fit record of `analysis` for this scan, with the constants for `molecule` (default: the scan's).

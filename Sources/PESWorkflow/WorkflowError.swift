@@ -23,8 +23,8 @@ public enum WorkflowError: Error, Sendable, CustomStringConvertible {
     case engineSetup(scan: String, EngineSetupError)
     /// The collect could not run (zones, work folders, the store during dispatch).
     case dispatch(DispatchError)
-    /// The points could not be fitted; `notComputed` points of the scan were still pending or running.
-    case fit(FitError, notComputed: Int)
+    /// The points could not be fitted; `notComputed` points of the scan were still pending or running, and `remedy` is what would fix it given them.
+    case fit(FitError, notComputed: Int, remedy: FitRemedy?)
     /// The scan has no computed energy at all.
     case noEnergies(scan: String)
     /// A file could not be read.
@@ -48,9 +48,10 @@ public enum WorkflowError: Error, Sendable, CustomStringConvertible {
         case .scan(let error): return error.description
         case .engineSetup(let scan, let error): return "Scan \(scan) cannot run: \(error)"
         case .dispatch(let error): return error.description
-        case .fit(let error, let notComputed):
-            guard notComputed > 0 else { return error.description }
-            return error.description + " (\(notComputed) point\(notComputed == 1 ? " is" : "s are") not computed yet.)"
+        case .fit(let error, let notComputed, let remedy):
+            let text = [error.problem, remedy?.description].compactMap { $0 }.joined(separator: " ")
+            guard notComputed > 0, !remedy.isCollectPending else { return text }
+            return text + " (\(notComputed) point\(notComputed == 1 ? " is" : "s are") not computed yet.)"
         case .noEnergies(let scan): return "The scan \(scan) has no computed energies yet."
         case .unreadable(let path, let reason): return "Cannot read \(path): \(reason)."
         case .unwritable(let path, let reason): return "Cannot write \(path): \(reason)."
@@ -58,5 +59,13 @@ public enum WorkflowError: Error, Sendable, CustomStringConvertible {
         case .encoding(let reason): return "The result cannot be written as JSON: \(reason)."
         case .schedulerRefused(let reason): return "The scheduler refused to cancel the jobs: \(reason). Nothing was changed."
         }
+    }
+}
+
+extension Optional where Wrapped == FitRemedy {
+    /// Whether the remedy is to compute pending points first (which already says that points are not computed).
+    public var isCollectPending: Bool {
+        if case .collectPending = self { return true }
+        return false
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PESCore
 import PESWorkflow
 
 extension Pesscan {
@@ -15,7 +16,9 @@ extension Pesscan {
                 Constants follow second-order perturbation theory as Psi4's \
                 diatomic.anharmonicity defines them, with the scan's isotopic masses unless \
                 --masses or --isotopes is given. Standard errors come from the fit's covariance; \
-                --jackknife adds leave-one-out estimates. Failed points, and unconverged ones unless \
+                --jackknife adds leave-one-out estimates (a warning says when there are too few points); \
+                polynomial fits also report the degree bias, r_e minus r_e of the fit one degree higher. \
+                r_e and ω_e are printed to two significant digits of the larger of the two. Failed points, and unconverged ones unless \
                 --include-unconverged, are left out and counted. Fits of a scan are stored.
 
                 Examples:
@@ -23,6 +26,7 @@ extension Pesscan {
                   pesscan fit --scan H2 --degree auto --json
                   pesscan fit --model morse --isotopes 2H,2H
                   pesscan fit --input energies.csv --molecule H2 --model local
+                  pesscan fit --input scan.dat --r-unit bohr --energy-unit hartree --molecule HF
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -30,8 +34,16 @@ extension Pesscan {
         @Option(help: "Scan to fit (default: the most recently planned).")
         var scan: String?
 
-        @Option(help: ArgumentHelp("Fit this CSV instead of a scan: header with r_angstrom and energy_hartree, any order.", valueName: "file.csv"))
+        @Option(help: ArgumentHelp(
+            "Fit this table instead of a scan: two columns r and E (whitespace, tab or comma separated, # comments), or a header naming r_angstrom and energy_hartree.",
+            valueName: "file"))
         var input: String?
+
+        @Option(help: "With --input: unit of the bond lengths, angstrom (default) or bohr.")
+        var rUnit: LengthUnit?
+
+        @Option(help: "With --input: unit of the energies, \(EnergyUnit.allValueStrings.joined(separator: ", ")) (default hartree).")
+        var energyUnit: EnergyUnit?
 
         @OptionGroup(title: "Molecule (for --input, or to change a scan's isotopes)") var molecule: MoleculeOptions
 
@@ -52,6 +64,9 @@ extension Pesscan {
         func validate() throws {
             _ = try curve.curveModel()
             if input != nil, scan != nil { throw ValidationError("Give either --scan or --input, not both.") }
+            if input == nil, rUnit != nil || energyUnit != nil {
+                throw ValidationError("--r-unit and --energy-unit describe an --input table; a scan's energies are stored in hartree.")
+            }
             if input != nil, !molecule.isGiven {
                 throw ValidationError("--input needs the molecule: --molecule NAME, or --atoms A,B with --masses if needed.")
             }
@@ -60,7 +75,8 @@ extension Pesscan {
         func run() throws {
             let source: FitRequest.Source
             if let input {
-                source = .file(path: input, molecule: try molecule.resolvedMolecule())
+                source = .file(
+                    path: input, molecule: try molecule.resolvedMolecule(), lengthUnit: rUnit ?? .angstrom, energyUnit: energyUnit ?? .hartree)
             } else {
                 source = .scan(store: try noRecord ? store.openReadOnly() : store.open(create: false), name: scan, record: !noRecord)
             }
@@ -73,6 +89,7 @@ extension Pesscan {
             } catch {
                 throw error.reported
             }
+            ScanChoiceNote.report(verb: "Fitting", scan: outcome.record.scan, chosenByDefault: outcome.scanChosenByDefault)
             if let problem = outcome.notStoredBecause { Output.diagnostic("Warning: the fit was not stored: \(problem)") }
             for warning in outcome.record.warnings { Output.diagnostic("Warning: \(warning).") }
             if json {

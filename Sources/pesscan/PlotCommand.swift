@@ -20,6 +20,7 @@ extension Pesscan {
                   pesscan plot --scan AuOg+ --energy-unit kcal/mol --residuals
                   pesscan plot --scan H2 --degree 6 --output h2.svg --json
                   pesscan plot --model morse
+                  pesscan plot --terminal
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -44,11 +45,17 @@ extension Pesscan {
         @Flag(help: "Do not make the PNG even when rsvg-convert is installed.")
         var noPng = false
 
+        @Flag(help: "Draw the plot in the terminal (braille characters, width $COLUMNS or 80) instead of writing files; no colour when NO_COLOR is set or stdout is not a terminal.")
+        var terminal = false
+
         @Flag(help: "Print what was written as JSON.")
         var json = false
 
         func validate() throws {
             _ = try curve.curveModel()
+            if terminal, output != nil || residuals || json {
+                throw ValidationError("--terminal prints the plot and writes no file; it takes neither --output, --residuals nor --json.")
+            }
             if let output, !output.lowercased().hasSuffix(".svg") {
                 throw ValidationError("--output must name an .svg file; got \(output).")
             }
@@ -58,8 +65,9 @@ extension Pesscan {
             let database = try store.openReadOnly()
             let folder = store.resultsFolder.appendingPathComponent("plots", isDirectory: true)
             let destination: PlotRequest.Destination =
-                output.map { .file(path: OutputFile.display(store.outputURL(given: $0, folder: "plots", file: $0))) }
-                ?? .folder(path: OutputFile.display(folder))
+                terminal ? TerminalSize.current.destination
+                : output.map { .file(path: OutputFile.display(store.outputURL(given: $0, folder: "plots", file: $0))) }
+                    ?? .folder(path: OutputFile.display(folder))
             let request = PlotRequest(
                 scan: scan, model: try curve.curveModel(), includeUnconverged: includeUnconverged, unit: energyUnit,
                 showResiduals: residuals, destination: destination, makePNG: !noPng)
@@ -69,15 +77,20 @@ extension Pesscan {
             } catch {
                 throw error.reported
             }
-            if let problem = outcome.fitProblem { Output.diagnostic("Warning: no fitted curve drawn: \(problem.commandLineMessage)") }
+            ScanChoiceNote.report(verb: "Plotting", scan: outcome.scan, chosenByDefault: outcome.scanChosenByDefault)
+            if let problem = outcome.fitProblem {
+                Output.diagnostic("Warning: no fitted curve drawn: \(problem.commandLineMessage(remedy: outcome.fitRemedy))")
+            }
             if let problem = outcome.pngProblem { Output.diagnostic("Warning: \(problem)") }
             if outcome.pngConverterMissing {
                 Output.diagnostic("Note: no PNG made; install rsvg-convert (apt-get install librsvg2-bin) for one.")
             }
-            if json {
+            if let text = outcome.terminalText {
+                print(text, terminator: "")
+            } else if json {
                 try Output.json(outcome)
-            } else {
-                print("Wrote \(outcome.svg)" + (outcome.png.map { " and \($0)" } ?? ""))
+            } else if let svg = outcome.svg {
+                print("Wrote \(svg)" + (outcome.png.map { " and \($0)" } ?? ""))
             }
         }
     }

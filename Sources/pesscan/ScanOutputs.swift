@@ -3,10 +3,6 @@ import Foundation
 import PESCore
 import PESStore
 
-extension EnergyUnit: ExpressibleByArgument {
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
-}
-
 /// One scan read from the database for a report: the store, the scan and its points.
 struct LoadedScan {
     var database: ScanStore

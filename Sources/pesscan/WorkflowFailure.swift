@@ -38,9 +38,9 @@ extension WorkflowError {
             return error.commandLineMessage
         case .noMolecule:
             return "Name the molecule with --molecule NAME or --atoms A,B."
-        case .fit(let error, let notComputed):
-            var message = error.commandLineMessage
-            if notComputed > 0 {
+        case .fit(let error, let notComputed, let remedy):
+            var message = error.commandLineMessage(remedy: remedy)
+            if notComputed > 0, !remedy.isCollectPending {
                 message += " (\(notComputed) point\(notComputed == 1 ? " is" : "s are") not computed yet: run pesscan collect.)"
             }
             return message
@@ -90,7 +90,10 @@ extension StoreError {
 
 extension FitError {
     /// The problem and its remedy in the command line's flags.
-    var commandLineMessage: String {
+    var commandLineMessage: String { commandLineMessage(remedy: remedy) }
+
+    /// The problem and `remedy` (what fixes it given the whole scan, by default the error's own) in the command line's flags.
+    func commandLineMessage(remedy: FitRemedy?) -> String {
         guard let remedy else { return problem }
         return problem + " " + remedy.commandLineAdvice
     }
@@ -106,6 +109,8 @@ extension FitRemedy {
         case .anotherDegree: return "Try another --degree."
         case .rescan(let from, let to): return "Plan a new scan with --from \(Output.fixed(from, 4)) --to \(Output.fixed(to, 4))."
         case .polynomialModel: return "Try --model polynomial."
+        case .collectPending(let count, _):
+            return "\(count) point\(count == 1 ? "" : "s") pending cover\(count == 1 ? "s" : "") that side: run `pesscan collect` first."
         }
     }
 }

@@ -17,7 +17,7 @@ struct DemoTests {
         #expect(collect.stderr.contains("[11/11]"))
         let fit = try pesscan.run(["fit", "--degree", "4"])
         #expect(fit.status == 0, "\(fit.stderr)")
-        #expect(fit.stdout.contains("r_e          = 2.8620 Å"))
+        #expect(fit.stdout.contains("r_e          = 2.86"))
         let json = try pesscan.run(["fit", "--degree", "4", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let re = try #require(object["r_e_angstrom"] as? Double)

@@ -95,3 +95,49 @@ struct StructuredExportTests {
         #expect(QCSchemaResult(spec: spec, point: ScanPoint(id: 2, index: 0, rAngstrom: 1, state: .failed), creatorVersion: "9") == nil)
     }
 }
+
+@Suite("Energy tables from other programs")
+struct EnergyTableFormatTests {
+    @Test(
+        "whitespace, tab and comma tables with or without a header and with # comments read the same points",
+        arguments: [
+            "# r/Å  E/Eh from Psi4\n 0.70   -1.10\n\n 0.75\t-1.20  # near r_e\n",
+            "0.70\t-1.10\n0.75\t-1.20\n",
+            "0.70,-1.10\n0.75,-1.20\n",
+            "r_angstrom energy_hartree\n0.70 -1.10\n0.75 -1.20\n",
+            "energy_hartree\tr_angstrom\n-1.10\t0.70\n-1.20\t0.75\n",
+        ])
+    func formats(_ text: String) throws {
+        let read = try EnergyTableReader.parse(text)
+        #expect(read.map(\.rAngstrom) == [0.70, 0.75])
+        #expect(read.map(\.energyHartree) == [-1.10, -1.20])
+    }
+
+    @Test("units: bohr and eV are converted; a header must name the unit's columns")
+    func units() throws {
+        let read = try EnergyTableReader.parse("1.4 -30.0\n1.5 -30.5\n", lengthUnit: .bohr, energyUnit: .electronvolt)
+        #expect(TestSupport.isClose(read[0].rAngstrom, 1.4 * PhysicalConstants.bohrInAngstrom, relative: 1e-15))
+        #expect(TestSupport.isClose(read[1].energyHartree, -30.5 / PhysicalConstants.hartreeInElectronvolt, relative: 1e-15))
+        let named = try EnergyTableReader.parse("r_bohr,energy_hartree,r_angstrom\n1.4,-1.0,0.74\n", lengthUnit: .bohr)
+        #expect(TestSupport.isClose(named[0].rAngstrom, 1.4 * PhysicalConstants.bohrInAngstrom, relative: 1e-15))
+        let error = #expect(throws: EnergyTableError.self) { try EnergyTableReader.parse("r_angstrom,energy_hartree\n0.7,-1\n", energyUnit: .electronvolt) }
+        #expect(error?.description.contains("energy_ev") == true)
+    }
+
+    @Test("a headerless table needs two numbers per row")
+    func threeColumns() {
+        let error = #expect(throws: EnergyTableError.self) { try EnergyTableReader.parse("0.7 -1.0 3\n") }
+        #expect(error?.line == 1)
+        #expect(error?.description.contains("two numbers") == true)
+    }
+
+    @Test("the CSV export writes the shortest decimal that reads back: 0.697, not 0.69699999999999995")
+    func shortestDecimals() throws {
+        let point = ScanPoint(id: 1, index: 0, rAngstrom: 0.697, state: .done, energyHartree: -1.1361890412345678, converged: true, attemptCount: 1)
+        let text = PointsCSV.text(scan: try ScanName("h2"), points: [point], unit: .hartree)
+        let row = try #require(CSVText.split(text.split(separator: "\n")[1]))
+        #expect(row[2] == "0.697")
+        #expect(Double(row[5]) == -1.1361890412345678 && row[5].count <= 20)
+        #expect(Double(row[3]) == 0.697 * PhysicalConstants.angstromInBohr)
+    }
+}

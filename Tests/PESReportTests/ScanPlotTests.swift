@@ -127,3 +127,54 @@ struct AxisScaleTests {
         #expect(scale.label(0.25) == "0.2" || scale.label(0.25) == "0.3")
     }
 }
+
+@Suite("The terminal plot")
+struct TerminalPlotTests {
+    /// Column and dot row (0 at the top) of the lowest braille dot of the drawing, the middle of the run when several columns share it.
+    static func lowestCurveColumn(_ text: String) -> Int? {
+        var lowest: (row: Int, columns: [Int])?
+        for (row, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains("│") || line.contains("┤") {
+            for (column, character) in line.enumerated() {
+                guard let scalar = character.unicodeScalars.first, (0x2801...0x28FF).contains(scalar.value) else { continue }
+                let bits = scalar.value - 0x2800
+                let masks: [(bits: UInt32, dy: Int)] = [(0xC0, 3), (0x24, 2), (0x12, 1), (0x09, 0)]
+                let dy = masks.first(where: { bits & $0.bits != 0 }).map(\.dy) ?? 0
+                let dotRow = row * 4 + dy
+                if let current = lowest, dotRow <= current.row {
+                    if dotRow == current.row { lowest = (dotRow, current.columns + [column]) }
+                } else {
+                    lowest = (dotRow, [column])
+                }
+            }
+        }
+        guard let columns = lowest?.columns, let first = columns.min(), let last = columns.max() else { return nil }
+        return (first + last) / 2
+    }
+
+    @Test("the lowest cell of the curve of a Morse scan is at the column of r_e, within one cell", arguments: [60, 80, 132])
+    func minimumColumn(_ width: Int) throws {
+        let (spec, points) = try morseScan(points: 11, failed: [], unconverged: [])
+        let plot = ScanPlot.polynomial(spec: spec, points: points, degree: 6, unit: .kilocaloriePerMole, showResiduals: false)
+        let terminal = TerminalPlot(plot: plot, columns: width, rows: 20, colour: false)
+        let text = terminal.text()
+        let trueRE = try #require(spec.modelConstants).rEquilibriumAngstrom
+        let column = try #require(Self.lowestCurveColumn(text))
+        #expect(abs(column - terminal.column(ofAngstrom: trueRE)) <= 1, "\(text)")
+        let area = text.split(separator: "\n").filter { $0.contains("│") || $0.contains("┤") }
+        #expect(area.count == 20)
+        #expect(area.allSatisfy { $0.count == width - 1 })
+        #expect(text.contains("▲"))
+        #expect(text.filter { $0 == "●" }.count >= 9)
+    }
+
+    @Test("colour only when asked: no ANSI escapes without it; failed points are crosses on the axis")
+    func colour() throws {
+        let (spec, points) = try morseScan()
+        let plot = ScanPlot.polynomial(spec: spec, points: points, degree: 6, unit: .kilocaloriePerMole, showResiduals: false)
+        let plain = TerminalPlot(plot: plot, columns: 80, colour: false).text()
+        let coloured = TerminalPlot(plot: plot, columns: 80, colour: true).text()
+        #expect(!plain.contains("\u{1B}["))
+        #expect(coloured.contains("\u{1B}[31m●\u{1B}[0m"))
+        #expect(plain.contains("×") && plain.contains("○"))
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import PESCore
+
+extension EnergyUnit: ExpressibleByArgument {
+    /// Reads `hartree`, `eV`, `kcal/mol`, `kJ/mol` or `cm-1`, ignoring case.
+    public init?(argument: String) { self.init(name: argument) }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension LengthUnit: ExpressibleByArgument {
+    /// Reads `angstrom` or `bohr`, ignoring case.
+    public init?(argument: String) { self.init(name: argument) }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
