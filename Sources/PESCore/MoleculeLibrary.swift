@@ -28,11 +28,16 @@ public struct MoleculeLibrary: Sendable {
 
     /// Reads a library file, validating every entry.
     public static func load(from url: URL) throws(MoleculeLibraryError) -> MoleculeLibrary {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw .unreadable(url.path, "no such file")
+        }
+        guard !isFolder.boolValue else { throw .unreadable(url.path, "it is a folder, not a file") }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .unreadable(url.path, String(describing: error))
+            throw .unreadable(url.path, FileReadFailure.reason(error))
         }
         return try parse(data, path: url.path)
     }
@@ -135,6 +140,8 @@ public enum MoleculeLibraryError: Error, Sendable, Equatable, CustomStringConver
     case invalidEntry(String, String, String)
     case duplicate(String, String)
     case unknownMolecule(String, known: [String])
+    /// No library was given and none was found at the paths listed, in lookup order.
+    case notFound(searched: [String])
 
     public var description: String {
         switch self {
@@ -146,6 +153,9 @@ public enum MoleculeLibraryError: Error, Sendable, Equatable, CustomStringConver
             return "Molecule \"\(name)\" in the library \(path) is invalid: \(reason)."
         case .duplicate(let path, let name):
             return "Molecule \"\(name)\" appears twice in the library \(path); keep one entry."
+        case .notFound(let searched):
+            return "No molecule library found (looked for \(searched.joined(separator: ", "))). "
+                + "Install pesscan with scripts/install PREFIX, or give --molecules PATH or set PESSCAN_MOLECULES to the library file."
         case .unknownMolecule(let name, let known):
             return "Unknown molecule \"\(name)\". Known: \(known.joined(separator: ", ")). For another diatomic give --atoms A,B --charge Q with --from/--to."
         }

@@ -240,3 +240,35 @@ public struct ZoneFileError: Error, Sendable, Equatable, CustomStringConvertible
         "\(path)\(line.map { ":\($0)" } ?? ""): \(message)."
     }
 }
+
+/// One `key: value` entry of a flat YAML mapping, with its line; read by ``ZoneFile/flatMapping(_:path:)``.
+public struct YAMLEntry: Sendable, Equatable {
+    /// The key.
+    public var key: String
+    /// The value as text; nil when it is a list or a mapping rather than a single value.
+    public var text: String?
+    /// Line of the key, when known.
+    public var line: Int?
+}
+
+extension ZoneFile {
+    /// The entries of a flat YAML mapping (the config file's shape), read with the same YAML reader as zone files; an empty document has none.
+    static func flatMapping(_ text: String, path: String) throws(ZoneFileError) -> [YAMLEntry] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ZoneFileError(path: path, line: nil, message: "is not valid YAML: \(error)")
+        }
+        guard let root else { return [] }
+        guard let mapping = root.mapping else {
+            throw ZoneFileError(path: path, line: root.mark?.line, message: "must be a mapping of settings, one \"key: value\" per line")
+        }
+        var entries: [YAMLEntry] = []
+        for (key, value) in mapping {
+            guard let name = key.string else { throw ZoneFileError(path: path, line: key.mark?.line, message: "a key is not text") }
+            entries.append(YAMLEntry(key: name, text: value.scalar?.string, line: key.mark?.line))
+        }
+        return entries
+    }
+}

@@ -44,11 +44,12 @@ extension Pesscan {
 
         func run() async throws {
             let database = try store.open(create: false)
+            let config = try store.configuration()
             let request = CollectRequest(
-                scans: scan, zones: try zoneOptions.runnableZones(), policy: zoneOptions.policy, retryFailed: retryFailed,
+                scans: scan, zones: try zoneOptions.runnableZones(config: config), policy: zoneOptions.policy, retryFailed: retryFailed,
                 resultsFolder: store.resultsFolder)
             let prepared = try Workflow.run { () throws(WorkflowError) in
-                try CollectUseCase.prepare(request, store: database, engines: Locations.engineCatalog)
+                try CollectUseCase.prepare(request, store: database, engines: config.engineCatalog)
             }
             let printer = ProgressPrinter(quiet: quiet)
             let result = try await CollectorSetup.interruptible { () async throws(WorkflowError) in

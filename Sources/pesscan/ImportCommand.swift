@@ -59,7 +59,7 @@ extension Pesscan {
                 name = try ScanName(scan)
                 library = try MoleculeLibrary.load(from: Locations.moleculeLibrary(option: molecules)).molecule(named: molecule)
             } catch let error as MoleculeLibraryError {
-                throw ValidationError(error.description)
+                throw error.commandFailure
             }
             let request = ImportRequest(scan: name, molecule: library, file: URL(fileURLWithPath: file))
             let energies = try Workflow.run { () throws(WorkflowError) in try ImportUseCase.energies(in: request.file) }

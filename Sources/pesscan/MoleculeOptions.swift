@@ -23,7 +23,7 @@ struct MoleculeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Isotopes, one per atom, e.g. 1H,2H or 12C,18O (instead of --masses).", valueName: "I1,I2"))
     var isotopes: String?
 
-    @Option(help: "Molecule library file (default: $PESSCAN_MOLECULES, else Inputs/molecules.json).")
+    @Option(help: "Molecule library file (default: $PESSCAN_MOLECULES, else molecules.json in ./Inputs, <exe>/../share/pesscan or the build tree).")
     var molecules: String?
 
     /// Whether a molecule was named at all.
@@ -59,16 +59,16 @@ struct MoleculeOptions: ParsableArguments {
 
     /// The molecule library these options name.
     func library() throws(MoleculeLibraryError) -> MoleculeLibrary {
-        try MoleculeLibrary.load(from: Locations.moleculeLibrary(option: molecules))
+        try MoleculeLibrary.load(from: try Locations.moleculeLibrary(option: molecules))
     }
 
-    /// The molecule alone, every failure to build it reported as bad usage (exit 64).
+    /// The molecule alone; a failure to build it is bad usage (exit 64), an unusable library 69 or 65.
     func resolvedMolecule() throws -> Molecule {
         let request = try request()
         do {
             return try request.resolve(in: try library()).molecule
         } catch {
-            throw ValidationError(error.commandLineMessage)
+            throw error.beforeWriting
         }
     }
 }

@@ -16,12 +16,13 @@ extension Pesscan {
         var molecules: String?
 
         func run() throws {
-            let url = Locations.moleculeLibrary(option: molecules)
+            let url: URL
             let library: MoleculeLibrary
             do {
+                url = try Locations.moleculeLibrary(option: molecules)
                 library = try MoleculeLibrary.load(from: url)
             } catch {
-                throw Failure.report(error.description, status: .data)
+                throw Failure.report(error.description, status: error.exitStatus)
             }
             print("Molecules in \(url.path):")
             for name in library.names {

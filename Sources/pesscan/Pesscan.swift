@@ -20,6 +20,7 @@ struct Pesscan: AsyncParsableCommand {
         subcommands: [
             Plan.self, Collect.self, Cancel.self, Fit.self, Refine.self, Status.self, Zones.self, Plot.self, Export.self, Import.self,
             Molecules.self, ModelEnergy.self,
+            Config.self,
         ]
     )
 

@@ -46,8 +46,8 @@ extension Pesscan {
         @Option(help: "Scan name (default: derived from the molecule).")
         var scan: String?
 
-        @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")) (any case).")
-        var engine: EngineKind = .model
+        @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")) (any case; default: engine of the config file, else model).")
+        var engine: EngineKind?
 
         @Option(help: "Method, stored as the engine option method (e.g. rhf, dks, x2c-hf for pyscf; scf, dft for nwchem).")
         var method: String?
@@ -84,16 +84,19 @@ extension Pesscan {
         }
 
         func run() async throws {
+            let config = try store.configuration()
+            let engine = config.planEngine(given: engine)
             let request = PlanRequest(
                 molecule: try molecule.request(), points: points, range: range, scanName: scan,
-                engine: EngineSettings(name: engine.rawValue, options: try engineSettingsOptions()), replace: replace, force: force)
+                engine: EngineSettings(name: engine.kind.rawValue, options: try engineSettingsOptions(defaults: engine.options)),
+                replace: replace, force: force)
             let library = { () throws(MoleculeLibraryError) in try molecule.library() }
-            // Nothing is written yet: every reason the plan cannot be made is a usage error (exit 64).
+            // Nothing is written yet: a bad value is a usage error (exit 64), an unusable library file 69 or 65.
             let spec: ScanSpec
             do {
-                spec = try PlanUseCase.spec(for: request, library: try library(), engines: Locations.engineCatalog)
+                spec = try PlanUseCase.spec(for: request, library: try library(), engines: config.engineCatalog)
             } catch {
-                throw ValidationError(error.commandLineMessage)
+                throw error.beforeWriting
             }
             let database = try store.open(create: true)
             let record = try await Workflow.run { () async throws(WorkflowError) in
@@ -113,8 +116,8 @@ extension Pesscan {
             return .moleculeDefault
         }
 
-        /// The `--option` pairs with `--method` and `--basis` folded in; a value given both ways must agree.
-        private func engineSettingsOptions() throws -> [String: String] {
+        /// The `--option` pairs with `--method` and `--basis` folded in (a value given both ways must agree), then the config's `defaults` where unset.
+        private func engineSettingsOptions(defaults: [String: String]) throws -> [String: String] {
             var options = try Self.parseOptions(engineOptions)
             for (key, value) in [("method", method), ("basis", basis)] {
                 guard let value else { continue }
@@ -123,6 +126,7 @@ extension Pesscan {
                 }
                 options[key] = value
             }
+            for (key, value) in defaults where options[key] == nil { options[key] = value }
             return options
         }
 

@@ -52,11 +52,12 @@ extension Pesscan {
             } catch let error as WorkflowError {
                 throw error.reported
             }
+            let config = try store.configuration()
             let collect = CollectRequest(
-                scans: [request.scan.spec.name.rawValue], zones: try zoneOptions.runnableZones(), policy: zoneOptions.policy,
+                scans: [request.scan.spec.name.rawValue], zones: try zoneOptions.runnableZones(config: config), policy: zoneOptions.policy,
                 retryFailed: false, resultsFolder: store.resultsFolder)
             let prepared = try Workflow.run { () throws(WorkflowError) in
-                try CollectUseCase.prepare(collect, store: database, engines: Locations.engineCatalog)
+                try CollectUseCase.prepare(collect, store: database, engines: config.engineCatalog)
             }
             let refine = RefineUseCase(store: database, collector: prepared.collector)
             let quiet = json

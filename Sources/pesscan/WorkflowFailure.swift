@@ -67,7 +67,8 @@ extension WorkflowError {
         case .store(let error): return .unavailableOrData(error)
         case .fit, .noEnergies, .energyTable, .encoding: return .data
         case .unreadable, .unwritable, .dispatch, .engineSetup, .schedulerRefused: return .unavailable
-        case .massCount, .molecule, .library, .noMolecule, .scan: return .usage
+        case .library(let error): return error.exitStatus
+        case .massCount, .molecule, .noMolecule, .scan: return .usage
         }
     }
 }

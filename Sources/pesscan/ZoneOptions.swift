@@ -4,13 +4,13 @@ import PESDispatch
 
 /// Where and how points run: the zone file, which zones, slots, retries and timeouts.
 struct ZoneOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Zone file (default: $PESSCAN_ZONES, else Inputs/zones.yaml, else one local zone).", valueName: "path"))
+    @Option(help: ArgumentHelp("Zone file (default: $PESSCAN_ZONES, else zones of the config file, else Inputs/zones.yaml, else one local zone).", valueName: "path"))
     var zones: String?
 
     @Option(name: .customLong("zone"), help: "Run only in this zone; repeatable.")
     var onlyZones: [String] = []
 
-    @Option(help: "Slots of the default local zone when there is no zone file (default: the number of cores).")
+    @Option(help: "Slots of the default local zone when there is no zone file (default: slots of the config file, else the number of cores).")
     var slots: Int?
 
     @Option(help: "Retries of a failed point, preferring another zone each time.")
@@ -38,26 +38,34 @@ struct ZoneOptions: ParsableArguments {
         if !(leaseSeconds.isFinite && leaseSeconds >= 2 && leaseSeconds <= 86_400) {
             throw ValidationError("--lease-seconds must be between 2 and 86400; got \(leaseSeconds).")
         }
-        if slots != nil, zoneFile != nil { throw ValidationError("--slots sets the default local zone; with a zone file set slots there.") }
+        if slots != nil, Locations.zoneFile(option: zones) != nil {
+            throw ValidationError("--slots sets the default local zone; with a zone file set slots there.")
+        }
     }
 
-    /// The zone file in use, if any.
-    var zoneFile: URL? {
-        Locations.zoneFile(option: zones)
+    /// The zone file in use with `config`, if any, with where it came from.
+    func zoneFile(config: Configuration) -> Sourced<URL>? {
+        Locations.zoneFile(option: zones, configured: config.value(\.zones))
     }
 
-    /// The zone specifications from the file (or the default local zone), restricted by --zone.
-    func specs() throws -> [ZoneSpec] {
+    /// The zone specifications from the file (or the default local zone with `--slots`, else the config's slots), restricted by --zone.
+    ///
+    /// A zone file that cannot be used is printed once, with its file and line, and exits 65.
+    func specs(config: Configuration) throws -> [ZoneSpec] {
         var specs: [ZoneSpec]
-        if let file = zoneFile {
+        if let file = zoneFile(config: config) {
+            if slots != nil, case .configFile(let configFile) = file.source {
+                throw ValidationError(
+                    "--slots sets the default local zone, but \(configFile.path) names the zone file \(file.value.path); set slots there, or give --zones.")
+            }
             do {
-                specs = try ZoneFile.load(from: file)
+                specs = try ZoneFile.load(from: file.value)
             } catch {
                 throw Failure.report(error.description, status: .data)
             }
         } else {
             var local = ZoneSpec.defaultLocal
-            local.slots = slots
+            local.slots = slots ?? config.slots
             specs = [local]
         }
         if !onlyZones.isEmpty {
@@ -70,8 +78,8 @@ struct ZoneOptions: ParsableArguments {
     }
 
     /// Runnable zones; a missing container runtime is an error before anything runs.
-    func runnableZones() throws -> [Zone] {
-        try specs().map { spec in try spec.makeZone() }
+    func runnableZones(config: Configuration) throws -> [Zone] {
+        try specs(config: config).map { spec in try spec.makeZone() }
     }
 
     /// Retries, timeout and back-off as chosen.

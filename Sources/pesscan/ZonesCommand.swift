@@ -22,13 +22,14 @@ extension Pesscan {
         var json = false
 
         func run() async throws {
-            let specs = try zoneOptions.specs()
+            let config = try Configuration.load(databasePath: StoreOptions.databasePath(option: nil).path)
+            let specs = try zoneOptions.specs(config: config)
             var reports: [ZoneCheck.Report] = []
             for spec in specs { reports.append(await ZoneCheck.check(spec)) }
             if json {
                 try Output.json(reports)
             } else {
-                print("Zones from \(zoneOptions.zoneFile?.path ?? "the default (one local zone)"):")
+                print("Zones from \(zoneOptions.zoneFile(config: config)?.value.path ?? "the default (one local zone)"):")
                 for report in reports {
                     let place = report.image.map { " image \($0) via \(report.runtime ?? "?")" } ?? ""
                     print(

@@ -24,6 +24,10 @@ public struct BinaryRunner {
     public init(folder: URL, databaseFileName: String = "pesscan.sqlite") {
         self.folder = folder
         self.databaseFileName = databaseFileName
+        // pesscan creates only the default database's folder; another database in Results/ needs it made.
+        if databaseFileName != "pesscan.sqlite" {
+            try? FileManager.default.createDirectory(at: folder.appendingPathComponent("Results"), withIntermediateDirectories: true)
+        }
     }
 
     /// Path of the database every command of this runner uses.
