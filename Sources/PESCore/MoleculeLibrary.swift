@@ -147,7 +147,7 @@ public enum MoleculeLibraryError: Error, Sendable, Equatable, CustomStringConver
         case .duplicate(let path, let name):
             return "Molecule \"\(name)\" appears twice in the library \(path); keep one entry."
         case .unknownMolecule(let name, let known):
-            return "Unknown molecule \"\(name)\". Known: \(known.joined(separator: ", ")). For another diatomic give --atoms A,B --charge Q with --from/--to."
+            return "Unknown molecule \"\(name)\".\(Suggestion.didYouMean(name, among: known)) Known: \(known.joined(separator: ", ")). For another diatomic give --atoms A,B --charge Q with --from/--to."
         }
     }
 }
