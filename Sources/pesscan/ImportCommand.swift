@@ -67,9 +67,9 @@ extension Pesscan {
             let summary = try Workflow.run { () throws(WorkflowError) in try ImportUseCase.run(request, energies: energies, store: database) }
             if json { return try Output.json(summary) }
             print(
-                "Imported \(energies.count) energies into "
+                "Imported \(Plural.count(energies.count, "energy", plural: "energies")) into "
                     + "\(summary.createdScan ? "the new scan" : "scan") \(summary.scan): "
-                    + "\(summary.filledPoints) planned points filled, \(summary.addedPoints) points added, "
+                    + "\(Plural.count(summary.filledPoints, "planned point")) filled, \(Plural.count(summary.addedPoints, "point")) added, "
                     + "\(summary.alreadyPresent) already present.")
         }
     }

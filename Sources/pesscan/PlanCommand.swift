@@ -28,19 +28,19 @@ extension Pesscan {
 
         @OptionGroup var molecule: MoleculeOptions
 
-        @Option(help: "Number of points, at least 2.")
+        @Option(parsing: .unconditional, help: "Number of points, at least 2.")
         var points: Int = 11
 
-        @Option(help: "Shortest bond length in ångström.")
+        @Option(parsing: .unconditional, help: "Shortest bond length in ångström.")
         var from: Double?
 
-        @Option(help: "Longest bond length in ångström.")
+        @Option(parsing: .unconditional, help: "Longest bond length in ångström.")
         var to: Double?
 
-        @Option(help: "Centre of the range in ångström (with --width).")
+        @Option(parsing: .unconditional, help: "Centre of the range in ångström (with --width).")
         var center: Double?
 
-        @Option(help: "Total width of the range in ångström (with --center).")
+        @Option(parsing: .unconditional, help: "Total width of the range in ångström (with --center).")
         var width: Double?
 
         @Option(help: "Scan name (default: derived from the molecule).")
@@ -144,7 +144,7 @@ extension Pesscan {
             print(
                 "Planned scan \(spec.name) of \(spec.molecule.name) (charge \(spec.molecule.charge), "
                     + "\(spec.molecule.electronCount) electrons, multiplicity \(spec.molecule.multiplicity)) "
-                    + "with engine \(spec.engine.name): \(rs.count) points from \(Output.fixed(rs.first ?? 0, 4)) "
+                    + "with engine \(spec.engine.name): \(Plural.count(rs.count, "point")) from \(Output.fixed(rs.first ?? 0, 4)) "
                     + "to \(Output.fixed(rs.last ?? 0, 4)) Å in \(store.databasePath)")
             if let constants = spec.modelConstants, spec.engine.name.hasPrefix("model") {
                 print("Model: Morse curve from \(constants.source)" + (constants.assumptions.map { "; assumed: \($0)" } ?? ""))
