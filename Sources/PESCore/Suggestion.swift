@@ -1,24 +1,22 @@
 /// "Did you mean …?" for a mistyped name: the closest known names by edit distance.
 public enum Suggestion {
-    /// The known name closest to `given` (ignoring case), when it is near enough to be a typo; nil otherwise.
+    /// The known names closest to `given` (ignoring case), in their order, when near enough to be a typo; empty otherwise.
     ///
     /// Near enough: at most 1 edit for names of up to 4 characters, 2 for longer
     /// ones, counting a swap of neighbouring characters as one edit (`b3lpy` → `b3lyp`).
-    public static func closest(to given: String, among known: [String]) -> String? {
+    public static func closest(to given: String, among known: [String]) -> [String] {
         let folded = Array(given.lowercased())
         let limit = folded.count <= 4 ? 1 : 2
-        var best: (name: String, distance: Int)?
-        for name in known {
-            let distance = editDistance(folded, Array(name.lowercased()))
-            guard distance <= limit, distance < (best?.distance ?? Int.max) else { continue }
-            best = (name, distance)
-        }
-        return best?.name
+        let distances = known.map { ($0, editDistance(folded, Array($0.lowercased()))) }.filter { $0.1 <= limit }
+        guard let best = distances.map(\.1).min() else { return [] }
+        return distances.filter { $0.1 == best }.map(\.0)
     }
 
     /// " Did you mean X?" for `given` among `known`, or an empty string: ready to append to a message.
     public static func didYouMean(_ given: String, among known: [String]) -> String {
-        closest(to: given, among: known).map { " Did you mean \($0)?" } ?? ""
+        let names = closest(to: given, among: known).prefix(4)
+        guard let last = names.last else { return "" }
+        return " Did you mean " + (names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " or " + last) + "?"
     }
 
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and neighbour swaps, each one edit.

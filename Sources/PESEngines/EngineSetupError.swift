@@ -13,7 +13,7 @@ public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertibl
     case unknownPlaceholder(String, template: String, known: [String])
     case basisLibraryUnreadable(path: String, reason: String)
     case basisMissing(element: String, set: String, kind: String, library: String)
-    /// A name option (basis, functional) that is not in the engine's list but close to a name there: a typo.
+    /// A name option (basis, functional) that is not in the engine's list but close to a name there: a typo; `suggestion` is " Did you mean …?".
     case misspelledName(engine: String, key: String, value: String, suggestion: String, list: String)
     /// A restricted method asked for an open-shell molecule, which the program would silently run as another method.
     case restrictedOpenShell(engine: String, method: String, multiplicity: Int, alternatives: [String])
@@ -43,7 +43,7 @@ public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertibl
         case .basisMissing(let element, let set, let kind, let library):
             return "The basis library \(library) has no \(kind) \"\(element)/\(set)/\(kind)\"; add it or choose another set for \(element)."
         case .misspelledName(let engine, let key, let value, let suggestion, let list):
-            return "Engine \(engine): \(key) \"\(value)\" is not a name \(engine) knows. Did you mean \(suggestion)? (Known names: \(list).)"
+            return "Engine \(engine): \(key) \"\(value)\" is not a name \(engine) knows.\(suggestion) (The names it knows are listed in \(list).)"
         case .restrictedOpenShell(let engine, let method, let multiplicity, let alternatives):
             let choices = alternatives.map { "--method \($0)" }.joined(separator: " or ")
             return "Engine \(engine): method \(method) is closed-shell, but the molecule has multiplicity \(multiplicity) "

@@ -40,7 +40,8 @@ enum PySCFChecks {
     private static func refuseNearMiss(_ value: String, key: String, normalised: String, list: URL) throws(EngineSetupError) {
         guard let text = try? String(contentsOf: list, encoding: .utf8) else { return }
         let names = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        guard !names.contains(normalised), let suggestion = Suggestion.closest(to: normalised, among: names) else { return }
+        let suggestion = Suggestion.didYouMean(normalised, among: names)
+        guard !names.contains(normalised), !suggestion.isEmpty else { return }
         throw .misspelledName(engine: "pyscf", key: key, value: value, suggestion: suggestion, list: list.path)
     }
 }

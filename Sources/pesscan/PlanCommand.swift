@@ -47,7 +47,7 @@ extension Pesscan {
         var scan: String?
 
         @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")) (any case).")
-        var engine: EngineKind = .model
+        var engine: String = EngineKind.model.rawValue
 
         @Option(help: "Method, stored as the engine option method (e.g. rhf, dks, x2c-hf for pyscf; scf, dft for nwchem).")
         var method: String?
@@ -81,12 +81,15 @@ extension Pesscan {
             if (from == nil) != (to == nil) { throw ValidationError("Give both --from and --to.") }
             if force, !replace { throw ValidationError("--force goes with --replace.") }
             if (center == nil) != (width == nil) { throw ValidationError("Give both --center and --width.") }
+            guard EngineKind(named: engine) != nil else {
+                throw ValidationError(EngineSetupError.unknownEngine(engine, known: EngineCatalog.engineNames).description)
+            }
         }
 
         func run() async throws {
             let request = PlanRequest(
                 molecule: try molecule.request(), points: points, range: range, scanName: scan,
-                engine: EngineSettings(name: engine.rawValue, options: try engineSettingsOptions()), replace: replace, force: force)
+                engine: EngineSettings(name: EngineKind(named: engine)?.rawValue ?? engine, options: try engineSettingsOptions()), replace: replace, force: force)
             let library = { () throws(MoleculeLibraryError) in try molecule.library() }
             // Nothing is written yet: every reason the plan cannot be made is a usage error (exit 64).
             let spec: ScanSpec
@@ -189,8 +192,3 @@ struct PlannedScan: Encodable {
     }
 }
 
-extension EngineKind: ExpressibleByArgument {
-    public init?(argument: String) {
-        self.init(named: argument)
-    }
-}
