@@ -51,9 +51,16 @@ extension Pesscan {
                 try CollectUseCase.prepare(request, store: database, engines: Locations.engineCatalog)
             }
             let printer = ProgressPrinter(quiet: quiet)
-            let result = try await CollectorSetup.interruptible { () async throws(WorkflowError) in
-                try await CollectUseCase.run(prepared) { printer.show($0) }
+            let result: CollectResult
+            do {
+                result = try await CollectorSetup.interruptible { () async throws(WorkflowError) in
+                    try await CollectUseCase.run(prepared) { printer.show($0) }
+                }
+            } catch {
+                printer.finish()
+                throw error
             }
+            printer.finish()
             if json { try Output.json(result) } else { Self.printSummary(result) }
             try Self.exit(for: result.outcome)
         }
