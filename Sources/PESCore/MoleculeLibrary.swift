@@ -157,7 +157,7 @@ public enum MoleculeLibraryError: Error, Sendable, Equatable, CustomStringConver
             return "No molecule library found (looked for \(searched.joined(separator: ", "))). "
                 + "Install pesscan with scripts/install PREFIX, or give --molecules PATH or set PESSCAN_MOLECULES to the library file."
         case .unknownMolecule(let name, let known):
-            return "Unknown molecule \"\(name)\". Known: \(known.joined(separator: ", ")). For another diatomic give --atoms A,B --charge Q with --from/--to."
+            return "Unknown molecule \"\(name)\".\(Suggestion.didYouMean(name, among: known)) Known: \(known.joined(separator: ", ")). For another diatomic give --atoms A,B --charge Q with --from/--to."
         }
     }
 }

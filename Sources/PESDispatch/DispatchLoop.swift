@@ -135,6 +135,7 @@ final class DispatchLoop: @unchecked Sendable {
                         else { break }
                         zoneStates[index].running += 1
                         usedZones.insert(index)
+                        onEvent(.pointStarted(scan: scan.spec.name.rawValue, index: point.index, zone: zone.name))
                         let timeout = policy.timeoutSeconds
                         let host = collector.holder.host
                         group.addTask {

@@ -2,6 +2,8 @@
 public enum CollectEvent: Sendable {
     /// Work found: how many points wait, in which zones.
     case started(pending: Int, reclaimed: Int, zones: [ZoneStatus])
+    /// A point's engine was started in a zone.
+    case pointStarted(scan: String, index: Int, zone: String)
     /// A point finished, successfully or not; `willRetry` when it goes back to pending.
     case pointFinished(PointReport, totals: CollectTotals)
     /// A zone failed to launch engines too often and rests until it is tried again.

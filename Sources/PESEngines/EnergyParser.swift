@@ -43,34 +43,6 @@ public enum EngineParseError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 }
 
-/// An energy unit a program may print, converted to hartree with the CODATA 2018 factors of ``PhysicalConstants``.
-public enum EnergyUnit: String, Sendable, Hashable, CaseIterable {
-    case hartree
-    case electronvolt = "eV"
-    case kilocaloriePerMole = "kcal/mol"
-    case kilojoulePerMole = "kJ/mol"
-
-    /// Reads a unit name, ignoring case; `Eh`, `au` and `hartree` mean hartree.
-    public init?(name: String) {
-        switch name.lowercased() {
-        case "hartree", "eh", "au", "a.u.": self = .hartree
-        case "ev": self = .electronvolt
-        case "kcal/mol": self = .kilocaloriePerMole
-        case "kj/mol": self = .kilojoulePerMole
-        default: return nil
-        }
-    }
-
-    /// The value in hartree of `value` in this unit.
-    public func hartree(_ value: Double) -> Double {
-        switch self {
-        case .hartree: return value
-        case .electronvolt: return value / PhysicalConstants.hartreeInElectronvolt
-        case .kilocaloriePerMole: return value / PhysicalConstants.hartreeInKilocaloriePerMole
-        case .kilojoulePerMole: return value / PhysicalConstants.hartreeInKilojoulePerMole
-        }
-    }
-}
 
 /// Line-oriented helpers the parsers share.
 enum OutputText {
@@ -137,7 +109,7 @@ public struct RegexEnergyParser: EnergyParser {
         }
         let unconverged = unconvergedPattern.map { Self.lastMatch($0, in: text) != nil } ?? false
         return ParsedEnergy(
-            hartree: unit.hartree(value), converged: !unconverged, version: versionPattern.flatMap { Self.lastCapture($0, in: text) })
+            hartree: unit.toHartree(value), converged: !unconverged, version: versionPattern.flatMap { Self.lastCapture($0, in: text) })
     }
 
     private static func lastMatch(_ pattern: String, in text: String) -> NSTextCheckingResult? {

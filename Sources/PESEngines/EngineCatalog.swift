@@ -50,8 +50,10 @@ public struct EngineCatalog: Sendable {
             return ModelProcessEngine(
                 model: model, delaySeconds: delay, executable: executable, failures: failures, markerFile: marker)
         case .pyscf:
-            return try ProgramProfile.pyscf(environment: environment).build(
+            let engine = try ProgramProfile.pyscf(environment: environment).build(
                 settings: options, inputsFolder: inputsFolder, environment: environment)
+            try PySCFChecks.check(engine.options, molecule: spec.molecule, inputsFolder: inputsFolder)
+            return engine
         case .xtb:
             return try ProgramProfile.xtb.build(settings: options, inputsFolder: inputsFolder, environment: environment)
         case .nwchem:

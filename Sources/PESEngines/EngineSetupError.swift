@@ -1,3 +1,5 @@
+import PESCore
+
 /// Why an engine cannot run any point; raised before a scan is planned or collected.
 public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownEngine(String, known: [String])
@@ -11,17 +13,21 @@ public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertibl
     case unknownPlaceholder(String, template: String, known: [String])
     case basisLibraryUnreadable(path: String, reason: String)
     case basisMissing(element: String, set: String, kind: String, library: String)
+    /// A name option (basis, functional) that is not in the engine's list but close to a name there: a typo; `suggestion` is " Did you mean …?".
+    case misspelledName(engine: String, key: String, value: String, suggestion: String, list: String)
+    /// A restricted method asked for an open-shell molecule, which the program would silently run as another method.
+    case restrictedOpenShell(engine: String, method: String, multiplicity: Int, alternatives: [String])
 
     public var description: String {
         switch self {
         case .unknownEngine(let name, let known):
-            return "Unknown engine \"\(name)\". Available: \(known.joined(separator: ", "))."
+            return "Unknown engine \"\(name)\".\(Suggestion.didYouMean(name, among: known)) Available: \(known.joined(separator: ", "))."
         case .noModelParameters(let molecule):
             return "The built-in model has no parameters for \(molecule): add it with its r_e, ω_e and ω_e x_e to Inputs/molecules.json, or choose another --engine."
         case .invalidOption(let engine, let key, let value, let expected):
             return "Engine \(engine): option \(key)=\(value) is invalid; expected \(expected)."
         case .unknownOption(let engine, let key, let known):
-            return "Engine \(engine) has no option \"\(key)\". Options: \(known.joined(separator: ", "))."
+            return "Engine \(engine) has no option \"\(key)\".\(Suggestion.didYouMean(key, among: known)) Options: \(known.joined(separator: ", "))."
         case .missingOption(let engine, let key, let hint):
             return "Engine \(engine) needs the option \(key): \(hint)."
         case .programMissing(let program):
@@ -36,6 +42,12 @@ public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertibl
             return "Cannot read the basis library \(path): \(reason). Give a JSON file in the BasisFittSetBertha format with option basis_library=PATH."
         case .basisMissing(let element, let set, let kind, let library):
             return "The basis library \(library) has no \(kind) \"\(element)/\(set)/\(kind)\"; add it or choose another set for \(element)."
+        case .misspelledName(let engine, let key, let value, let suggestion, let list):
+            return "Engine \(engine): \(key) \"\(value)\" is not a name \(engine) knows.\(suggestion) (The names it knows are listed in \(list).)"
+        case .restrictedOpenShell(let engine, let method, let multiplicity, let alternatives):
+            let choices = alternatives.map { "--method \($0)" }.joined(separator: " or ")
+            return "Engine \(engine): method \(method) is closed-shell, but the molecule has multiplicity \(multiplicity) "
+                + "(\(engine) would quietly run a restricted open-shell calculation instead). Give \(choices)."
         }
     }
 }

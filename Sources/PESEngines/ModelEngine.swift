@@ -103,7 +103,7 @@ public struct ModelProcessEngine: ProcessEngine {
             return .failed(reason: "model-energy was killed by signal \(result.status)", details: details)
         }
         guard result.status == 0 else {
-            let lastLine = result.standardErrorTail.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            let lastLine = ErrorLine.meaningful(in: result.standardErrorTail).map { ": \($0)" } ?? ""
             return .failed(reason: "model-energy exited with status \(result.status)\(lastLine)", details: details)
         }
         do {

@@ -102,10 +102,9 @@ public struct ProgramEngine: ProcessEngine {
         } catch {
             parsed = .failure(error)
         }
-        let lastErrorLine = result.standardErrorTail.split(separator: "\n").last.map(String.init)
         let hint =
             parser.failureHint(text).map { "; the output says \"\($0)\"" }
-            ?? lastErrorLine.map { "; stderr ends \"\($0.trimmingCharacters(in: .whitespaces))\"" } ?? ""
+            ?? ErrorLine.meaningful(in: result.standardErrorTail).map { "; stderr says \"\($0)\"" } ?? ""
         var details = RunDetails(
             exitStatus: result.signalled ? nil : result.status,
             stderrTail: result.standardErrorTail.isEmpty ? nil : result.standardErrorTail,

@@ -120,7 +120,7 @@ public struct ProgramProfile: Sendable {
         let data = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let message = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+            let message = ErrorLine.meaningful(in: String(decoding: data, as: UTF8.self)) ?? ""
             throw .programUnusable(
                 program: executable.path, reason: "`\(([executable.lastPathComponent] + arguments).joined(separator: " "))` failed: \(message)")
         }

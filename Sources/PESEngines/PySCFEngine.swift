@@ -3,11 +3,11 @@ import Foundation
 extension ProgramProfile {
     /// PySCF methods the template script knows, from Hartree–Fock to four-component Dirac–Kohn–Sham.
     ///
-    /// `rhf`/`uhf`/`rks`/`uks` non-relativistic; `dhf` and `dks` four-component
+    /// `rhf`/`uhf`/`rohf`/`rks`/`uks`/`roks` non-relativistic (`rhf` and `rks` closed-shell only); `dhf` and `dks` four-component
     /// Dirac–Hartree–Fock and Dirac–Kohn–Sham (`scf.DHF`, `dft.DKS`, the paper's
     /// method with `xc=blyp`); `x2c-hf` and `x2c-ks` the scalar-relativistic
     /// spin-free X2C Hamiltonian (`.x2c()`).
-    public static let pyscfMethods = ["rhf", "uhf", "rks", "uks", "dhf", "dks", "x2c-hf", "x2c-ks"]
+    public static let pyscfMethods = ["rhf", "uhf", "rohf", "rks", "uks", "roks", "dhf", "dks", "x2c-hf", "x2c-ks"]
 
     /// PySCF: the Python script `point.py` from the template, run by the venv's Python; energy from standard output.
     ///

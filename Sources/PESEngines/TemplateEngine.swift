@@ -1,4 +1,5 @@
 import Foundation
+import PESCore
 
 /// The generic template engine: any program with an input template, an argv and an energy regular expression.
 ///

@@ -253,11 +253,14 @@ public struct StoredFit: Sendable, Hashable {
     public var energyHartree: Double
     public var rmsResidualHartree: Double
     public var resultJSON: String
+    /// When the fit was stored, seconds since 1970; nil for a fit not stored yet.
+    public var createdAtSeconds: Double?
 
     public init(
         degree: Int, model: String, pointsUsed: Int, pointsExcluded: Int, rEquilibriumAngstrom: Double,
-        energyHartree: Double, rmsResidualHartree: Double, resultJSON: String
+        energyHartree: Double, rmsResidualHartree: Double, resultJSON: String, createdAtSeconds: Double? = nil
     ) {
+        self.createdAtSeconds = createdAtSeconds
         self.degree = degree
         self.model = model
         self.pointsUsed = pointsUsed

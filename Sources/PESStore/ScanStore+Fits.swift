@@ -27,7 +27,7 @@ extension ScanStore {
                     degree: row["degree"], model: row["model"], pointsUsed: row["points_used"],
                     pointsExcluded: row["points_excluded"], rEquilibriumAngstrom: row["r_e_angstrom"],
                     energyHartree: row["energy_hartree"], rmsResidualHartree: row["rms_residual_hartree"],
-                    resultJSON: row["result_json"])
+                    resultJSON: row["result_json"], createdAtSeconds: row["created_at"])
             }
         }
     }

@@ -16,19 +16,7 @@ extension ScanStore {
             let name = spec.name.rawValue
             if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM scan WHERE name = ?", arguments: [name]) {
                 guard replace else { throw StoreError.scanExists(name) }
-                let running = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) AS n, MAX(lease_host) AS host, MAX(lease_pid) AS pid, MAX(batch_job) AS job
-                        FROM point WHERE scan_id = ? AND state = 'running'
-                        """,
-                    arguments: [existing]
-                ).first
-                let count: Int = running?["n"] ?? 0
-                if count > 0, !force {
-                    let holder = (running?["host"] as String?).map { host in "collect \(running?["pid"] as Int? ?? 0) on \(host)" }
-                    throw StoreError.scanRunning(name, points: count, holder: holder ?? (running?["job"] as String?).map { "batch job \($0)" })
-                }
+                if !force, let running = try Self.runningRefusal(ofScan: existing, named: name, db: db) { throw running }
                 try db.execute(sql: "DELETE FROM scan WHERE id = ?", arguments: [existing])
             }
             try db.execute(

@@ -6,11 +6,12 @@ import PESStore
 /// What `import` is asked for: a file of energies computed elsewhere, the scan they join and its molecule.
 public struct ImportRequest: Sendable, Hashable {
     public var scan: ScanName
-    public var molecule: LibraryMolecule
+    /// The scan's molecule (from the library or given by its atoms), used when the scan is created.
+    public var molecule: Molecule
     /// The CSV file with `r_angstrom` and `energy_hartree` columns.
     public var file: URL
 
-    public init(scan: ScanName, molecule: LibraryMolecule, file: URL) {
+    public init(scan: ScanName, molecule: Molecule, file: URL) {
         self.scan = scan
         self.molecule = molecule
         self.file = file
@@ -37,7 +38,7 @@ public enum ImportUseCase {
     /// Checks the energies against the scan, then writes them in short transactions; what changed is the result.
     public static func run(_ request: ImportRequest, energies: [ImportedEnergy], store: ScanStore) throws(WorkflowError) -> ImportSummary {
         let spec = ScanSpec(
-            name: request.scan, molecule: request.molecule.molecule,
+            name: request.scan, molecule: request.molecule,
             engine: EngineSettings(name: ScanStore.importedProvenance), modelConstants: nil,
             bondLengthsAngstrom: energies.map(\.rAngstrom).sorted())
         do {

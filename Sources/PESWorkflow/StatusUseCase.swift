@@ -19,6 +19,8 @@ public struct ScanStatus: Sendable, Hashable, Codable {
     public var counts: StateCounts
     public var zones: [ZoneAttemptCounts]
     public var failures: [FailedPoint]
+    /// The failures grouped by their shared reason, most common first.
+    public var failureGroups: [FailureGroup]
     public var points: [ScanPoint]?
 
     /// A point that failed for good, with its last error.
@@ -38,12 +40,13 @@ public enum StatusUseCase {
             let scans: [ScanRecord]
             if let name = request.scan { scans = [try store.scan(named: name)] } else { scans = try store.scans() }
             return try scans.map { record throws(StoreError) in
-                ScanStatus(
+                let failures = try store.points(ofScan: record.id, inState: .failed).map {
+                    ScanStatus.FailedPoint(index: $0.index, rAngstrom: $0.rAngstrom, attempts: $0.attemptCount, error: $0.error ?? "")
+                }
+                return ScanStatus(
                     scan: record.spec.name.rawValue, molecule: record.spec.molecule.name, engine: record.spec.engine.name,
                     counts: try store.stateCounts(ofScan: record.id), zones: try store.attemptCountsByZone(ofScan: record.id),
-                    failures: try store.points(ofScan: record.id, inState: .failed).map {
-                        ScanStatus.FailedPoint(index: $0.index, rAngstrom: $0.rAngstrom, attempts: $0.attemptCount, error: $0.error ?? "")
-                    },
+                    failures: failures, failureGroups: FailureGroup.grouping(failures),
                     points: request.scan == nil ? nil : try store.points(ofScan: record.id))
             }
         } catch {

@@ -52,9 +52,16 @@ extension Pesscan {
                 try CollectUseCase.prepare(request, store: database, engines: config.engineCatalog)
             }
             let printer = ProgressPrinter(quiet: quiet)
-            let result = try await CollectorSetup.interruptible { () async throws(WorkflowError) in
-                try await CollectUseCase.run(prepared) { printer.show($0) }
+            let result: CollectResult
+            do {
+                result = try await CollectorSetup.interruptible { () async throws(WorkflowError) in
+                    try await CollectUseCase.run(prepared) { printer.show($0) }
+                }
+            } catch {
+                printer.finish()
+                throw error
             }
+            printer.finish()
             if json { try Output.json(result) } else { Self.printSummary(result) }
             try Self.exit(for: result.outcome)
         }
@@ -63,7 +70,7 @@ extension Pesscan {
         static func printSummary(_ result: CollectResult) {
             let summary = result.summary
             var line = "Collected: \(summary.done) done, \(summary.failed) failed"
-            if summary.retried > 0 { line += ", \(summary.retried) failed attempts retried" }
+            if summary.retried > 0 { line += ", \(Plural.count(summary.retried, "failed attempt")) retried" }
             if summary.reclaimed > 0 { line += ", \(summary.reclaimed) taken over from a stopped collect" }
             if summary.staleResults > 0 { line += ", \(summary.staleResults) late results kept as abandoned attempts" }
             if summary.returnedToPending > 0 { line += ", \(summary.returnedToPending) returned to pending" }
@@ -75,7 +82,9 @@ extension Pesscan {
                 print("  submitted \(batch.tasks) point\(batch.tasks == 1 ? "" : "s") to \(batch.zone) as array job \(batch.arrayJob)")
             }
             for zone in summary.zones where zone.done + zone.failed > 0 || zone.down {
-                print("  zone \(zone.name) (\(zone.kind), \(zone.slots) slots): \(zone.done) done, \(zone.failed) failed attempts" + (zone.down ? ", down" : ""))
+                print(
+                    "  zone \(zone.name) (\(zone.kind), \(Plural.count(zone.slots, "slot"))): \(zone.done) done, "
+                        + "\(Plural.count(zone.failed, "failed attempt"))" + (zone.down ? ", down" : ""))
             }
         }
 

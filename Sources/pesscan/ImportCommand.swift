@@ -25,6 +25,7 @@ extension Pesscan {
                 Examples:
                   pesscan import --scan AuOg+-old --molecule AuOg+ old-energies.csv
                   pesscan import --scan AuOg+ --molecule AuOg+ cluster-results.csv --json
+                  pesscan import --scan hf-anion --atoms H,F --charge -1 --masses 1.00782503223,18.99840316 hf-.csv
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -32,11 +33,7 @@ extension Pesscan {
         @Option(help: "Scan the energies join; created when missing.")
         var scan: String
 
-        @Option(help: "Molecule from the library (see `pesscan molecules`), e.g. AuOg+.")
-        var molecule: String
-
-        @Option(help: "Molecule library file (default: $PESSCAN_MOLECULES, else Inputs/molecules.json).")
-        var molecules: String?
+        @OptionGroup var molecule: MoleculeOptions
 
         @Argument(help: ArgumentHelp("CSV file with a header naming r_angstrom and energy_hartree.", valueName: "file.csv"))
         var file: String
@@ -45,6 +42,7 @@ extension Pesscan {
         var json = false
 
         func validate() throws {
+            guard molecule.isGiven else { throw ValidationError("Give either --molecule NAME or --atoms A,B (with --charge, --masses as needed).") }
             do {
                 _ = try ScanName(scan)
             } catch {
@@ -54,22 +52,20 @@ extension Pesscan {
 
         func run() throws {
             let name: ScanName
-            let library: LibraryMolecule
             do {
                 name = try ScanName(scan)
-                library = try MoleculeLibrary.load(from: Locations.moleculeLibrary(option: molecules)).molecule(named: molecule)
-            } catch let error as MoleculeLibraryError {
-                throw error.commandFailure
+            } catch {
+                throw ValidationError(error.description)
             }
-            let request = ImportRequest(scan: name, molecule: library, file: URL(fileURLWithPath: file))
+            let request = ImportRequest(scan: name, molecule: try molecule.resolvedMolecule(), file: URL(fileURLWithPath: file))
             let energies = try Workflow.run { () throws(WorkflowError) in try ImportUseCase.energies(in: request.file) }
             let database = try store.open(create: true)
             let summary = try Workflow.run { () throws(WorkflowError) in try ImportUseCase.run(request, energies: energies, store: database) }
             if json { return try Output.json(summary) }
             print(
-                "Imported \(energies.count) energies into "
+                "Imported \(Plural.count(energies.count, "energy", plural: "energies")) into "
                     + "\(summary.createdScan ? "the new scan" : "scan") \(summary.scan): "
-                    + "\(summary.filledPoints) planned points filled, \(summary.addedPoints) points added, "
+                    + "\(Plural.count(summary.filledPoints, "planned point")) filled, \(Plural.count(summary.addedPoints, "point")) added, "
                     + "\(summary.alreadyPresent) already present.")
         }
     }

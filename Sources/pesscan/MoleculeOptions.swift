@@ -11,10 +11,10 @@ struct MoleculeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Atoms of a molecule not in the library, e.g. Au,Og.", valueName: "A,B"))
     var atoms: String?
 
-    @Option(help: "Total charge of a molecule given with --atoms.")
+    @Option(parsing: .unconditional, help: "Total charge of a molecule given with --atoms, e.g. --charge -1.")
     var charge: Int = 0
 
-    @Option(help: "Spin multiplicity 2S+1 (default: 1 for an even electron count, 2 for odd).")
+    @Option(parsing: .unconditional, help: "Spin multiplicity 2S+1 (default: 1 for an even electron count, 2 for odd).")
     var multiplicity: Int?
 
     @Option(help: ArgumentHelp("Isotopic masses in dalton, one per atom, e.g. 1.00782503223,2.01410177812.", valueName: "M1,M2"))

@@ -28,26 +28,26 @@ extension Pesscan {
 
         @OptionGroup var molecule: MoleculeOptions
 
-        @Option(help: "Number of points, at least 2.")
+        @Option(parsing: .unconditional, help: "Number of points, at least 2.")
         var points: Int = 11
 
-        @Option(help: "Shortest bond length in ångström.")
+        @Option(parsing: .unconditional, help: "Shortest bond length in ångström.")
         var from: Double?
 
-        @Option(help: "Longest bond length in ångström.")
+        @Option(parsing: .unconditional, help: "Longest bond length in ångström.")
         var to: Double?
 
-        @Option(help: "Centre of the range in ångström (with --width).")
+        @Option(parsing: .unconditional, help: "Centre of the range in ångström (with --width).")
         var center: Double?
 
-        @Option(help: "Total width of the range in ångström (with --center).")
+        @Option(parsing: .unconditional, help: "Total width of the range in ångström (with --center).")
         var width: Double?
 
         @Option(help: "Scan name (default: derived from the molecule).")
         var scan: String?
 
         @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")) (any case; default: engine of the config file, else model).")
-        var engine: EngineKind?
+        var engine: String?
 
         @Option(help: "Method, stored as the engine option method (e.g. rhf, dks, x2c-hf for pyscf; scf, dft for nwchem).")
         var method: String?
@@ -81,11 +81,12 @@ extension Pesscan {
             if (from == nil) != (to == nil) { throw ValidationError("Give both --from and --to.") }
             if force, !replace { throw ValidationError("--force goes with --replace.") }
             if (center == nil) != (width == nil) { throw ValidationError("Give both --center and --width.") }
+            _ = try givenEngine()
         }
 
         func run() async throws {
             let config = try store.configuration()
-            let engine = config.planEngine(given: engine)
+            let engine = config.planEngine(given: try givenEngine())
             let request = PlanRequest(
                 molecule: try molecule.request(), points: points, range: range, scanName: scan,
                 engine: EngineSettings(name: engine.kind.rawValue, options: try engineSettingsOptions(defaults: engine.options)),
@@ -107,6 +108,15 @@ extension Pesscan {
             } else {
                 printTable(record)
             }
+        }
+
+        /// The engine named by --engine (any case), or nil; an unknown name is a usage error suggesting the nearest.
+        private func givenEngine() throws -> EngineKind? {
+            guard let engine else { return nil }
+            guard let kind = EngineKind(named: engine) else {
+                throw ValidationError(EngineSetupError.unknownEngine(engine, known: EngineCatalog.engineNames).description)
+            }
+            return kind
         }
 
         /// The range as given: --from/--to, --center/--width, or the molecule's default.
@@ -148,7 +158,7 @@ extension Pesscan {
             print(
                 "Planned scan \(spec.name) of \(spec.molecule.name) (charge \(spec.molecule.charge), "
                     + "\(spec.molecule.electronCount) electrons, multiplicity \(spec.molecule.multiplicity)) "
-                    + "with engine \(spec.engine.name): \(rs.count) points from \(Output.fixed(rs.first ?? 0, 4)) "
+                    + "with engine \(spec.engine.name): \(Plural.count(rs.count, "point")) from \(Output.fixed(rs.first ?? 0, 4)) "
                     + "to \(Output.fixed(rs.last ?? 0, 4)) Å in \(store.databasePath)")
             if let constants = spec.modelConstants, spec.engine.name.hasPrefix("model") {
                 print("Model: Morse curve from \(constants.source)" + (constants.assumptions.map { "; assumed: \($0)" } ?? ""))
@@ -193,8 +203,3 @@ struct PlannedScan: Encodable {
     }
 }
 
-extension EngineKind: ExpressibleByArgument {
-    public init?(argument: String) {
-        self.init(named: argument)
-    }
-}

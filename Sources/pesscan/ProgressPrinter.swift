@@ -2,18 +2,70 @@ import Foundation
 import PESDispatch
 
 /// Shows `collect` progress on stderr: a live status line on a terminal, plain lines otherwise.
+///
+/// On a terminal the status line is redrawn about once a second even when no
+/// point finishes, with how long the running points have run; ``finish()`` ends it
+/// before the summary is printed.
 final class ProgressPrinter: @unchecked Sendable {
-    // @unchecked Sendable: the collector reports events from its one loop; the lock guards the state anyway.
+    // @unchecked Sendable: events come from the collector's loop and ticks from a timer task; the lock guards the state.
     private let quiet: Bool
     private let live: Bool
     private let lock = NSLock()
     private var lastLine = Date.distantPast
     private var pendingAtStart = 0
     private var liveLineShown = false
+    /// The latest totals, redrawn by the ticker.
+    private var lastTotals: CollectTotals?
+    /// When each running point started, by "scan #index".
+    private var runningSince: [String: Date] = [:]
+    private var ticker: Task<Void, Never>?
 
     init(quiet: Bool, terminal: Bool = isatty(STDERR_FILENO) == 1) {
         self.quiet = quiet
         self.live = terminal && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        guard live, !quiet else { return }
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                self?.tick()
+            }
+        }
+    }
+
+    deinit { ticker?.cancel() }
+
+    /// Ends the live status line (and its ticking) so that what is printed next starts on a line of its own.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        ticker?.cancel()
+        ticker = nil
+        if liveLineShown { StandardStreams.standardError("\n") }
+        liveLineShown = false
+    }
+
+    /// Redraws the live status line with the running points' elapsed times.
+    private func tick() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard ticker != nil, !runningSince.isEmpty else { return }
+        redraw()
+    }
+
+    /// Draws the status line in place.
+    private func redraw() {
+        let totals = lastTotals.map(statusLine) ?? "[0/\(pendingAtStart)]"
+        StandardStreams.standardError("\r\u{1B}[K" + totals + runningText(now: Date()))
+        liveLineShown = true
+    }
+
+    /// "; running #3 41 s, #4 12 s": the longest-running points first, at most three.
+    private func runningText(now: Date) -> String {
+        guard !runningSince.isEmpty else { return "" }
+        let longest = runningSince.sorted { $0.value < $1.value }.prefix(3)
+            .map { "\($0.key) \(Int(now.timeIntervalSince($0.value))) s" }
+        let more = runningSince.count > 3 ? " and \(runningSince.count - 3) more" : ""
+        return "; running " + longest.joined(separator: ", ") + more
     }
 
     /// Most zones named in one progress line.
@@ -32,13 +84,16 @@ final class ProgressPrinter: @unchecked Sendable {
             var line = "Running \(pending) pending point\(pending == 1 ? "" : "s") in \(zoneList)"
             if reclaimed > 0 { line += "; \(reclaimed) taken over from a collect that stopped" }
             write(line)
+        case .pointStarted(let scan, let index, _):
+            runningSince["\(scan) #\(index)"] = Date()
         case .pointFinished(let point, let totals):
+            runningSince["\(point.scanName) #\(point.index)"] = nil
+            lastTotals = totals
             if live {
                 if point.failure != nil { write(pointLine(point, totals)) }
                 guard Date().timeIntervalSince(lastLine) >= 0.1 || totals.done + totals.failed == totals.total else { return }
                 lastLine = Date()
-                StandardStreams.standardError("\r\u{1B}[K" + statusLine(totals))
-                liveLineShown = true
+                redraw()
                 return
             }
             let verbose = pendingAtStart <= 200

@@ -42,10 +42,18 @@ extension ScanStatus {
                 + "\(counts.pending) pending, \(counts.failed) failed"
         ]
         for zone in zones {
-            lines.append("  zone \(zone.zone): \(zone.done) done, \(zone.failed) failed attempts" + (zone.other > 0 ? ", \(zone.other) interrupted" : ""))
+            lines.append(
+                "  zone \(zone.zone): \(zone.done) done, \(Plural.count(zone.failed, "failed attempt"))"
+                    + (zone.other > 0 ? ", \(zone.other) interrupted" : ""))
         }
-        for failure in failures {
-            lines.append("  failed #\(failure.index) (r = \(Output.fixed(failure.rAngstrom, 5)) Å, \(failure.attempts) attempts): \(failure.error)")
+        for group in failureGroups {
+            if group.indices.count == 1, let failure = failures.first(where: { $0.index == group.indices.first }) {
+                lines.append(
+                    "  failed #\(failure.index) (r = \(Output.fixed(failure.rAngstrom, 5)) Å, \(Plural.count(failure.attempts, "attempt"))): "
+                        + failure.error)
+            } else {
+                lines.append("  \(Plural.count(group.indices.count, "point")) failed (\(Self.indexList(group.indices))): \(group.reason)")
+            }
         }
         for point in points ?? [] {
             var line = "  #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  \(point.state.rawValue)"
@@ -57,5 +65,20 @@ extension ScanStatus {
             lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Point indices as `#0–#10` runs: `#0–#3, #7`.
+    static func indexList(_ indices: [Int]) -> String {
+        var runs: [String] = []
+        var start = indices.first
+        for (i, index) in indices.enumerated() {
+            guard let first = start else { break }
+            let next = i + 1 < indices.count ? indices[i + 1] : nil
+            if next != index + 1 {
+                runs.append(first == index ? "#\(index)" : "#\(first)–#\(index)")
+                start = next
+            }
+        }
+        return runs.joined(separator: ", ")
     }
 }

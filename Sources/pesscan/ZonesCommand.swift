@@ -16,12 +16,18 @@ extension Pesscan {
                   pesscan zones --zones Inputs/zones.example.yaml --json
                 """)
 
-        @OptionGroup var zoneOptions: ZoneOptions
+        @Option(help: ArgumentHelp("Zone file (default: $PESSCAN_ZONES, else Inputs/zones.yaml, else one local zone).", valueName: "path"))
+        var zones: String?
+
+        @Option(name: .customLong("zone"), help: "Check only this zone; repeatable.")
+        var onlyZones: [String] = []
 
         @Flag(help: "Print as JSON.")
         var json = false
 
         func run() async throws {
+            // Only the zone-file options of collect apply here; they are read the way collect reads them.
+            let zoneOptions = try ZoneOptions.parse((zones.map { ["--zones", $0] } ?? []) + onlyZones.flatMap { ["--zone", $0] })
             let config = try Configuration.load(databasePath: StoreOptions.databasePath(option: nil).path)
             let specs = try zoneOptions.specs(config: config)
             var reports: [ZoneCheck.Report] = []

@@ -16,8 +16,10 @@ restricted = mol.spin == 0
 builders = {
     "rhf": scf.RHF,
     "uhf": scf.UHF,
+    "rohf": scf.ROHF,
     "rks": dft.RKS,
     "uks": dft.UKS,
+    "roks": dft.ROKS,
     "dhf": scf.DHF,  # four-component Dirac-Hartree-Fock
     "dks": dft.DKS,  # four-component Dirac-Kohn-Sham (the paper's method with xc = blyp)
     "x2c-hf": lambda m: (scf.RHF(m) if restricted else scf.UHF(m)).x2c(),  # spin-free X2C
