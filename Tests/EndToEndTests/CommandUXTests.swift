@@ -128,7 +128,7 @@ struct CommandUXTests {
         #expect(!help.stdout.contains("--lease-seconds"))
         #expect(try pesscan.run(["zones"]).stdout.contains("slot"))
         #expect(try pesscan.run(["plan", "--molecule", "H2", "--points", "5"]).status == 0)
-        let refine = try pesscan.run(["refine", "--model", "polynomial", "--degree", "auto", "--max-rounds", "2"])
+        let refine = try pesscan.run(["refine", "--degree", "auto", "--max-rounds", "2"])
         #expect(refine.status == 0 || refine.status == 65, "\(refine.stderr)")
         #expect(!refine.stderr.contains("--degree auto applies"))
     }
