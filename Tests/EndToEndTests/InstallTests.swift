@@ -12,12 +12,6 @@ struct InstallTests {
         var binary: URL { prefix.appendingPathComponent("bin/pesscan") }
     }
 
-    /// What a program printed and how it ended.
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
 
     /// Runs `scripts/install --debug` into a new temporary prefix.
     static func install() throws -> Installed {
@@ -29,28 +23,13 @@ struct InstallTests {
         return Installed(prefix: prefix, scratch: scratch)
     }
 
-    /// Runs a program in `folder` with a clean environment (no `PESSCAN_*`, `HOME` in the scratch folder), its output through pipes.
-    static func run(_ program: URL, _ arguments: [String], in folder: URL, home: URL) throws -> Run {
-        let process = Process()
-        process.executableURL = program
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
+    /// Runs a program in `folder` with a clean environment (no `PESSCAN_*`, `HOME` in the scratch folder), its output kept in `home`.
+    static func run(_ program: URL, _ arguments: [String], in folder: URL, home: URL) throws -> BinaryRunner.Result {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PESSCAN_") }
         environment["HOME"] = home.path
         environment["XDG_CONFIG_HOME"] = nil
-        process.environment = environment
-        let out = home.appendingPathComponent("out-\(UUID().uuidString).txt")
-        let err = home.appendingPathComponent("err-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        let (process, out, err) = try BinaryRunner.launch(program, arguments, in: folder, environment: environment, outputs: home)
+        return BinaryRunner.wait(process, out, err)
     }
 
     @Test("the install puts the binary, the library and templates, completions and the man page in their folders")

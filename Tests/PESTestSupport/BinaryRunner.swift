@@ -82,15 +82,18 @@ public struct BinaryRunner {
     }
 
     /// Starts any program from an argv array in `folder`, its stdout and stderr going to files there.
-    public static func launch(_ executable: URL, _ arguments: [String], in folder: URL, environment: [String: String]) throws -> (Process, URL, URL) {
+    /// Its stdout and stderr go to files in `outputs` (default: `folder`, which may be one the test cannot write, such as `/`).
+    public static func launch(
+        _ executable: URL, _ arguments: [String], in folder: URL, environment: [String: String], outputs: URL? = nil
+    ) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         process.environment = environment
         let id = UUID().uuidString
-        let out = folder.appendingPathComponent("out-\(id).txt")
-        let err = folder.appendingPathComponent("err-\(id).txt")
+        let out = (outputs ?? folder).appendingPathComponent("out-\(id).txt")
+        let err = (outputs ?? folder).appendingPathComponent("err-\(id).txt")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
