@@ -276,9 +276,9 @@ def case_refine(runner, quick):
         _, _, out = runner.run([runner.pesscan, "fit", "--db", str(db), "--scan", "uniform", "--json"])
         uniform_re = json.loads(out)["r_e_angstrom"]
         true_re = truth.get(molecule)
-        note = f"r_e refine {outcome['rEquilibriumAngstrom']:.6f}, uniform {uniform_re:.6f}"
+        note = f"r_e refine {outcome['r_equilibrium_angstrom']:.6f}, uniform {uniform_re:.6f}"
         if true_re is not None:
-            note += (f", model {true_re}: errors {abs(outcome['rEquilibriumAngstrom'] - true_re):.1e}"
+            note += (f", model {true_re}: errors {abs(outcome['r_equilibrium_angstrom'] - true_re):.1e}"
                      f" / {abs(uniform_re - true_re):.1e} Å")
         runner.row("refine", f"{molecule}: engine calls to 1e-4 A", float(calls), 11.0, "uniform scan",
                    "fewer calls, converged", outcome["converged"] and calls < 11, note)
