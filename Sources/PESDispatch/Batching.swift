@@ -14,7 +14,7 @@ struct ResultBuffer {
     private(set) var oldest: Date?
 
     /// Longest time a finished attempt waits before it is written, in seconds.
-    static let maximumDelaySeconds = 0.05
+    static let maximumDelaySeconds = 0.2
     /// Attempts written in one transaction at most.
     static let maximumCount = 1024
 
@@ -47,17 +47,18 @@ struct ResultBuffer {
 
 /// How many points a zone claims beyond its free slots, from how long its recent points took.
 ///
-/// Slow engines claim exactly their free slots, as one claim per point costs
-/// nothing next to the point. Fast engines (a millisecond or less) would
-/// spend most of their time in claim transactions, so a zone whose points
-/// finish quickly claims enough to stay busy for ``coveredSeconds``, up to
+/// Slow engines (a second or more) claim exactly their free slots, as one
+/// claim per point costs nothing next to the point. Fast engines would spend
+/// much of their time in claim transactions (a process point of 30 ms on two
+/// cores paid one claim every three points), so a zone whose points finish
+/// quickly claims enough to stay busy for ``coveredSeconds``, up to
 /// ``maximumExtra`` points.
 struct ClaimAhead {
     /// Exponential moving average of the wall time of successful attempts in seconds; nil until one succeeded.
     private(set) var averageSeconds: Double?
 
     /// Seconds of work a zone's claimed-but-not-started queue should hold.
-    static let coveredSeconds = 0.02
+    static let coveredSeconds = 0.25
     /// Most points claimed ahead of free slots.
     static let maximumExtra = 1024
 

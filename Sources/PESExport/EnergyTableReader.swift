@@ -46,9 +46,9 @@ public enum EnergyTableReader {
         }
 
         /// The line without a trailing `#` comment (comma tables keep it: a quoted field may hold `#`).
-        func withoutComment(_ line: Substring) -> Substring {
-            guard self != .comma, let hash = line.firstIndex(of: "#") else { return line }
-            return line[..<hash]
+        func withoutComment(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            guard self != .comma, let hash = line.firstIndex(of: UInt8(ascii: "#")) else { return line }
+            return UnsafeBufferPointer(rebasing: line[..<hash])
         }
     }
 
@@ -56,57 +56,79 @@ public enum EnergyTableReader {
     public static func parse(
         _ text: String, lengthUnit: LengthUnit = .angstrom, energyUnit: EnergyUnit = .hartree
     ) throws(EnergyTableError) -> [ImportedEnergy] {
-        let all = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        let content = all.enumerated().filter { _, line in
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            return !trimmed.isEmpty && !trimmed.hasPrefix("#")
+        var text = text
+        let result = text.withUTF8 { bytes in
+            Result { () throws(EnergyTableError) in try parse(bytes: bytes, lengthUnit: lengthUnit, energyUnit: energyUnit) }
         }
+        return try result.get()
+    }
+
+    /// ``parse(_:lengthUnit:energyUnit:)`` on the file's UTF-8 bytes, one line at a time.
+    static func parse(
+        bytes: UnsafeBufferPointer<UInt8>, lengthUnit: LengthUnit, energyUnit: EnergyUnit
+    ) throws(EnergyTableError) -> [ImportedEnergy] {
         let rName = "r_\(lengthUnit.keySuffix)", eName = "energy_\(energyUnit.keySuffix)"
-        guard let (firstOffset, firstLine) = content.first else {
+        var lines = TableLines(bytes)
+        guard let (firstNumber, firstBytes) = lines.nextContent() else {
             throw EnergyTableError(line: 1, reason: "the file is empty or holds only comments; it needs lines of r and E, or a header line \(rName),\(eName) and rows")
         }
+        let firstLine = Substring(String(decoding: firstBytes, as: UTF8.self))
         let separator = Separator(firstRow: firstLine)
-        var rows = content.map { (number: $0.offset + 1, line: separator.withoutComment($0.element)) }
-        guard let first = separator.fields(rows[0].line) else {
-            throw EnergyTableError(line: firstOffset + 1, reason: "a quote is left open in \"\(firstLine)\"")
+        var fields = EnergyTableFields()
+        guard fields.split(separator.withoutComment(firstBytes), by: separator) else {
+            throw EnergyTableError(line: firstNumber, reason: "a quote is left open in \"\(firstLine)\"")
         }
         let columns: (r: Int, e: Int, count: Int?)
-        if first.allSatisfy({ Double($0) != nil }) {
-            guard first.count == 2 else {
+        var energies: [ImportedEnergy] = []
+        if (0..<fields.count).allSatisfy({ fields.number($0) != nil }) {
+            guard fields.count == 2 else {
                 throw EnergyTableError(
-                    line: firstOffset + 1,
-                    reason: "without a header each row holds two numbers, r and E; found \(first.count) in \"\(firstLine)\". "
+                    line: firstNumber,
+                    reason: "without a header each row holds two numbers, r and E; found \(fields.count) in \"\(firstLine)\". "
                         + "Add a header line naming the columns \(rName) and \(eName)")
             }
             columns = (0, 1, 2)
+            energies.append(try row(fields, number: firstNumber, line: firstBytes, columns: columns, lengthUnit, energyUnit))
         } else {
-            let names = first.map { $0.lowercased() }
+            let names = (0..<fields.count).map { fields.text($0).lowercased() }
             guard let r = names.firstIndex(of: rName), let e = names.firstIndex(of: eName) else {
                 throw EnergyTableError(
-                    line: firstOffset + 1,
+                    line: firstNumber,
                     reason: "the header \"\(firstLine)\" lacks \(rName) or \(eName); the first line must name the columns, e.g. \(rName),\(eName), "
                         + "or the file must have no header and two numbers, r and E, per row")
             }
             columns = (r, e, separator == .spaces ? nil : names.count)
-            rows.removeFirst()
         }
-        var energies: [ImportedEnergy] = []
-        for (number, line) in rows {
-            guard let fields = separator.fields(line), fields.count == columns.count ?? fields.count, fields.count > max(columns.r, columns.e)
-            else {
-                throw EnergyTableError(
-                    line: number, reason: "expected \(columns.count ?? max(columns.r, columns.e) + 1) fields as in the first row, found \"\(line)\"")
+        energies.reserveCapacity(bytes.count / 24)
+        while let (number, content) = lines.nextContent() {
+            let line = separator.withoutComment(content)
+            guard fields.split(line, by: separator) else {
+                throw EnergyTableError(line: number, reason: "expected \(columns.count ?? max(columns.r, columns.e) + 1) fields as in the first row, found \"\(String(decoding: line, as: UTF8.self))\"")
             }
-            let rText = fields[columns.r], eText = fields[columns.e]
-            guard let r = Double(rText).map(lengthUnit.toAngstrom), r.isFinite, r > 0 else {
-                throw EnergyTableError(line: number, reason: "\(rName) \"\(rText)\" is not a positive number of \(lengthUnit.rawValue)")
-            }
-            guard let e = Double(eText).map(energyUnit.toHartree), e.isFinite else {
-                throw EnergyTableError(line: number, reason: "\(eName) \"\(eText)\" is not a finite number of \(energyUnit.rawValue)")
-            }
-            energies.append(ImportedEnergy(line: number, rAngstrom: r, energyHartree: e))
+            energies.append(try row(fields, number: number, line: line, columns: columns, lengthUnit, energyUnit))
         }
         guard !energies.isEmpty else { throw EnergyTableError(line: nil, reason: "the file has a header but no rows") }
         return energies
+    }
+
+    /// The energy of one row whose fields are split, checked and converted to ångström and hartree.
+    private static func row(
+        _ fields: EnergyTableFields, number: Int, line: UnsafeBufferPointer<UInt8>, columns: (r: Int, e: Int, count: Int?),
+        _ lengthUnit: LengthUnit, _ energyUnit: EnergyUnit
+    ) throws(EnergyTableError) -> ImportedEnergy {
+        guard fields.count == columns.count ?? fields.count, fields.count > max(columns.r, columns.e) else {
+            throw EnergyTableError(
+                line: number,
+                reason: "expected \(columns.count ?? max(columns.r, columns.e) + 1) fields as in the first row, found \"\(String(decoding: line, as: UTF8.self))\"")
+        }
+        guard let r = fields.number(columns.r).map(lengthUnit.toAngstrom), r.isFinite, r > 0 else {
+            throw EnergyTableError(
+                line: number, reason: "r_\(lengthUnit.keySuffix) \"\(fields.text(columns.r))\" is not a positive number of \(lengthUnit.rawValue)")
+        }
+        guard let e = fields.number(columns.e).map(energyUnit.toHartree), e.isFinite else {
+            throw EnergyTableError(
+                line: number, reason: "energy_\(energyUnit.keySuffix) \"\(fields.text(columns.e))\" is not a finite number of \(energyUnit.rawValue)")
+        }
+        return ImportedEnergy(line: number, rAngstrom: r, energyHartree: e)
     }
 }

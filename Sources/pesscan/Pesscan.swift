@@ -24,6 +24,29 @@ struct Pesscan: AsyncParsableCommand {
         ]
     )
 
+    /// Runs the command line; `model-energy`, started once per point by the model-process engine, is parsed on its own.
+    ///
+    /// Building the whole command tree costs a child a fifth of its start-up
+    /// (every subcommand's configuration and name), for nothing: the child
+    /// only ever runs `model-energy`. Help and errors keep the full tree.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.first == ModelEnergy.configuration.commandName,
+            !arguments.contains(where: { ["-h", "--help", "-help", "--version", "--experimental-dump-help"].contains($0) })
+        else { return await main(arguments) }
+        let command: ModelEnergy
+        do {
+            command = try ModelEnergy.parse(Array(arguments.dropFirst()))
+        } catch {
+            return await main(arguments)
+        }
+        do {
+            try await command.run()
+        } catch {
+            ModelEnergy.exit(withError: error)
+        }
+    }
+
     /// pesscan's version, printed by `--version` and written into exported provenance.
     static let version = "0.1.0"
 }

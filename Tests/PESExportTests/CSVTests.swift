@@ -106,6 +106,9 @@ struct EnergyTableFormatTests {
             "0.70,-1.10\n0.75,-1.20\n",
             "r_angstrom energy_hartree\n0.70 -1.10\n0.75 -1.20\n",
             "energy_hartree\tr_angstrom\n-1.10\t0.70\n-1.20\t0.75\n",
+            "r_angstrom,energy_hartree\r\n0.70,-1.10\r\n\r\n0.75 , -1.20\r\n",
+            "\"r_angstrom\",\"note, quoted\",energy_hartree\n0.70,\"a, b\",-1.10\n\"0.75\",\"#\",-1.20",
+            "\u{A0}\u{A0}\n0.70\u{A0}\t-1.10\n0.75\t-1.20\n",
         ])
     func formats(_ text: String) throws {
         let read = try EnergyTableReader.parse(text)
@@ -122,6 +125,15 @@ struct EnergyTableFormatTests {
         #expect(TestSupport.isClose(named[0].rAngstrom, 1.4 * PhysicalConstants.bohrInAngstrom, relative: 1e-15))
         let error = #expect(throws: EnergyTableError.self) { try EnergyTableReader.parse("r_angstrom,energy_hartree\n0.7,-1\n", energyUnit: .electronvolt) }
         #expect(error?.description.contains("energy_ev") == true)
+    }
+
+    @Test(
+        "a bad field is rejected with its line, as Double(String) would reject it",
+        arguments: [("0.7 -1.0\n0.8 -1.0x\n", 2), ("r_angstrom,energy_hartree\n0.7,-1\n\n0.8,\n", 4), ("0.7,-1\n0.8, 1e\n", 2),
+                    ("0.7 -1\n# c\n-0.8 -1\n", 3), ("0.7\t-1\n0.8\t-1\t2\n", 2), ("r_angstrom,energy_hartree\n0.7,\"-1\n", 2)])
+    func badField(_ text: String, line: Int) {
+        let error = #expect(throws: EnergyTableError.self) { try EnergyTableReader.parse(text) }
+        #expect(error?.line == line)
     }
 
     @Test("a headerless table needs two numbers per row")
