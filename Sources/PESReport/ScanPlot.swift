@@ -177,14 +177,16 @@ public struct ScanPlot: Sendable {
 
     private func drawPoints(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale) {
         let used = Set(selection.usable.map(\.id))
+        var drawn = PixelThinning(count: points.count)
         svg.beginGroup([("id", "points")])
         for point in points {
             let px = x.pixel(point.rAngstrom)
+            let py = point.energyHartree.map { y.pixel(relative($0)) } ?? Geometry.plotBottom
+            guard drawn.isNew(x: px, y: py, kind: Self.markerKind(point)) else { continue }
             let data = [("data-index", "\(point.index)"), ("data-r-angstrom", String(point.rAngstrom))]
             switch point.state {
             case .done:
-                guard let energy = point.energyHartree else { continue }
-                let py = y.pixel(relative(energy))
+                guard point.energyHartree != nil else { continue }
                 if point.converged == false {
                     svg.circle(cx: px, cy: py, r: 5, fill: "#ffffff", stroke: Colour.unconverged, extra: [("stroke-width", "2"), ("class", "unconverged")] + data)
                 } else {
@@ -197,6 +199,15 @@ public struct ScanPlot: Sendable {
             }
         }
         svg.endGroup()
+    }
+
+    /// The marker a point gets, for thinning: computed, unconverged, failed or none.
+    private static func markerKind(_ point: ScanPoint) -> Int {
+        switch point.state {
+        case .done: return point.converged == false ? 1 : 0
+        case .failed: return 2
+        case .pending, .running: return 3
+        }
     }
 
     private func drawCross(_ svg: inout SVGWriter, x: Double, y: Double, extra: [(String, String)]) {
@@ -228,9 +239,11 @@ public struct ScanPlot: Sendable {
         let y = AxisScale.covering([-largest, largest], padding: 0.15, pixels: Geometry.residualTop...Geometry.residualBottom, flipped: true)
         drawAxes(&svg, x: x, y: y, top: Geometry.residualTop, bottom: Geometry.residualBottom, yLabel: "residual (\(unit.symbol))")
         svg.line(x1: Geometry.plotLeft, y1: y.pixel(0), x2: Geometry.plotRight, y2: y.pixel(0), stroke: Colour.curve, width: 1)
+        var drawn = PixelThinning(count: residuals.count)
         svg.beginGroup([("id", "residuals")])
         for residual in residuals {
             let px = x.pixel(residual.r), py = y.pixel(residual.value)
+            guard drawn.isNew(x: px, y: py, kind: 0) else { continue }
             svg.line(x1: px, y1: y.pixel(0), x2: px, y2: py, stroke: Colour.computed, width: 1)
             svg.circle(cx: px, cy: py, r: 3.5, fill: Colour.computed, extra: [("class", "residual")])
         }

@@ -34,17 +34,18 @@ extension ScanStore {
         let now = nowSeconds
         return try write { db in
             try Self.holdLease(holder, leaseSeconds: leaseSeconds, db: db)
+            let open = try db.makeStatement(sql: """
+                INSERT INTO attempt (point_id, number, owner, zone, host, engine, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            // One statement claims the point and ties it to its attempt; the attempt is dropped if the point was not pending.
             let claim = try db.makeStatement(sql: """
                 UPDATE point SET state = 'running', lease_token = ?, lease_host = ?, lease_pid = ?,
                     lease_expires_at = ?, attempt_count = attempt_count + 1, zone = ?, host = ?, started_at = ?,
-                    error = NULL, attempt_id = NULL
+                    error = NULL, attempt_id = ?
                 WHERE id = ? AND state = 'pending'
                 """)
-            let open = try db.makeStatement(sql: """
-                INSERT INTO attempt (point_id, number, owner, zone, host, engine, started_at)
-                SELECT ?, ?, ?, ?, ?, engine, ? FROM scan WHERE id = ?
-                """)
-            let tie = try db.makeStatement(sql: "UPDATE point SET attempt_id = ? WHERE id = ?")
+            let unopen = try db.makeStatement(sql: "DELETE FROM attempt WHERE id = ?")
+            var engines: [Int64: String] = [:]
             var exhaustedScanSets: Set<[Int64]> = []
             var results: [[ClaimedPoint]] = []
             for request in requests {
@@ -53,31 +54,28 @@ extension ScanStore {
                     results.append([])
                     continue
                 }
-                let placeholders = scanSet.map { _ in "?" }.joined(separator: ", ")
-                let candidates = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, scan_id, idx, r_angstrom, attempt_count,
-                            (SELECT COUNT(*) FROM attempt WHERE attempt.point_id = point.id AND outcome = 'failed') AS failures
-                        FROM point
-                        WHERE state = 'pending' AND scan_id IN (\(placeholders))
-                          AND (retry_after IS NULL OR retry_after <= ?)
-                        ORDER BY (zone IS NOT NULL AND zone = ?), scan_id, idx LIMIT ?
-                        """,
-                    arguments: StatementArguments(scanSet) + [now, request.zone, request.limit])
+                let candidates = try Self.claimCandidates(
+                    db, scanSet: scanSet, zone: request.zone, limit: request.limit, nowSeconds: now)
                 if candidates.count < request.limit { exhaustedScanSets.insert(scanSet) }
                 var claimed: [ClaimedPoint] = []
+                claimed.reserveCapacity(candidates.count)
                 for row in candidates {
                     let pointID: Int64 = row["id"]
-                    try claim.execute(arguments: [
-                        holder.token, holder.host, Int(holder.pid), now + leaseSeconds, request.zone, holder.host, now, pointID,
-                    ])
-                    guard db.changesCount == 1 else { continue }
-                    let number = (row["attempt_count"] as Int) + 1
                     let scanID: Int64 = row["scan_id"]
-                    try open.execute(arguments: [pointID, number, holder.token, request.zone, holder.host, now, scanID])
+                    let number = (row["attempt_count"] as Int) + 1
+                    let engine = try engines[scanID]
+                        ?? String.fetchOne(db, sql: "SELECT engine FROM scan WHERE id = ?", arguments: [scanID]) ?? ""
+                    engines[scanID] = engine
+                    try open.execute(arguments: [pointID, number, holder.token, request.zone, holder.host, engine, now])
                     let attemptID = db.lastInsertedRowID
-                    try tie.execute(arguments: [attemptID, pointID])
+                    try claim.execute(arguments: [
+                        holder.token, holder.host, Int(holder.pid), now + leaseSeconds, request.zone, holder.host, now, attemptID,
+                        pointID,
+                    ])
+                    guard db.changesCount == 1 else {
+                        try unopen.execute(arguments: [attemptID])
+                        continue
+                    }
                     claimed.append(
                         ClaimedPoint(
                             scanID: scanID, pointID: pointID, index: row["idx"], rAngstrom: row["r_angstrom"],
@@ -263,6 +261,35 @@ extension ScanStore {
                 sql: "UPDATE point SET state = 'pending', attempt_id = NULL WHERE state = 'running' AND lease_token IS NULL AND batch_job IS NULL")
             return reclaimed + db.changesCount
         }
+    }
+
+    /// Up to `limit` claimable points of these scans, those last tried in another zone (or never) first, then by scan and index.
+    ///
+    /// Two queries, each walking the `point_by_state` index in order and
+    /// stopping at `limit`: one ORDER BY on the zone test would sort every
+    /// pending point on every claim, a cost that grows with the scan. Failed
+    /// attempts are counted only for points tried before.
+    static func claimCandidates(
+        _ db: Database, scanSet: [Int64], zone: String, limit: Int, nowSeconds: Double
+    ) throws -> [Row] {
+        let placeholders = scanSet.map { _ in "?" }.joined(separator: ", ")
+        func query(zoneTest: String, limit: Int) throws -> [Row] {
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, scan_id, idx, r_angstrom, attempt_count,
+                        CASE WHEN attempt_count = 0 THEN 0 ELSE (SELECT COUNT(*) FROM attempt
+                            WHERE attempt.point_id = point.id AND outcome = 'failed') END AS failures
+                    FROM point INDEXED BY point_by_state
+                    WHERE state = 'pending' AND scan_id IN (\(placeholders))
+                      AND (retry_after IS NULL OR retry_after <= ?) AND \(zoneTest)
+                    ORDER BY scan_id, idx LIMIT ?
+                    """,
+                arguments: StatementArguments(scanSet) + [nowSeconds, zone, limit])
+        }
+        let elsewhere = try query(zoneTest: "NOT (zone IS NOT NULL AND zone = ?)", limit: limit)
+        guard elsewhere.count < limit else { return elsewhere }
+        return elsewhere + (try query(zoneTest: "zone IS NOT NULL AND zone = ?", limit: limit - elsewhere.count))
     }
 
     /// The assignments that return a leased point to pending and untie it from its attempt.

@@ -54,6 +54,7 @@ public final class ScanStore: Sendable {
                 throw StoreError.corruptRecord("the database has no identity row (table database_identity)")
             }
             uuid = stored
+            workFolderName = Self.workFolderName(path: path, uuid: stored)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -100,7 +101,11 @@ public final class ScanStore: Sendable {
     /// Name of this database's folder under `runs/`: the file's name without extension and the first 8 characters of its id.
     ///
     /// Two databases in one results folder never share work directories, even with scans of the same name.
-    public var workFolderName: String {
+    /// Made once when the store opens: a claim of thousands of fast points asks for it per point.
+    public let workFolderName: String
+
+    /// The work folder name of the database at `path` with id `uuid`.
+    static func workFolderName(path: String, uuid: String) -> String {
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let safe = String(stem.map { $0.isLetter || $0.isNumber || "._+-".contains($0) ? $0 : "_" }.prefix(48))
         return "\(safe.isEmpty ? "db" : safe)-\(uuid.prefix(8))"

@@ -106,8 +106,10 @@ public struct FitRecord: Sendable, Hashable, Codable {
     public var morseAsymptoteHartree: Double?
     /// Degrees tried by `--degree auto`.
     public var degreesTried: [DegreeTrial]?
-    /// Each used point's residual.
+    /// Each used point's residual, or with more than ``residualsKeptWhole`` points only the ``worstResidualsKept`` largest, in the points' order.
     public var residuals: [Residual]
+    /// Residuals left out of ``residuals`` (RMS and max still cover them); nil when every one is listed.
+    public var residualsOmitted: Int?
     /// Points fitted.
     public var pointsUsed: Int
     /// Failed points left out.
@@ -180,11 +182,30 @@ public struct FitRecord: Sendable, Hashable, Codable {
         morseAPerAngstrom = analysis.morse?.rangePerAngstrom
         morseAsymptoteHartree = analysis.morse?.asymptoteHartree
         degreesTried = analysis.degreeTrials.isEmpty ? nil : analysis.degreeTrials
-        residuals = zip(analysis.rAngstrom, analysis.residualsHartree).map { Residual(rAngstrom: $0, residualHartree: $1) }
+        (residuals, residualsOmitted) = Self.summarised(
+            zip(analysis.rAngstrom, analysis.residualsHartree).map { Residual(rAngstrom: $0, residualHartree: $1) })
         pointsUsed = analysis.pointCount
         pointsExcludedFailed = counts.failed
         pointsExcludedUnconverged = counts.unconverged
         pointsNotComputed = counts.notComputed
         warnings = analysis.warnings
+    }
+}
+
+extension FitRecord {
+    /// Most residuals a record lists in full.
+    public static let residualsKeptWhole = 2000
+    /// Residuals of largest magnitude a record keeps when it has more than ``residualsKeptWhole``.
+    public static let worstResidualsKept = 20
+
+    /// All of `residuals` when there are few, else the worst few in their order, with how many were left out.
+    static func summarised(_ residuals: [Residual]) -> ([Residual], omitted: Int?) {
+        guard residuals.count > residualsKeptWhole else { return (residuals, nil) }
+        let worst = residuals.enumerated()
+            .sorted { abs($0.element.residualHartree) > abs($1.element.residualHartree) }
+            .prefix(worstResidualsKept)
+            .sorted { $0.offset < $1.offset }
+            .map(\.element)
+        return (worst, residuals.count - worst.count)
     }
 }

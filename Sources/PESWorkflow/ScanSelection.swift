@@ -6,7 +6,7 @@ import PESStore
 public struct ScanSelection: Sendable {
     /// The scan as stored.
     public var record: ScanRecord
-    /// Every point in any state.
+    /// Every point in any state, with what a fit reads (``ScanStore/pointsForFitting(ofScan:)``).
     public var points: [ScanPoint]
     /// Which points a fit uses (the one rule, ``FitSelection``).
     public var selection: FitSelection
@@ -38,7 +38,7 @@ public struct ScanSelection: Sendable {
     public init(store: ScanStore, record: ScanRecord, includeUnconverged: Bool) throws(WorkflowError) {
         self.record = record
         do {
-            points = try store.points(ofScan: record.id)
+            points = try store.pointsForFitting(ofScan: record.id)
         } catch {
             throw .store(error)
         }
