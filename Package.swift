@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "PESEngines", dependencies: ["PESCore"]),
         .target(
             name: "PESDispatch",
-            dependencies: ["PESCore", "PESEngines", "PESStore", "PESFit", .product(name: "Yams", package: "Yams")]
+            dependencies: ["PESCore", "PESEngines", "PESStore", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "PESReport", dependencies: ["PESCore", "PESFit"]),
         .target(name: "PESExport", dependencies: ["PESCore", "PESStore"]),

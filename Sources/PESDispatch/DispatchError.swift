@@ -1,5 +1,4 @@
 import PESEngines
-import PESFit
 import PESStore
 
 /// Why `collect` could not run.
@@ -8,7 +7,6 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
     case engineSetup(scan: String, EngineSetupError)
     case store(StoreError)
     case workDirectory(String, String)
-    case fit(FitError)
     case zoneUnavailable(zone: String, reason: String)
     case noZoneCanRun(scan: String, engine: String)
     case zoneFile(ZoneFileError)
@@ -20,8 +18,6 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
         case .engineSetup(let scan, let error):
             return "Scan \(scan) cannot run: \(error)"
         case .store(let error):
-            return error.description
-        case .fit(let error):
             return error.description
         case .zoneUnavailable(let zone, let reason):
             return "Zone \(zone) cannot be used: \(reason)."

@@ -10,7 +10,7 @@ extension DispatchLoop {
         var requests: [ClaimRequest] = []
         for (index, zone) in collector.zones.enumerated() where !zone.isBatch && !policy.submitOnly {
             guard zoneStates[index].health.returnIfRested(at: now) else { continue }
-            let free = zone.slots - zoneStates[index].busySlots
+            let free = zone.slots - zoneStates[index].running
             guard free > 0, zoneStates[index].claimedAhead.isEmpty, !zoneStates[index].exhausted,
                 !eligibleScanIDs[index].isEmpty
             else { continue }

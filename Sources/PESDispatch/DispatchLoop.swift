@@ -53,8 +53,6 @@ final class DispatchLoop: @unchecked Sendable {
     struct ZoneState {
         /// Points running.
         var running = 0
-        /// Slots taken: one per task, whether it runs one point or an instant engine's batch.
-        var busySlots = 0
         var done = 0
         var failed = 0
         /// Launch failures in a row, rest and stop.
@@ -69,8 +67,6 @@ final class DispatchLoop: @unchecked Sendable {
     /// What the task group's children report.
     enum Event: Sendable {
         case finished(zone: Int, FinishedPoint?)
-        /// An instant engine's batch of points run in one task, nil for each point cancelled.
-        case finishedBatch(zone: Int, [FinishedPoint?])
         case wake
     }
 
@@ -133,23 +129,13 @@ final class DispatchLoop: @unchecked Sendable {
                 if pendingMayExist { try claimForIdleZones() }
                 for index in zoneStates.indices where !zoneStates[index].claimedAhead.isEmpty {
                     let zone = collector.zones[index]
-                    while zoneStates[index].busySlots < zone.slots, let point = zoneStates[index].claimedAhead.popLast() {
+                    while zoneStates[index].running < zone.slots, let point = zoneStates[index].claimedAhead.popLast() {
                         guard let scan = scansByID[point.scanID], let engine = collector.engines[point.scanID] else { continue }
                         guard let job = try jobUnlessDiskFull(
                             for: point, scan: scan, engine: engine, zone: index, summary: &summary, onEvent: onEvent)
                         else { break }
                         let host = collector.holder.host
-                        zoneStates[index].busySlots += 1
                         usedZones.insert(index)
-                        if engine.isInstant {
-                            let jobs = try instantBatch(
-                                starting: (job, point), scan: scan, engine: engine, zone: index, summary: &summary, onEvent: onEvent)
-                            zoneStates[index].running += jobs.count
-                            group.addTask {
-                                .finishedBatch(zone: index, await Self.attempts(jobs, engine: engine, zone: zone, host: host, clock: clock))
-                            }
-                            continue
-                        }
                         zoneStates[index].running += 1
                         onEvent(.pointStarted(scan: scan.spec.name.rawValue, index: point.index, zone: zone.name))
                         let timeout = policy.timeoutSeconds
@@ -182,15 +168,7 @@ final class DispatchLoop: @unchecked Sendable {
                     pendingMayExist = true
                 case .finished(let index, let finished):
                     zoneStates[index].running -= 1
-                    zoneStates[index].busySlots -= 1
                     if var finished {
-                        try handle(&finished, zone: index, summary: &summary, onEvent: onEvent)
-                        emit(finished, onEvent: onEvent)
-                    }
-                case .finishedBatch(let index, let batch):
-                    zoneStates[index].running -= batch.count
-                    zoneStates[index].busySlots -= 1
-                    for case var finished? in batch {
                         try handle(&finished, zone: index, summary: &summary, onEvent: onEvent)
                         emit(finished, onEvent: onEvent)
                     }

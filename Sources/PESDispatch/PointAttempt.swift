@@ -92,22 +92,6 @@ extension DispatchLoop {
             image: zone.backend.image, startedAtSeconds: start, finishedAtSeconds: end)
     }
 
-    /// Runs claimed points of one scan one after another in a zone's back-end, for an instant engine; nil for each point not run because of cancellation.
-    static func attempts(
-        _ jobs: [(EngineJob, ClaimedPoint)], engine: any Engine, zone: Zone, host: String, clock: any DispatchClock
-    ) async -> [FinishedPoint?] {
-        var finished: [FinishedPoint?] = []
-        finished.reserveCapacity(jobs.count)
-        for (job, point) in jobs {
-            guard !Task.isCancelled else {
-                finished.append(nil)
-                continue
-            }
-            finished.append(await attempt(job, point: point, engine: engine, zone: zone, host: host, timeout: nil, clock: clock))
-        }
-        return finished
-    }
-
     /// Runs the engine, racing it against a timer on `clock` when there is a timeout; reports whether the timer won.
     static func runBounded(
         _ job: EngineJob, engine: any Engine, backend: any ZoneBackend, timeout: Double?, clock: any DispatchClock

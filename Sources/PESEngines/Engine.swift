@@ -75,8 +75,6 @@ public protocol Engine: Sendable {
     var usesWorkDirectory: Bool { get }
     /// Whether the engine runs as a separate program, so a container or batch zone can run it.
     var runsAsProcess: Bool { get }
-    /// Whether one calculation takes microseconds in this process, so a zone runs a claimed batch of points in one task, without a timeout.
-    var isInstant: Bool { get }
     /// Runs one calculation, its program (if any) started through `launcher`; honours task cancellation by returning ``EngineOutcome/cancelled``.
     func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome
 }
@@ -100,9 +98,6 @@ public struct PreparationFailure: Error, Sendable, Hashable {
     public init(reason: String) { self.reason = reason }
 }
 
-extension Engine {
-    public var isInstant: Bool { false }
-}
 
 extension ProcessEngine {
     public var runsAsProcess: Bool { true }

@@ -9,8 +9,6 @@ public struct ModelEngine: Engine {
     public let name = "model"
     public let usesWorkDirectory = false
     public let runsAsProcess = false
-    /// Not yet: batching instant points left a unit test (Collector retries with back-off) hanging; each point runs in its own task until that is understood.
-    public var isInstant: Bool { false }
     /// The curve evaluated.
     public let model: MorseModel
     /// Simulated cost of one point in seconds.
