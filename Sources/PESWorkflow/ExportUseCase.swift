@@ -72,7 +72,7 @@ public enum ExportUseCase {
             let folder = location(request.destination, default: "\(spec.name)-qcschema")
             for point in points {
                 guard let document = QCSchemaResult(spec: spec, point: point, creatorVersion: request.creatorVersion) else { continue }
-                try write(try encoded { try document.jsonText() }, to: folder.appendingPathComponent(QCSchemaResult.fileName(scan: spec.name, index: point.index)))
+                try ResultFile.write(try encoded { try document.jsonText() }, to: folder.appendingPathComponent(QCSchemaResult.fileName(scan: spec.name, index: point.index)))
                 result.files += 1
             }
             result.path = folder
@@ -84,7 +84,7 @@ public enum ExportUseCase {
             return result
         }
         let file = location(request.destination, default: "\(spec.name).\(request.format.rawValue)")
-        try write(text, to: file)
+        try ResultFile.write(text, to: file)
         result.path = file
         result.files = 1
         return result
@@ -124,16 +124,6 @@ public enum ExportUseCase {
             return try body()
         } catch {
             throw .encoding(reason: String(describing: error))
-        }
-    }
-
-    /// Writes `text` to `url`, creating its folder first.
-    static func write(_ text: String, to url: URL) throws(WorkflowError) {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw .unwritable(path: url.path, reason: error.localizedDescription)
         }
     }
 }

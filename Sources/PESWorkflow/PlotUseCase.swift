@@ -110,7 +110,7 @@ public struct PlotUseCase: Sendable {
             return outcome
         }
         let svgURL = URL(fileURLWithPath: svgPath)
-        try Self.write(plot.svg(), to: svgURL, path: svgPath)
+        try ResultFile.write(plot.svg(), to: svgURL, shownAs: svgPath)
         outcome.svg = svgPath
         guard request.makePNG else { return outcome }
         guard let converter = PNGConverter.executable() else {
@@ -125,15 +125,5 @@ public struct PlotUseCase: Sendable {
             outcome.pngProblem = String(describing: error)
         }
         return outcome
-    }
-
-    /// Writes `text` to `url`, creating its folder.
-    static func write(_ text: String, to url: URL, path: String) throws(WorkflowError) {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw .unwritable(path: path, reason: error.localizedDescription)
-        }
     }
 }

@@ -29,20 +29,8 @@ extension StoreOptions {
     }
 }
 
-/// Writing result files, creating their folder, with failures reported as unusable files.
+/// Showing result files' paths as the user should read them.
 enum OutputFile {
-    /// Writes `text` to `url`, creating the folder first.
-    static func write(_ text: String, to url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw Failure.report(
-                "Cannot write \(url.path): \(error.localizedDescription). Give another --output or check the folder's permissions.",
-                status: .unavailable)
-        }
-    }
-
     /// A path as the user should read it: relative to the current folder when inside it.
     static func display(_ url: URL) -> String {
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
