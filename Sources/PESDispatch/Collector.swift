@@ -67,7 +67,9 @@ public struct Collector: Sendable {
         let loop = DispatchLoop(collector: self, scans: scans, started: started)
         do {
             try await loop.run(summary: &summary, onEvent: onEvent)
+            for zone in zones { await zone.finish() }
         } catch {
+            for zone in zones { await zone.finish() }
             _ = try? store.releaseRunningPoints(of: holder, reason: "collect stopped by an error: \(error)")
             if let error = error as? StoreError { throw .store(error) }
             if let error = error as? DispatchError { throw error }

@@ -1,9 +1,9 @@
 import Foundation
 import PESEngines
 
-/// A container zone: each point's program runs in a fresh container; engines that run inside pesscan cannot.
+/// A zone whose points' programs run away from pesscan (a fresh container, an SSH site); engines that run inside pesscan cannot.
 struct ContainerBackend: ZoneBackend {
-    /// Starts the program in a container (``ContainerLauncher`` in a real zone).
+    /// Starts the program elsewhere (``ContainerLauncher`` or ``SiteLauncher`` in a real zone).
     var launcher: any ProcessLauncher
 
     func canRun(_ engine: any Engine) -> Bool { engine.runsAsProcess }
@@ -12,4 +12,6 @@ struct ContainerBackend: ZoneBackend {
     func run(_ job: EngineJob, engine: any Engine) async -> EngineOutcome {
         await engine.run(job, launcher: launcher)
     }
+
+    func finish() async { await launcher.finish() }
 }

@@ -47,12 +47,17 @@ public struct ContainerLauncher: ProcessLauncher {
             _ = try? await ProcessRunner(graceSeconds: 2).run(
                 executable: runtime, arguments: ["rm", "--force", "--ignore", name], workDirectory: workDirectory)
         }
-        // podman and docker exit 125 when they cannot run the container, 126/127 when the command cannot be run in it.
-        if !result.signalled, !result.cancelled, [125, 126, 127].contains(result.status) {
-            let tail = result.standardErrorTail.split(separator: "\n").last.map(String.init) ?? ""
-            result.launchFailure = "\(runtime.lastPathComponent) could not run image \(imageName) (exit \(result.status)): \(tail)"
-        }
+        result.launchFailure = launchFailure(of: result, runtimeName: runtime.lastPathComponent)
         return result
+    }
+
+    /// Why the runtime could not run the container, when its exit status says so; nil when the program ran.
+    ///
+    /// podman and docker exit 125 when they cannot run the container, 126/127 when the command cannot be run in it.
+    func launchFailure(of result: ProcessResult, runtimeName: String) -> String? {
+        guard !result.signalled, !result.cancelled, [125, 126, 127].contains(result.status) else { return result.launchFailure }
+        let tail = result.standardErrorTail.split(separator: "\n").last.map(String.init) ?? ""
+        return "\(runtimeName) could not run image \(imageName) (exit \(result.status)): \(tail)"
     }
 
     /// A valid, unique container name from a label.

@@ -35,6 +35,8 @@ extension DispatchLoop {
             }
             if let folder = finished.fullDiskFolder {
                 try stopForFullDisk(zone: index, folder: folder, reason: reason, summary: &summary, onEvent: onEvent)
+            } else if finished.stopsZone {
+                try stopZone(index, reason: reason, onEvent: onEvent)
             } else if finished.report.launchFailure {
                 try recordLaunchFailure(zone: index, reason: reason, onEvent: onEvent)
             } else {

@@ -22,6 +22,12 @@ extension DispatchLoop {
         onEvent(.zoneDown(zone: zone.name, reason: reason, cooldownSeconds: rest))
     }
 
+    /// Stops launching into a zone for the rest of the run, for a failure that waiting will not cure (a refused host key).
+    func stopZone(_ index: Int, reason: String, onEvent: @Sendable (CollectEvent) -> Void) throws {
+        guard zoneStates[index].health.stop() else { return }
+        try zoneWentDown(zone: index, until: .distantFuture, reason: reason, onEvent: onEvent)
+    }
+
     /// Stops launching into a zone whose work folder's disk is full, for the rest of the run, and notes it in the summary.
     func stopForFullDisk(
         zone index: Int, folder: String, reason: String, summary: inout CollectSummary, onEvent: @Sendable (CollectEvent) -> Void

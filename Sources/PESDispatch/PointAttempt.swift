@@ -11,6 +11,8 @@ struct FinishedPoint: Sendable {
     var failedBefore: Int
     /// The work folder whose disk was full, when that is why the attempt failed.
     var fullDiskFolder: String? = nil
+    /// Whether the attempt's launch failure will recur for every point of the zone (a refused host key), so the zone stops.
+    var stopsZone = false
 
     /// A finished attempt of `point` in `zone`, from `startedAtSeconds` to `finishedAtSeconds` (seconds since 1970).
     init(
@@ -30,6 +32,7 @@ struct FinishedPoint: Sendable {
         }
         failedBefore = point.failedAttempts
         fullDiskFolder = details.fullDiskFolder
+        stopsZone = details.stopsZone
     }
 }
 
@@ -88,8 +91,8 @@ extension DispatchLoop {
             (attempt, details) = (.failed(reason: reason), d)
         }
         return FinishedPoint(
-            point, scanName: job.scanName, zone: zone, host: host, outcome: attempt, details: details, jobID: nil,
-            image: zone.backend.image, startedAtSeconds: start, finishedAtSeconds: end)
+            point, scanName: job.scanName, zone: zone, host: details.host ?? host, outcome: attempt, details: details,
+            jobID: details.jobID, image: zone.backend.image, startedAtSeconds: start, finishedAtSeconds: end)
     }
 
     /// Runs the engine, racing it against a timer on `clock` when there is a timeout; reports whether the timer won.

@@ -9,6 +9,8 @@ public enum ZoneKind: String, Sendable, Hashable, Codable, CaseIterable {
     case container
     /// Slurm job arrays; `collect` submits and later harvests.
     case slurm
+    /// Another machine reached with OpenSSH: its points' files sent there and fetched back, no shared filesystem.
+    case ssh
 }
 
 /// A named pool of capacity that runs points, like an availability zone of a multi-site cloud.
@@ -46,7 +48,7 @@ public struct Zone: Sendable {
     private static func backend(kind: ZoneKind, launcher: any ProcessLauncher, slurm: SlurmSettings?) -> any ZoneBackend {
         switch kind {
         case .local: return LocalBackend(launcher: launcher)
-        case .container: return ContainerBackend(launcher: launcher)
+        case .container, .ssh: return ContainerBackend(launcher: launcher)
         case .slurm: return SlurmBackend(settings: slurm ?? SlurmSettings())
         }
     }
@@ -67,6 +69,9 @@ public struct Zone: Sendable {
 
     /// Active processor cores of this machine.
     public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Tidies up when a collect ends (an SSH site deletes the remote folders it still holds).
+    public func finish() async { await backend.finish() }
 
     /// Whether this zone can run `engine`: containers run only separate programs, batch zones only prepared ones.
     public func canRun(_ engine: any Engine) -> Bool { backend.canRun(engine) }

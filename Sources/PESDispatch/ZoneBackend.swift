@@ -16,10 +16,13 @@ protocol ZoneBackend: Sendable {
     var batchQueue: (any BatchQueue)? { get }
     /// Runs one point's engine to its end; honours task cancellation by returning ``EngineOutcome/cancelled``.
     func run(_ job: EngineJob, engine: any Engine) async -> EngineOutcome
+    /// Tidies up when the collect ends.
+    func finish() async
 }
 
 extension ZoneBackend {
     var batchQueue: (any BatchQueue)? { nil }
+    func finish() async {}
 }
 
 /// A scheduler that takes points as batch jobs and leaves their results in their work folders.

@@ -11,6 +11,8 @@ public enum ZoneCheck {
         public var prefer: Bool
         public var runtime: String?
         public var image: String?
+        /// What an SSH site reported, for SSH zones that answered.
+        public var site: SiteFacts?
         public var problems: [String]
     }
 
@@ -18,7 +20,7 @@ public enum ZoneCheck {
     public static func check(_ spec: ZoneSpec) async -> Report {
         var report = Report(
             name: spec.name, kind: spec.kind.rawValue, slots: spec.resolvedSlots, prefer: spec.prefer,
-            runtime: nil, image: spec.image, problems: [])
+            runtime: nil, image: spec.image, site: nil, problems: [])
         if spec.resolvedSlots < 1 { report.problems.append("slots must be above zero") }
         if spec.kind == .slurm {
             for command in ["sbatch", "squeue", "scontrol", "scancel"]
@@ -34,6 +36,7 @@ public enum ZoneCheck {
             }
             return report
         }
+        if spec.kind == .ssh { return await checkSite(spec, report: report) }
         guard spec.kind == .container else { return report }
         let runtimeName = spec.runtime ?? "podman"
         guard let runtime = ExecutableLookup.find(runtimeName, environment: ProcessInfo.processInfo.environment) else {
@@ -56,6 +59,35 @@ public enum ZoneCheck {
             }
         } catch {
             report.problems.append("could not run \(runtime.path): \(error.localizedDescription)")
+        }
+        return report
+    }
+
+    /// Checks an SSH site over its connection: reachable, remote root writable, programs and image there.
+    static func checkSite(_ spec: ZoneSpec, report: Report) async -> Report {
+        var report = report
+        let launcher: SiteLauncher
+        do {
+            launcher = try spec.siteLauncher()
+        } catch {
+            report.problems.append("\(error)")
+            return report
+        }
+        report.runtime = launcher.container?.runtime.path
+        do {
+            let facts = try await launcher.check()
+            report.site = facts
+            if !facts.remoteRootWritable { report.problems.append("remote_root \(launcher.settings.remoteRoot) is not writable on \(facts.host)") }
+            for (program, path) in facts.programs.sorted(by: { $0.key < $1.key }) where path == nil {
+                report.problems.append("\(program) is not on the site's PATH")
+            }
+            for (image, present) in facts.images.sorted(by: { $0.key < $1.key }) where !present {
+                report.problems.append("image \(image) is not present on the site (build or load it there first)")
+            }
+        } catch {
+            switch error {
+            case .unreachable(let why), .refused(let why), .local(let why): report.problems.append(why)
+            }
         }
         return report
     }

@@ -24,16 +24,18 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
     public var line: Int?
     /// Slurm submission settings, for Slurm zones.
     public var slurm: SlurmSettings?
+    /// Where an SSH site is and how it runs points, for SSH zones.
+    public var site: SiteSettings?
 
     /// The slots this zone runs with.
     public var resolvedSlots: Int {
-        slots ?? (kind == .local ? Zone.coreCount : kind == .slurm ? 100 : 1)
+        slots ?? (kind == .local ? Zone.coreCount : kind == .slurm ? 100 : kind == .ssh ? 2 : 1)
     }
 
     /// The default when there is no zone file: one local zone with a slot per core.
     public static let defaultLocal = ZoneSpec(
         name: "local", kind: .local, slots: nil, prefer: false, runtime: nil, image: nil, network: "none",
-        pesscanPath: "/usr/local/bin/pesscan", line: nil, slurm: nil)
+        pesscanPath: "/usr/local/bin/pesscan", line: nil, slurm: nil, site: nil)
 
     /// A runnable zone; a container runtime that cannot be found is a setup error.
     public func makeZone() throws(DispatchError) -> Zone {
@@ -47,6 +49,8 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
             }
             let launcher = ContainerLauncher(runtime: executable, image: image ?? "", network: network, pesscanPath: pesscanPath)
             return try Zone(name: name, kind: .container, slots: resolvedSlots, prefer: prefer, launcher: launcher)
+        case .ssh:
+            return try Zone(name: name, kind: .ssh, slots: resolvedSlots, prefer: prefer, launcher: try siteLauncher())
         case .slurm:
             guard ExecutableLookup.find("sbatch", environment: ProcessInfo.processInfo.environment) != nil else {
                 throw .zoneUnavailable(zone: name, reason: "Slurm's sbatch is not installed or not on PATH")
@@ -61,11 +65,11 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
 /// Reading zone files: a YAML list of zones under `zones:`.
 public enum ZoneFile {
     /// Keys a zone entry may have.
-    static let keys: Set<String> = [
+    static let keys: Set<String> = Set<String>([
         "name", "kind", "slots", "prefer", "runtime", "image", "network", "pesscan",
         "partition", "account", "qos", "time_limit", "cpus_per_point", "memory_per_point", "sbatch_options",
         "array_throttle", "poll_seconds", "missing_grace_seconds",
-    ]
+    ]).union(siteKeys)
 
     /// Keys that only Slurm zones take.
     static let slurmKeys: Set<String> = [
@@ -172,11 +176,20 @@ public enum ZoneFile {
         let runtime = try text("runtime")
         let image = try text("image")
         let pesscan = try text("pesscan") ?? "/usr/local/bin/pesscan"
+        var site: SiteSettings?
+        if kind == .ssh {
+            site = try siteSettings(fields, zone: name, line: line, path: path)
+        } else {
+            for key in siteKeys where fields[key] != nil { throw fail(key, "applies to ssh zones only") }
+        }
         switch kind {
-        case .container:
+        case .ssh where site?.run == .direct:
+            for key in ["runtime", "image"] where fields[key] != nil { throw fail(key, "applies to ssh zones with run: container only") }
+            guard pesscan.hasPrefix("/") else { throw fail("pesscan", "must be an absolute path on the site") }
+        case .container, .ssh:
             guard let image else { throw fail("image", "a container zone needs the image each point runs in") }
             guard !image.hasPrefix("-"), !image.contains(where: { $0.isWhitespace }) else { throw fail("image", "\"\(image)\" is not an image name") }
-            if let runtime, !["podman", "docker"].contains(runtime), !runtime.hasPrefix("/") {
+            if let runtime, !["podman", "docker"].contains(runtime), !runtime.hasPrefix("/") || runtime.contains(where: \.isNewline) {
                 throw fail("runtime", "use podman, docker or an absolute path to one")
             }
             guard pesscan.hasPrefix("/") else { throw fail("pesscan", "must be an absolute path inside the image") }
@@ -223,7 +236,7 @@ public enum ZoneFile {
         }
         return ZoneSpec(
             name: name, kind: kind, slots: slots, prefer: prefer, runtime: runtime, image: image, network: network,
-            pesscanPath: pesscan, line: line, slurm: slurm)
+            pesscanPath: pesscan, line: line, slurm: slurm, site: site)
     }
 }
 

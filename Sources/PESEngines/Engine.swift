@@ -50,6 +50,12 @@ public struct RunDetails: Sendable, Hashable {
     public var launchFailure: Bool
     /// The work folder whose disk was full when the run failed, when it was: a launch failure that stops the zone.
     public var fullDiskFolder: String?
+    /// Whether the launch failure will recur for every point of the zone, so the zone stops for the run.
+    public var stopsZone = false
+    /// The machine the engine ran on, when not this one (an SSH site).
+    public var host: String?
+    /// The id of the run where it ran (a site's process id), for provenance.
+    public var jobID: String?
 
     public init(
         exitStatus: Int? = nil, stderrTail: String? = nil, engineVersion: String? = nil, launchFailure: Bool = false,
@@ -60,6 +66,25 @@ public struct RunDetails: Sendable, Hashable {
         self.engineVersion = engineVersion
         self.launchFailure = launchFailure
         self.fullDiskFolder = fullDiskFolder
+    }
+}
+
+extension EngineOutcome {
+    /// This outcome with where it ran recorded in its details (nothing changes for a local run or a cancelled one).
+    public func ranAt(host: String?, jobID: String?) -> EngineOutcome {
+        guard host != nil || jobID != nil else { return self }
+        switch self {
+        case .energy(let energy, let converged, var details):
+            details.host = host
+            details.jobID = jobID
+            return .energy(hartree: energy, converged: converged, details: details)
+        case .failed(let reason, var details):
+            details.host = host
+            details.jobID = jobID
+            return .failed(reason: reason, details: details)
+        case .cancelled:
+            return self
+        }
     }
 }
 
@@ -113,9 +138,12 @@ extension ProcessEngine {
             command, workDirectory: job.workDirectory, label: "pesscan-\(job.scanName)-\(job.pointIndex)-\(job.attemptNumber)")
         if result.cancelled { return .cancelled }
         if let failure = result.launchFailure {
-            return EngineOutcome.failed(reason: failure, details: RunDetails(stderrTail: result.standardErrorTail, launchFailure: true))
-                .blamingFullDisk(in: job.workDirectory)
+            var details = RunDetails(stderrTail: result.standardErrorTail, launchFailure: true, fullDiskFolder: result.fullDiskFolder)
+            details.stopsZone = result.launchFailureStopsZone
+            details.host = result.host
+            details.jobID = result.jobID
+            return EngineOutcome.failed(reason: failure, details: details).blamingFullDisk(in: job.workDirectory)
         }
-        return interpret(job, result).blamingFullDisk(in: job.workDirectory)
+        return interpret(job, result).blamingFullDisk(in: job.workDirectory).ranAt(host: result.host, jobID: result.jobID)
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
 
 /// The end of a file that may be huge, read without loading the whole file.
-enum FileTail {
+public enum FileTail {
     /// The last `count` lines of the last `maximumBytes` bytes of the file at `url`, trimmed; empty when unreadable.
     ///
     /// Bytes cut in the middle of a UTF-8 character are replaced, so the text is always valid.
-    static func lines(of url: URL, count: Int, maximumBytes: Int) -> String {
+    public static func lines(of url: URL, count: Int, maximumBytes: Int) -> String {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return "" }
         defer { try? handle.close() }
         guard let size = try? handle.seekToEnd() else { return "" }

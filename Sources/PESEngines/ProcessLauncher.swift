@@ -27,6 +27,12 @@ public protocol ProcessLauncher: Sendable {
     ///
     /// `label` names the run (a container name, say): letters, digits, `_ . -`.
     func launch(_ command: ProcessCommand, workDirectory: URL, label: String) async -> ProcessResult
+    /// Tidies up once a collect has no more points for it (an SSH site deletes the remote folders still queued).
+    func finish() async
+}
+
+extension ProcessLauncher {
+    public func finish() async {}
 }
 
 extension ProcessRunner: ProcessLauncher {

@@ -14,6 +14,14 @@ public struct ProcessResult: Sendable, Hashable {
     public var standardErrorTail: String
     /// Why the program could not be started at all (missing executable, container runtime error), when it could not.
     public var launchFailure: String?
+    /// Whether the launch failure will recur for every point of this zone (a refused host key, say), so the zone stops for the run.
+    public var launchFailureStopsZone = false
+    /// The folder whose full disk made the launch fail, when it did (on another machine: `host:path`).
+    public var fullDiskFolder: String?
+    /// The machine the program ran on, when not this one (an SSH site's host name).
+    public var host: String?
+    /// The id the program had where it ran (a site's process id or batch job id), for provenance.
+    public var jobID: String?
 
     public init(
         status: Int, signalled: Bool, cancelled: Bool, standardOutput: String, standardErrorTail: String,
@@ -54,11 +62,20 @@ public struct ProcessRunner: Sendable {
     }
 
     /// Runs `executable` with `arguments` in `workDirectory`, waiting for it to end.
+    ///
+    /// stdin is `standardInput` (or nothing); stdout and stderr go to
+    /// `outputNames` in `outputFolder` (the work directory unless given), and
+    /// stdout is read back as text only when `readsOutput` is true.
     public func run(
-        executable: URL, arguments: [String], workDirectory: URL, environment: [String: String]? = nil
+        executable: URL, arguments: [String], workDirectory: URL, environment: [String: String]? = nil,
+        standardInput: URL? = nil, outputFolder: URL? = nil, outputNames: (String, String) = ("stdout.txt", "stderr.txt"),
+        readsOutput: Bool = true
     ) async throws -> ProcessResult {
-        let outURL = workDirectory.appendingPathComponent("stdout.txt")
-        let errURL = workDirectory.appendingPathComponent("stderr.txt")
+        let outURL = (outputFolder ?? workDirectory).appendingPathComponent(outputNames.0)
+        let errURL = (outputFolder ?? workDirectory).appendingPathComponent(outputNames.1)
+        var inHandle: FileHandle?
+        if let standardInput { inHandle = try Self.inputFile(standardInput) }
+        defer { try? inHandle?.close() }
         let outHandle = try Self.outputFile(outURL)
         let errHandle = try Self.outputFile(errURL)
         defer {
@@ -70,7 +87,7 @@ public struct ProcessRunner: Sendable {
         process.arguments = arguments
         process.currentDirectoryURL = workDirectory
         if let environment { process.environment = environment }
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = inHandle ?? FileHandle.nullDevice
         process.standardOutput = outHandle
         process.standardError = errHandle
         let child = ChildProcess(process)
@@ -90,7 +107,7 @@ public struct ProcessRunner: Sendable {
         } onCancel: {
             child.stop(graceSeconds: grace)
         }
-        let output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        let output = readsOutput ? (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" : ""
         let tail = FileTail.lines(of: errURL, count: stderrTailLines, maximumBytes: stderrTailBytes)
         return ProcessResult(
             status: Int(process.terminationStatus),
@@ -115,6 +132,13 @@ extension ProcessRunner {
     /// Creates (or empties) the file a child's stdout or stderr goes to.
     static func outputFile(_ url: URL) throws(OutputFileError) -> FileHandle {
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw OutputFileError(path: url.path, code: errno) }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
+
+    /// Opens the file a child's stdin comes from.
+    static func inputFile(_ url: URL) throws(OutputFileError) -> FileHandle {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw OutputFileError(path: url.path, code: errno) }
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }

@@ -9,7 +9,9 @@ extension Pesscan {
             abstract: "List the zones from the zone file and check that each can run points.",
             discussion: """
                 Checks: slots above zero, the container runtime on PATH, the image present \
-                locally. Exits 69 when a zone fails a check.
+                locally; for an ssh zone, over its connection: the site answers, remote_root \
+                is writable, tar, setsid and pesscan (or the runtime and image) are there. \
+                Exits 69 when a zone fails a check.
 
                 Examples:
                   pesscan zones
@@ -37,7 +39,11 @@ extension Pesscan {
             } else {
                 print("Zones from \(zoneOptions.zoneFile(config: config)?.value.path ?? "the default (one local zone)"):")
                 for report in reports {
-                    let place = report.image.map { " image \($0) via \(report.runtime ?? "?")" } ?? ""
+                    var place = report.image.map { " image \($0) via \(report.runtime ?? "?")" } ?? ""
+                    if let site = report.site {
+                        place += ", site \(site.host)" + (site.remoteRootWritable ? ", remote_root writable" : "")
+                            + site.programs.sorted { $0.key < $1.key }.compactMap { $0.value.map { path in ", \(path)" } }.joined()
+                    }
                     print(
                         "  \(report.name): \(report.kind), \(report.slots) slot\(report.slots == 1 ? "" : "s")"
                             + (report.prefer ? ", preferred" : "") + place + " — "

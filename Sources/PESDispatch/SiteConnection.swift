@@ -1,0 +1,206 @@
+import Foundation
+import PESEngines
+
+/// One SSH site's connection: a single multiplexed OpenSSH master, a cap on open channels, and the remote script's operations.
+///
+/// The master is opened once (`ControlMaster=yes`, `ControlPersist`) and
+/// every operation is a channel on it (`ControlMaster=no`), so a site sees
+/// one connection per `collect` however many points run there. Openings
+/// are serialised and counted; a master that died is reopened on the next
+/// operation. At most ``SiteSettings/maxChannels`` operations are open at once.
+actor SiteConnection {
+    /// The site.
+    let settings: SiteSettings
+    /// The OpenSSH client.
+    let ssh: URL
+    /// The master's socket (`ControlPath`), in a folder only this user can enter.
+    let controlPath: String
+    /// Seconds an idle master stays open after its last channel closed.
+    let persistSeconds: Int
+    /// Connections (masters) this process opened to the site.
+    private(set) var connectionsOpened = 0
+    /// Whether a master is believed to be up.
+    private var masterUp = false
+    /// The opening under way, which concurrent operations wait on instead of opening their own.
+    private var opening: Task<Result<Void, Failure>, Never>?
+    /// Channels open now.
+    private var channelsOpen = 0
+    /// Operations waiting for a channel.
+    private var channelWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Remote folders (relative to the remote root) whose files came back, to delete with the next operation.
+    private var pendingRemovals: [String] = []
+    /// Runs ssh.
+    private let runner = ProcessRunner(graceSeconds: 2, stderrTailLines: 12, stderrTailBytes: 2048)
+
+    /// Why the site could not be used.
+    enum Failure: Error, Sendable, Equatable {
+        /// The site did not answer (no route, timeout, connection closed); it may come back.
+        case unreachable(String)
+        /// The site refused us for a reason that will not go away by waiting (host key, login).
+        case refused(String)
+        /// A local file of the exchange could not be written or read.
+        case local(String)
+    }
+
+    /// What one operation returned.
+    struct Reply: Sendable {
+        /// The remote script's exit status.
+        var status: Int32
+        /// Everything it wrote to stdout (a tar stream for `run` and `wait`).
+        var output: Data
+        /// The last lines it wrote to stderr.
+        var errorText: String
+    }
+
+    init(settings: SiteSettings, ssh: URL, socketFolder: URL, persistSeconds: Int = 60) {
+        self.settings = settings
+        self.ssh = ssh
+        self.controlPath = socketFolder.appendingPathComponent(settings.connectionKey).path
+        self.persistSeconds = persistSeconds
+    }
+
+    /// The argv of an ssh command to the site: options, `--`, host, then the remote command if any.
+    func arguments(_ extra: [String], remoteCommand: String?) -> [String] {
+        settings.sshOptions(controlPath: controlPath) + extra + ["--", settings.host] + (remoteCommand.map { [$0] } ?? [])
+    }
+
+    /// Runs one operation of the site script with `input` (its header, then any tar) on stdin; files of the exchange go in `scratch` under `label`.
+    func call(
+        _ operation: SiteScript.Operation, input: Data, scratch: URL, label: String, waitSeconds: Int = 30
+    ) async throws(Failure) -> Reply {
+        try await openMaster()
+        await takeChannel()
+        defer { giveBackChannel() }
+        let inputURL = scratch.appendingPathComponent(".\(label).\(operation.rawValue).in")
+        let outputName = ".\(label).\(operation.rawValue).out"
+        let errorName = ".\(label).\(operation.rawValue).err"
+        defer {
+            for name in [inputURL.lastPathComponent, outputName, errorName] {
+                try? FileManager.default.removeItem(at: scratch.appendingPathComponent(name))
+            }
+        }
+        do {
+            try input.write(to: inputURL)
+        } catch {
+            throw .local("cannot write \(inputURL.path): \(error)")
+        }
+        let result: ProcessResult
+        do {
+            result = try await runner.run(
+                executable: ssh,
+                arguments: arguments(["-o", "ControlMaster=no", "-T"], remoteCommand: SiteScript.command(operation, waitSeconds: waitSeconds)),
+                workDirectory: scratch, standardInput: inputURL, outputFolder: scratch, outputNames: (outputName, errorName),
+                readsOutput: false)
+        } catch {
+            throw .local("could not start \(ssh.path): \(error)")
+        }
+        if result.cancelled { throw .unreachable("stopped") }
+        if result.status == 255 || result.signalled {
+            masterUp = false
+            throw Self.classify(result.standardErrorTail, host: settings.host)
+        }
+        let output = (try? Data(contentsOf: scratch.appendingPathComponent(outputName))) ?? Data()
+        return Reply(status: Int32(result.status), output: output, errorText: result.standardErrorTail)
+    }
+
+    /// Notes a remote folder to delete; it goes with the next `run`, or with ``removeQueued(scratch:)``.
+    func queueRemoval(_ name: String) { pendingRemovals.append(name) }
+
+    /// Takes the folders waiting to be deleted, for an operation that deletes them.
+    func takeRemovals() -> [String] {
+        defer { pendingRemovals = [] }
+        return pendingRemovals
+    }
+
+    /// Puts back folders whose deleting operation failed.
+    func restoreRemovals(_ names: [String]) { pendingRemovals += names }
+
+    /// Deletes every queued remote folder in one operation (at the end of a collect); failures leave them on the site.
+    func removeQueued(scratch: URL) async {
+        let names = takeRemovals()
+        guard !names.isEmpty else { return }
+        let header = SiteScript.header(root: settings.remoteRoot, name: "", list: names)
+        _ = try? await call(.remove, input: header, scratch: scratch, label: "pesscan-remove-\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    /// Opens the master unless one is up; concurrent callers share one opening.
+    private func openMaster() async throws(Failure) {
+        if masterUp { return }
+        if let opening {
+            try await opening.value.get()
+            return
+        }
+        let task = Task { await self.startMaster() }
+        opening = task
+        let outcome = await task.value
+        opening = nil
+        try outcome.get()
+    }
+
+    /// Starts a master connection that backgrounds itself once logged in, and counts it.
+    private func startMaster() async -> Result<Void, Failure> {
+        let scratch = URL(fileURLWithPath: NSTemporaryDirectory())
+        let label = "pesscan-master-\(settings.connectionKey)-\(UInt32.random(in: 0...UInt32.max))"
+        defer {
+            for suffix in [".out", ".err"] { try? FileManager.default.removeItem(at: scratch.appendingPathComponent(label + suffix)) }
+        }
+        // A master left by an earlier collect with the same settings is used as it is.
+        if let check = try? await runner.run(
+            executable: ssh, arguments: arguments(["-O", "check"], remoteCommand: nil), workDirectory: scratch,
+            outputFolder: scratch, outputNames: (label + ".out", label + ".err"), readsOutput: false),
+            check.status == 0
+        {
+            masterUp = true
+            return .success(())
+        }
+        let result: ProcessResult
+        do {
+            result = try await runner.run(
+                executable: ssh,
+                arguments: arguments(
+                    ["-o", "ControlMaster=yes", "-o", "ControlPersist=\(persistSeconds)", "-N", "-f"], remoteCommand: nil),
+                workDirectory: scratch, outputFolder: scratch, outputNames: (label + ".out", label + ".err"), readsOutput: false)
+        } catch {
+            return .failure(.local("could not start \(ssh.path): \(error)"))
+        }
+        connectionsOpened += 1
+        guard result.status == 0, !result.signalled else {
+            return .failure(Self.classify(result.standardErrorTail, host: settings.host))
+        }
+        masterUp = true
+        return .success(())
+    }
+
+    /// Waits for a free channel.
+    private func takeChannel() async {
+        if channelsOpen < settings.maxChannels {
+            channelsOpen += 1
+            return
+        }
+        await withCheckedContinuation { channelWaiters.append($0) }
+    }
+
+    /// Frees a channel, handing it straight to the next waiter if there is one.
+    private func giveBackChannel() {
+        if channelWaiters.isEmpty {
+            channelsOpen -= 1
+        } else {
+            channelWaiters.removeFirst().resume()
+        }
+    }
+
+    /// What an ssh failure means, from its stderr: refused for good, or unreachable for now.
+    static func classify(_ stderr: String, host: String) -> Failure {
+        let said = stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").suffix(3).joined(separator: " ")
+        if stderr.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") || stderr.contains("Host key verification failed")
+            || stderr.contains("No matching host key") || stderr.contains("host key for")
+        {
+            return .refused(
+                "the host key of \(host) is unknown or has changed (ssh: \(said)); pesscan never accepts a key it cannot verify: check the key with the site's administrators, then update known_hosts (ssh-keygen -R, then one ssh by hand)")
+        }
+        if stderr.contains("Permission denied") || stderr.contains("Too many authentication failures") {
+            return .refused("\(host) refused the login (ssh: \(said)); check user and identity_file, or the key in the site's authorized_keys")
+        }
+        return .unreachable("\(host) is unreachable (ssh: \(said.isEmpty ? "connection failed" : said))")
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import PESEngines
+
+/// Runs a point's program on an SSH site: its folder sent in one tar stream, the program started there detached, the folder fetched back.
+///
+/// Nothing is shared with the site but the connection. One channel does
+/// the whole point when the link holds (unpack, start, wait, send back);
+/// the program runs detached from the connection, so when the link drops
+/// the point is not lost: pesscan reconnects with back-off and fetches the
+/// finished folder, for up to ``SiteSettings/unreachableSeconds``. Then the
+/// point is given up as a launch failure and retried elsewhere. The files
+/// that come back are parsed here exactly like a local point's.
+public struct SiteLauncher: ProcessLauncher {
+    /// The site's connection, shared by the zone's points.
+    let connection: SiteConnection
+    /// The site.
+    public var settings: SiteSettings
+    /// For `run: container`: the runtime call on the site (its `runtime` is the name or path there).
+    public var container: ContainerLauncher?
+    /// Path of pesscan on the site (or in the site's image), for engines that run pesscan itself.
+    public var pesscanPath: String
+
+    init(connection: SiteConnection, settings: SiteSettings, container: ContainerLauncher?, pesscanPath: String) {
+        self.connection = connection
+        self.settings = settings
+        self.container = container
+        self.pesscanPath = pesscanPath
+    }
+
+    public var image: String? { container?.imageName }
+
+    /// The point's folder on the site: the remote root, then the last four components of its local work folder.
+    func remoteFolder(for workDirectory: URL) -> (name: String, path: String) {
+        let name = workDirectory.pathComponents.suffix(4).joined(separator: "/")
+        return (name, settings.remoteRoot + "/" + name)
+    }
+
+    /// The argv run on the site, and the argv that cleans up after a stopped run (removing its container).
+    func remoteCommand(_ command: ProcessCommand, remoteFolder: String, label: String) -> (argv: [String], cleanup: [String]) {
+        guard let container else {
+            return ([command.isPesscan ? pesscanPath : command.executable.path] + command.arguments, [])
+        }
+        let name = ContainerLauncher.containerName(label)
+        let runtime = container.runtime.path
+        return (
+            [runtime] + container.arguments(for: command, workDirectory: URL(fileURLWithPath: remoteFolder), label: name),
+            [runtime, "rm", "--force", "--ignore", name]
+        )
+    }
+
+    /// The variables the engine adds to pesscan's environment: what crosses to the site (the rest is the site's own).
+    static func addedEnvironment(_ command: ProcessCommand) -> [String] {
+        guard let environment = command.environment else { return [] }
+        let own = ProcessInfo.processInfo.environment
+        return environment.filter { own[$0.key] != $0.value }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// NUL-terminated fields, as the site script reads them with `mapfile -d ''`.
+    static func nulSeparated(_ fields: [String]) -> Data {
+        var data = Data()
+        for field in fields {
+            data.append(contentsOf: Array(field.utf8))
+            data.append(0)
+        }
+        return data
+    }
+
+    /// The header of an operation on the point's folder `name`, with no list.
+    func header(_ name: String) -> Data { SiteScript.header(root: settings.remoteRoot, name: name) }
+
+    public func launch(_ command: ProcessCommand, workDirectory: URL, label: String) async -> ProcessResult {
+        let (name, folder) = remoteFolder(for: workDirectory)
+        let scratch = workDirectory.deletingLastPathComponent()
+        let tag = workDirectory.lastPathComponent
+        let (argv, cleanup) = remoteCommand(command, remoteFolder: folder, label: label)
+        var archive = TarArchive()
+        let stream: Data
+        do {
+            try archive.addFolder(workDirectory)
+            archive.addFile(".pesscan/argv", contents: Self.nulSeparated(argv))
+            archive.addFile(".pesscan/env", contents: Self.nulSeparated(Self.addedEnvironment(command)))
+            archive.addFile(".pesscan/cleanup", contents: Self.nulSeparated(cleanup))
+            stream = try archive.encoded()
+        } catch {
+            return .launchFailed("could not pack the point's files for \(settings.host): \(error)")
+        }
+        // Folders of earlier points whose files came back are deleted by this same operation.
+        let removals = settings.keepRemote ? [] : await connection.takeRemovals()
+        let reply: SiteConnection.Reply
+        do {
+            reply = try await connection.call(
+                .run, input: SiteScript.header(root: settings.remoteRoot, name: name, list: removals) + stream, scratch: scratch,
+                label: tag)
+        } catch {
+            await connection.restoreRemovals(removals)
+            if Task.isCancelled { return await stop(name: name, folder: folder, scratch: scratch, tag: tag) }
+            switch error {
+            case .refused(let why):
+                var result = ProcessResult.launchFailed(why)
+                result.launchFailureStopsZone = true
+                return result
+            case .local(let why):
+                return .launchFailed(why)
+            case .unreachable:
+                // The link failed: before the program started (the site has no folder) or while it ran.
+                return await recover(name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
+            }
+        }
+        if Task.isCancelled { return await stop(name: name, folder: folder, scratch: scratch, tag: tag) }
+        return await finish(reply, name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
+    }
+
+    /// Turns an operation's reply into the point's result: its folder written back here, or why it could not run.
+    private func finish(
+        _ reply: SiteConnection.Reply, name: String, folder: String, scratch: URL, tag: String, workDirectory: URL, argv: [String]
+    ) async -> ProcessResult {
+        switch reply.status {
+        case 0:
+            do {
+                try TarArchive.decode(reply.output).write(into: workDirectory)
+            } catch {
+                return .launchFailed("the files of \(folder) came back from \(settings.host) unusable: \(error)")
+            }
+            var result = Self.result(in: workDirectory, argv: argv)
+            if let container { result.launchFailure = container.launchFailure(of: result, runtimeName: container.runtime.lastPathComponent) }
+            if !settings.keepRemote { await connection.queueRemoval(name) }
+            return result
+        case SiteScript.stillRunning:
+            return await recover(name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
+        case SiteScript.stagingFailed where reply.errorText.contains("No space left on device"):
+            var result = ProcessResult.launchFailed(
+                "no space left on device in \(folder) on \(settings.host); free space there and run collect again")
+            result.fullDiskFolder = "\(settings.host):\(settings.remoteRoot)"
+            return result
+        default:
+            let said = reply.errorText.split(separator: "\n").last.map(String.init) ?? "exit \(reply.status)"
+            return .launchFailed("\(settings.host) could not run the point (exit \(reply.status)): \(said)")
+        }
+    }
+
+    /// Waits for a site whose link failed, with back-off, until the point's folder comes back or the site is given up.
+    private func recover(name: String, folder: String, scratch: URL, tag: String, workDirectory: URL, argv: [String]) async -> ProcessResult {
+        let deadline = ContinuousClock.now + .seconds(settings.unreachableSeconds)
+        var pause = 1.0
+        var lastWhy = "\(settings.host) stopped answering"
+        while ContinuousClock.now < deadline {
+            if Task.isCancelled { return await stop(name: name, folder: folder, scratch: scratch, tag: tag) }
+            try? await Task.sleep(for: .seconds(pause))
+            if Task.isCancelled { return await stop(name: name, folder: folder, scratch: scratch, tag: tag) }
+            do {
+                let reply = try await connection.call(.wait, input: header(name), scratch: scratch, label: tag, waitSeconds: 20)
+                pause = 1
+                switch reply.status {
+                case SiteScript.stillRunning: continue
+                case SiteScript.unknownPoint:
+                    // The program never started: the link failed while the files were on their way.
+                    return .launchFailed("the connection to \(settings.host) failed before the point started: \(lastWhy)")
+                default:
+                    return await finish(reply, name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
+                }
+            } catch {
+                switch error {
+                case .refused(let why):
+                    var result = ProcessResult.launchFailed(why)
+                    result.launchFailureStopsZone = true
+                    return result
+                case .unreachable(let why), .local(let why): lastWhy = why
+                }
+                pause = min(pause * 2, 15)
+            }
+        }
+        return .launchFailed(
+            "\(settings.host) was unreachable for \(Int(settings.unreachableSeconds)) s while the point ran (\(lastWhy)); its folder \(folder) stays on the site")
+    }
+
+    /// Stops a started point on the site (its process group, and its container), then reports the run cancelled.
+    private func stop(name: String, folder: String, scratch: URL, tag: String) async -> ProcessResult {
+        let connection = connection
+        let archive = header(name)
+        // The calling task is cancelled; the stop runs in its own task so its ssh is not stopped too.
+        await Task.detached {
+            _ = try? await connection.call(.kill, input: archive, scratch: scratch, label: tag)
+        }.value
+        var result = ProcessResult.launchFailed("stopped on \(settings.host)")
+        result.launchFailure = nil
+        result.cancelled = true
+        return result
+    }
+
+    /// Deletes the remote folders still queued, in one operation; called when a collect ends.
+    public func finish() async {
+        await connection.removeQueued(scratch: URL(fileURLWithPath: NSTemporaryDirectory()))
+    }
+
+    /// The result of a finished run from the files that came back: exit status, output, host and process id.
+    static func result(in workDirectory: URL, argv: [String]) -> ProcessResult {
+        func text(_ file: String) -> String {
+            ((try? String(contentsOf: workDirectory.appendingPathComponent(file), encoding: .utf8)) ?? "")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let statusText = text(".pesscan/status")
+        let host = text(".pesscan/host")
+        let pid = text(".pesscan/pid")
+        let tail = FileTail.lines(of: workDirectory.appendingPathComponent("stderr.txt"), count: 20, maximumBytes: 4096)
+        let output = text("stdout.txt")
+        var result: ProcessResult
+        if let status = Int(statusText) {
+            // bash reports a program ended by signal n as 128 + n.
+            let signalled = status > 128 && status < 160
+            result = ProcessResult(
+                status: signalled ? status - 128 : status, signalled: signalled, cancelled: false,
+                standardOutput: (try? String(contentsOf: workDirectory.appendingPathComponent("stdout.txt"), encoding: .utf8)) ?? output,
+                standardErrorTail: tail)
+            if !signalled, status == 127 || status == 126 {
+                result.launchFailure =
+                    "\(argv.first ?? "the program") \(status == 127 ? "was not found" : "cannot be run") on \(host.isEmpty ? "the site" : host) (exit \(status)): \(tail.split(separator: "\n").last.map(String.init) ?? "")"
+            }
+        } else {
+            result = .launchFailed("the site stopped the program before it finished (\(statusText.isEmpty ? "no status" : statusText))")
+        }
+        result.host = host.isEmpty ? nil : host
+        result.jobID = pid.isEmpty ? nil : "pid \(pid)"
+        return result
+    }
+}
+
+/// What `pesscan zones` found on an SSH site.
+public struct SiteFacts: Sendable, Codable, Equatable {
+    /// The site's host name, as it reports it.
+    public var host: String
+    /// Whether pesscan can create folders under the remote root.
+    public var remoteRootWritable: Bool
+    /// Each program looked for and where it is on the site's PATH (nil when absent).
+    public var programs: [String: String?]
+    /// Each image asked for and whether the site's runtime has it.
+    public var images: [String: Bool]
+}
+
+extension SiteLauncher {
+    /// Asks the site for its host name, a writable remote root, the programs points need there, and the image for containers.
+    func check() async throws(SiteConnection.Failure) -> SiteFacts {
+        var list = ["tar", "setsid"]
+        if let container {
+            list += [container.runtime.path, container.runtime.path + "\t" + container.imageName]
+        } else {
+            list.append(pesscanPath)
+        }
+        let scratch = URL(fileURLWithPath: NSTemporaryDirectory())
+        let reply = try await connection.call(
+            .check, input: SiteScript.header(root: settings.remoteRoot, name: "", list: list), scratch: scratch,
+            label: "pesscan-check-\(UInt32.random(in: 0...UInt32.max))")
+        guard reply.status == 0 else {
+            throw .unreachable(
+                "\(settings.host) could not run pesscan's site script (exit \(reply.status)): \(reply.errorText.split(separator: "\n").last.map(String.init) ?? ""); the site needs bash 4.4 or later")
+        }
+        var facts = SiteFacts(host: "", remoteRootWritable: false, programs: [:], images: [:])
+        for line in String(decoding: reply.output, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            switch fields.first {
+            case "host": facts.host = fields.dropFirst().joined(separator: "\t")
+            case "root": facts.remoteRootWritable = fields.count > 1 && fields[1] == "writable"
+            case "program" where fields.count >= 3: facts.programs[fields[1]] = fields[2].isEmpty ? String?.none : fields[2]
+            case "image" where fields.count >= 3: facts.images[fields[1]] = fields[2] == "present"
+            default: continue
+            }
+        }
+        return facts
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// The one fixed program pesscan runs on a site, with everything it needs sent as data on its stdin.
+///
+/// `ssh` hands the remote login shell a single string, so pesscan never puts
+/// a value in it: the string is always `bash -c '<this script>' pesscan-site
+/// <operation> [<seconds>]`, where the operation is one of a fixed set of
+/// words and the seconds a number pesscan chose. Every value (the remote
+/// root, the point's folder, the program's argv and environment) arrives in
+/// the tar stream on stdin, as files under `.pesscan/`, and is only ever read
+/// into quoted variables or with `mapfile -d ''`, never evaluated. The site
+/// needs bash (4.4 or later), tar, setsid, mktemp and a POSIX login shell.
+enum SiteScript {
+    /// What the script is asked to do.
+    enum Operation: String, Sendable {
+        /// Delete the listed folders, unpack a point's folder under the remote root, start its program detached, wait for it, send the folder back.
+        case run
+        /// Wait (up to the given seconds) for a started point to finish and send its folder back; exit 3 while it runs.
+        case wait
+        /// Stop a started point's program (its whole process group).
+        case kill
+        /// Delete the listed folders (relative to the remote root).
+        case remove
+        /// Report what the site has: host name, whether the remote root is writable, where the listed programs are, whether listed images are there.
+        ///
+        /// A list entry is a program name, or `runtime<TAB>image` to ask the site's runtime for an image.
+        case check
+    }
+
+    /// Exit status meaning the point is still running (``Operation/wait``).
+    static let stillRunning: Int32 = 3
+    /// Exit status meaning the site has no folder for the point.
+    static let unknownPoint: Int32 = 94
+    /// Exit status of a staging failure: the point's folder could not be made or filled (a full disk, say).
+    static let stagingFailed: Int32 = 92
+
+    /// The remote command string for `operation`: constant apart from the operation word and a number.
+    static func command(_ operation: Operation, waitSeconds: Int = 30) -> String {
+        "exec bash -c \(quotedSource) pesscan-site \(operation.rawValue) \(max(0, waitSeconds))"
+    }
+
+    /// The script in single quotes for the remote login shell, quoted once.
+    private static let quotedSource = "'" + source.replacingOccurrences(of: "'", with: "'\\''") + "'"
+
+    /// The data an operation reads first: remote root, folder name, and a counted list, each NUL-terminated.
+    static func header(root: String, name: String, list: [String] = []) -> Data {
+        var data = Data()
+        for field in [root, name, String(list.count)] + list {
+            data.append(contentsOf: Array(field.utf8))
+            data.append(0)
+        }
+        return data
+    }
+
+    /// The script itself; it reads `.pesscan/root` and `.pesscan/name` (and for `run` the point's files) from a tar on stdin.
+    static let source = #"""
+        set -u
+        op=${1:-}
+        wait_limit=${2:-30}
+        fail() { code=$1; shift; printf 'pesscan-site: %s\n' "$*" >&2; exit "$code"; }
+        IFS= read -r -d '' root || fail 91 "no remote root was sent"
+        IFS= read -r -d '' name || fail 91 "no folder name was sent"
+        IFS= read -r -d '' count || fail 91 "no list was sent"
+        case $count in ''|*[^0-9]*) fail 91 "the list length is not a number";; esac
+        list=()
+        for ((entry = 0; entry < count; entry++)); do
+          IFS= read -r -d '' item || fail 91 "the list ends early"
+          list+=("$item")
+        done
+        dir=$root/$name
+        remove_listed() {
+          for item in "${list[@]}"; do
+            [ -n "$item" ] && rm -rf -- "$root/$item"
+          done
+        }
+        pesscan_runner() {
+          cd -- "$1" || exit 1
+          printf '%s\n' "$HOSTNAME" > .pesscan/host
+          mapfile -d '' -t argv < .pesscan/argv
+          if [ -s .pesscan/env ]; then
+            mapfile -d '' -t settings < .pesscan/env
+            for setting in "${settings[@]}"; do export "$setting"; done
+          fi
+          printf '%(%s)T\n' -1 > .pesscan/started
+          "${argv[@]}" > stdout.txt 2> stderr.txt
+          status=$?
+          printf '%(%s)T\n' -1 > .pesscan/ended
+          printf '%s\n' "$status" > .pesscan/status
+        }
+        send_back() {
+          waited=0
+          while [ ! -s "$dir/.pesscan/status" ]; do
+            [ -d "$dir" ] || fail 94 "the site has no folder $dir for this point"
+            [ "$waited" -ge "$wait_limit" ] && exit 3
+            sleep 1
+            waited=$((waited + 1))
+          done
+          tar -C "$dir" -cf - . || fail 95 "cannot pack $dir"
+          exit 0
+        }
+        case $op in
+          run)
+            remove_listed
+            why=$(mkdir -p -- "${dir%/*}" 2>&1) || fail 92 "cannot create the folder of $dir: $why"
+            why=$(mkdir -- "$dir" 2>&1) || fail 93 "cannot create $dir: $why"
+            if ! why=$(tar -C "$dir" -xf - 2>&1); then
+              rm -rf -- "$dir"
+              fail 92 "cannot write the point's files to $dir: $why"
+            fi
+            [ -s "$dir/.pesscan/argv" ] || { rm -rf -- "$dir"; fail 91 "no program was sent"; }
+            export -f pesscan_runner
+            setsid bash -c 'pesscan_runner "$1"' pesscan-run "$dir" < /dev/null > /dev/null 2>&1 &
+            pid=$!
+            printf '%s\n' "$pid" > "$dir/.pesscan/pid"
+            wait "$pid" 2> /dev/null
+            send_back
+            ;;
+          wait)
+            send_back
+            ;;
+          kill)
+            [ -r "$dir/.pesscan/pid" ] || exit 0
+            pid=$(< "$dir/.pesscan/pid")
+            case $pid in ''|*[^0-9]*) fail 96 "the pid file of $dir is damaged";; esac
+            kill -TERM -- "-$pid" 2> /dev/null || kill -TERM "$pid" 2> /dev/null
+            for second in 1 2 3 4 5; do
+              kill -0 -- "-$pid" 2> /dev/null || break
+              sleep 1
+            done
+            kill -KILL -- "-$pid" 2> /dev/null
+            if [ -s "$dir/.pesscan/cleanup" ]; then
+              mapfile -d '' -t cleanup < "$dir/.pesscan/cleanup"
+              "${cleanup[@]}" > /dev/null 2>&1
+            fi
+            [ -s "$dir/.pesscan/status" ] || printf 'stopped\n' > "$dir/.pesscan/status"
+            exit 0
+            ;;
+          remove)
+            remove_listed
+            exit 0
+            ;;
+          check)
+            printf 'host\t%s\n' "$HOSTNAME"
+            if mkdir -p -- "$root" 2> /dev/null && probe=$(mktemp "$root/.pesscan-probe.XXXXXX" 2> /dev/null); then
+              rm -f -- "$probe"
+              printf 'root\twritable\n'
+            else
+              printf 'root\tnot writable\n'
+            fi
+            for item in "${list[@]}"; do
+              case $item in
+                *$'\t'*)
+                  if "${item%%$'\t'*}" image inspect "${item#*$'\t'}" > /dev/null 2>&1; then
+                    printf 'image\t%s\tpresent\n' "${item#*$'\t'}"
+                  else
+                    printf 'image\t%s\tmissing\n' "${item#*$'\t'}"
+                  fi
+                  ;;
+                *)
+                  printf 'program\t%s\t%s\n' "$item" "$(command -v -- "$item" 2> /dev/null)"
+                  ;;
+              esac
+            done
+            exit 0
+            ;;
+          *)
+            fail 97 "unknown operation $op"
+            ;;
+        esac
+        """#
+}

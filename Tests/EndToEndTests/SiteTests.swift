@@ -1,0 +1,127 @@
+import Foundation
+import PESTestSupport
+import Testing
+
+/// SSH zones against the live sites scripts/test starts: site A a container with its own filesystem, site B this host's own sshd.
+@Suite("End to end: SSH sites with no shared filesystem", .serialized)
+struct SiteTests {
+    static let image = "localhost/pesscan-model:test"
+
+    /// The fitted r_e in ångström from `fit --json`.
+    func fittedBondLength(_ pesscan: BinaryRunner) throws -> Double {
+        let fit = try pesscan.run(["fit", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any]
+        return try #require(object?["r_e_angstrom"] as? Double, "\(fit.stdout)\(fit.stderr)")
+    }
+
+    @Test("the 11-point AuOg+ scan over a local zone and two SSH sites: points in every zone, r_e = 2.862 Å, ≤ 2 connections per site")
+    func auOgOverThreeSites() throws {
+        let sites = try TestSites.require()
+        let pesscan = try BinaryRunner()
+        #expect(try pesscan.run([
+            "plan", "--molecule", "AuOg+", "--points", "11", "--engine", "model-process", "--option", "delay_seconds=0.4",
+        ]).status == 0)
+        let zones = try pesscan.zoneFile("""
+            zones:
+              - name: here
+                kind: local
+                slots: 1
+            \(sites.zoneA())
+            \(sites.zoneB(image: Self.image))
+            """)
+        let check = try pesscan.run(["zones", "--zones", zones])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("remote_root writable"), "\(check.stdout)")
+        let connectionsBefore = (try sites.connectionsA(), try sites.connectionsB())
+        let collect = try pesscan.run(["collect", "--zones", zones])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        try expectEveryPointDoneOnce(pesscan, points: 11)
+        for zone in ["here", "site-a", "site-b"] {
+            #expect(Int(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE zone = '\(zone)' AND outcome = 'done'")) ?? 0 >= 1, "no point in \(zone)")
+        }
+        #expect(abs(try fittedBondLength(pesscan) - 2.862) < 2e-4)
+        // Provenance: site A's own host name and process ids; site B's image.
+        let hostA = try sites.inA(["hostname"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try pesscan.sql("SELECT DISTINCT host FROM attempt WHERE zone = 'site-a'") == hostA)
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE zone = 'site-a' AND job_id NOT LIKE 'pid %'") == "0")
+        #expect(try pesscan.sql("SELECT DISTINCT image FROM attempt WHERE zone = 'site-b'") == Self.image)
+        // One connection per site for the whole collect (and none when an earlier master was still open).
+        #expect(try sites.connectionsA() - connectionsBefore.0 <= 2)
+        #expect(try sites.connectionsB() - connectionsBefore.1 <= 2)
+        // The sites' folders were deleted once their files came back.
+        let leftA = try sites.inA(["find", sites.rootA, "-name", "status"]).stdout
+        #expect(leftA.isEmpty, "\(leftA)")
+        // Every point's files came back and sit in its local work folder.
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE zone LIKE 'site-%'") == pesscan.sql(
+            "SELECT COUNT(*) FROM attempt WHERE zone LIKE 'site-%' AND outcome = 'done'"))
+        let status = try pesscan.run(["status", "--json"])
+        #expect(status.stdout.contains("\"site-a\"") && status.stdout.contains("\"site-b\""), "\(status.stdout)")
+    }
+
+    @Test("hostile argv, environment and remote root reach the program byte for byte and nothing runs from them")
+    func hostileValuesArriveIntact() throws {
+        let sites = try TestSites.require()
+        let pesscan = try BinaryRunner()
+        let marker = "pwned-\(UUID().uuidString.prefix(8))"
+        let hostile = [
+            "a b", "'single'", "\"double\"", "$(touch /tmp/\(marker)-dollar)", "; touch /tmp/\(marker)-semi",
+            "line one\nline two", "`touch /tmp/\(marker)-tick`", "back\\slash", "&& touch /tmp/\(marker)-and", "*",
+        ]
+        let script = "for a in \"$@\"; do printf '%s\\0' \"$a\"; done > args.bin; printf '%s' \"$HOSTILE\" > env.bin; echo 'E = -1.25'"
+        let argv = ["/bin/sh", "-c", script, "sh"] + hostile
+        let argvJSON = String(decoding: try JSONSerialization.data(withJSONObject: argv), as: UTF8.self)
+        let template = pesscan.folder.appendingPathComponent("hostile.inp")
+        try "point {point}\n".write(to: template, atomically: true, encoding: .utf8)
+        let environmentValue = "x $(touch /tmp/\(marker)-env); y\nz 'q'"
+        let plan = try pesscan.run([
+            "plan", "--molecule", "H2", "--points", "1", "--from", "0.74", "--to", "0.74", "--engine", "template",
+            "--option", "template=\(template.path)", "--option", "argv=\(argvJSON)", "--option", "energy_regex=E = (-?[0-9.]+)",
+            "--option", "env.HOSTILE=\(environmentValue)",
+        ])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let root = "\(sites.rootA)/h o s t $(touch /tmp/\(marker)-root) 'q' \"d\" ;x"
+        let zones = try pesscan.zoneFile("""
+            zones:
+            \(sites.zoneA(slots: 1, root: "'" + root.replacingOccurrences(of: "'", with: "''") + "'"))
+            """)
+        let collect = try pesscan.run(["collect", "--zones", zones])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        #expect(try pesscan.sql("SELECT printf('%.2f', energy_hartree) FROM point") == "-1.25")
+        let folder = try #require(try pesscan.attemptFolders(scan: "H2", index: 0).first)
+        let arguments = try Data(contentsOf: folder.appendingPathComponent("args.bin"))
+        #expect(arguments == Data(hostile.map { $0 + "\u{0}" }.joined().utf8))
+        let environment = try Data(contentsOf: folder.appendingPathComponent("env.bin"))
+        #expect(environment == Data(environmentValue.utf8))
+        // Nothing ran from a value, on the site or here; the hostile remote root was used as a plain folder name.
+        let planted = try sites.inA(["sh", "-c", "ls /tmp | grep -c \(marker) || true"]).stdout
+        #expect(planted.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let here = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.contains(marker) }
+        #expect(here.isEmpty, "\(here)")
+        #expect(try sites.inA(["ls", "-d", root]).status == 0)
+    }
+
+    @Test("a site whose host key does not match is refused with a clear message, and its points finish in another zone")
+    func hostKeyMismatchIsRefused() throws {
+        let sites = try TestSites.require()
+        let pesscan = try BinaryRunner()
+        #expect(try pesscan.run(["plan", "--molecule", "AuOg+", "--points", "6", "--engine", "model-process"]).status == 0)
+        let zones = try pesscan.zoneFile("""
+            zones:
+            \(sites.zoneA(name: "stranger", extra: "    known_hosts: \(sites.badKnownHosts)"))
+              - name: here
+                kind: local
+                slots: 1
+            """)
+        let check = try pesscan.run(["zones", "--zones", zones])
+        #expect(check.status == 69, "\(check.stdout)")
+        #expect(check.stdout.contains("host key"), "\(check.stdout)")
+        let collect = try pesscan.run(["collect", "--zones", zones])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        try expectEveryPointDoneOnce(pesscan, points: 6)
+        #expect(collect.stderr.contains("host key of site-a"), "\(collect.stderr)")
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE zone = 'stranger' AND outcome = 'done'") == "0")
+        // The zone stopped at its first refusal instead of trying every point.
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE zone = 'stranger' AND launch_failure = 1 AND error LIKE '%never accepts%'") != "0")
+        #expect(Int(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE zone = 'stranger'")) ?? 99 <= 2)
+    }
+}
