@@ -15,15 +15,18 @@ public struct SiteLauncher: ProcessLauncher {
     let connection: SiteConnection
     /// The site.
     public var settings: SiteSettings
-    /// For `run: container`: the runtime call on the site (its `runtime` is the name or path there).
+    /// For `run: container`: how the site's runtime is called (its argv after the runtime).
     public var container: ContainerLauncher?
+    /// For `run: container`: the runtime's name or path on the site (podman by default).
+    public var runtime: String
     /// Path of pesscan on the site (or in the site's image), for engines that run pesscan itself.
     public var pesscanPath: String
 
-    init(connection: SiteConnection, settings: SiteSettings, container: ContainerLauncher?, pesscanPath: String) {
+    init(connection: SiteConnection, settings: SiteSettings, container: ContainerLauncher?, runtime: String, pesscanPath: String) {
         self.connection = connection
         self.settings = settings
         self.container = container
+        self.runtime = runtime
         self.pesscanPath = pesscanPath
     }
 
@@ -41,7 +44,6 @@ public struct SiteLauncher: ProcessLauncher {
             return ([command.isPesscan ? pesscanPath : command.executable.path] + command.arguments, [])
         }
         let name = ContainerLauncher.containerName(label)
-        let runtime = container.runtime.path
         return (
             [runtime] + container.arguments(for: command, workDirectory: URL(fileURLWithPath: remoteFolder), label: name),
             [runtime, "rm", "--force", "--ignore", name]
@@ -122,7 +124,7 @@ public struct SiteLauncher: ProcessLauncher {
                 return .launchFailed("the files of \(folder) came back from \(settings.host) unusable: \(error)")
             }
             var result = Self.result(in: workDirectory, argv: argv)
-            if let container { result.launchFailure = container.launchFailure(of: result, runtimeName: container.runtime.lastPathComponent) }
+            if let container { result.launchFailure = container.launchFailure(of: result, runtimeName: runtime) }
             if !settings.keepRemote { await connection.queueRemoval(name) }
             return result
         case SiteScript.stillRunning:
@@ -241,7 +243,7 @@ extension SiteLauncher {
     func check() async throws(SiteConnection.Failure) -> SiteFacts {
         var list = ["tar", "setsid"]
         if let container {
-            list += [container.runtime.path, container.runtime.path + "\t" + container.imageName]
+            list += [runtime, runtime + "\t" + container.imageName]
         } else {
             list.append(pesscanPath)
         }

@@ -73,7 +73,7 @@ public enum ZoneCheck {
             report.problems.append("\(error)")
             return report
         }
-        report.runtime = launcher.container?.runtime.path
+        report.runtime = launcher.container == nil ? nil : launcher.runtime
         do {
             let facts = try await launcher.check()
             report.site = facts

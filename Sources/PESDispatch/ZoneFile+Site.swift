@@ -89,11 +89,11 @@ extension ZoneSpec {
         }
         let folder = try SiteSocketFolder.prepare()
         let container = site.run == .container
-            ? ContainerLauncher(runtime: URL(fileURLWithPath: runtime ?? "podman"), image: image ?? "", network: network, pesscanPath: pesscanPath)
+            ? ContainerLauncher(runtime: URL(fileURLWithPath: "/"), image: image ?? "", network: network, pesscanPath: pesscanPath)
             : nil
         return SiteLauncher(
             connection: SiteConnection(settings: site, ssh: ssh, socketFolder: folder), settings: site, container: container,
-            pesscanPath: pesscanPath)
+            runtime: runtime ?? "podman", pesscanPath: pesscanPath)
     }
 }
 
