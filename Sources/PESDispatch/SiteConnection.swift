@@ -34,7 +34,9 @@ actor SiteConnection {
 
     /// Why the site could not be used.
     enum Failure: Error, Sendable, Equatable {
-        /// The site did not answer (no route, timeout, connection closed); it may come back.
+        /// No connection could be opened, so nothing was sent; the site may come back.
+        case notConnected(String)
+        /// The connection failed during the operation (it may or may not have done its work); the site may come back.
         case unreachable(String)
         /// The site refused us for a reason that will not go away by waiting (host key, login).
         case refused(String)
@@ -65,8 +67,13 @@ actor SiteConnection {
     }
 
     /// Runs one operation of the site script with `input` (its header, then any tar) on stdin; files of the exchange go in `scratch` under `label`.
+    ///
+    /// With `timeoutSeconds`, an operation that has not answered by then (a
+    /// stalled site keeps a channel open without a word) is stopped and counts
+    /// as unreachable.
     func call(
-        _ operation: SiteScript.Operation, input: Data, scratch: URL, label: String, waitSeconds: Int = 30
+        _ operation: SiteScript.Operation, input: Data, scratch: URL, label: String, waitSeconds: Int = 30,
+        timeoutSeconds: Double? = nil
     ) async throws(Failure) -> Reply {
         try await openMaster()
         await takeChannel()
@@ -84,15 +91,39 @@ actor SiteConnection {
         } catch {
             throw .local("cannot write \(inputURL.path): \(error)")
         }
+        let argv = arguments(["-o", "ControlMaster=no", "-T"], remoteCommand: SiteScript.command(operation, waitSeconds: waitSeconds))
+        let (runner, ssh) = (runner, ssh)
+        let run = { @Sendable () async throws -> ProcessResult in
+            try await runner.run(
+                executable: ssh, arguments: argv, workDirectory: scratch, standardInput: inputURL, outputFolder: scratch,
+                outputNames: (outputName, errorName), readsOutput: false)
+        }
+        let finished: Result<ProcessResult, any Error>?
+        if let timeoutSeconds {
+            finished = await withTaskGroup(of: Result<ProcessResult, any Error>?.self) { group in
+                group.addTask {
+                    do { return .success(try await run()) } catch { return .failure(error) }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(timeoutSeconds))
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+        } else {
+            do { finished = .success(try await run()) } catch { finished = .failure(error) }
+        }
         let result: ProcessResult
-        do {
-            result = try await runner.run(
-                executable: ssh,
-                arguments: arguments(["-o", "ControlMaster=no", "-T"], remoteCommand: SiteScript.command(operation, waitSeconds: waitSeconds)),
-                workDirectory: scratch, standardInput: inputURL, outputFolder: scratch, outputNames: (outputName, errorName),
-                readsOutput: false)
-        } catch {
+        switch finished {
+        case .none:
+            if Task.isCancelled { throw .unreachable("stopped") }
+            throw .unreachable("\(settings.host) did not answer within \(Int(timeoutSeconds ?? 0)) s")
+        case .failure(let error)?:
             throw .local("could not start \(ssh.path): \(error)")
+        case .success(let value)?:
+            result = value
         }
         if result.cancelled { throw .unreachable("stopped") }
         if result.status == 255 || result.signalled {
@@ -165,7 +196,10 @@ actor SiteConnection {
         }
         connectionsOpened += 1
         guard result.status == 0, !result.signalled else {
-            return .failure(Self.classify(result.standardErrorTail, host: settings.host))
+            switch Self.classify(result.standardErrorTail, host: settings.host) {
+            case .unreachable(let why): return .failure(.notConnected(why))
+            case let other: return .failure(other)
+            }
         }
         masterUp = true
         return .success(())

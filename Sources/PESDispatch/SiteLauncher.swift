@@ -101,7 +101,7 @@ public struct SiteLauncher: ProcessLauncher {
                 var result = ProcessResult.launchFailed(why)
                 result.launchFailureStopsZone = true
                 return result
-            case .local(let why):
+            case .local(let why), .notConnected(let why):
                 return .launchFailed(why)
             case .unreachable:
                 // The link failed: before the program started (the site has no folder) or while it ran.
@@ -150,7 +150,12 @@ public struct SiteLauncher: ProcessLauncher {
             try? await Task.sleep(for: .seconds(pause))
             if Task.isCancelled { return await stop(name: name, folder: folder, scratch: scratch, tag: tag) }
             do {
-                let reply = try await connection.call(.wait, input: header(name), scratch: scratch, label: tag, waitSeconds: 20)
+                // Each look waits on the site at most until the give-up time, and is stopped if the site stalls.
+                let remaining = deadline - ContinuousClock.now
+                let waitSeconds = max(1, min(20, Int(remaining.components.seconds)))
+                let reply = try await connection.call(
+                    .wait, input: header(name), scratch: scratch, label: tag, waitSeconds: waitSeconds,
+                    timeoutSeconds: Double(waitSeconds + settings.connectTimeoutSeconds + 5))
                 pause = 1
                 switch reply.status {
                 case SiteScript.stillRunning: continue
@@ -166,7 +171,7 @@ public struct SiteLauncher: ProcessLauncher {
                     var result = ProcessResult.launchFailed(why)
                     result.launchFailureStopsZone = true
                     return result
-                case .unreachable(let why), .local(let why): lastWhy = why
+                case .unreachable(let why), .notConnected(let why), .local(let why): lastWhy = why
                 }
                 pause = min(pause * 2, 15)
             }

@@ -86,7 +86,7 @@ public enum ZoneCheck {
             }
         } catch {
             switch error {
-            case .unreachable(let why), .refused(let why), .local(let why): report.problems.append(why)
+            case .unreachable(let why), .notConnected(let why), .refused(let why), .local(let why): report.problems.append(why)
             }
         }
         return report

@@ -18,6 +18,8 @@ public struct TestSites: Sendable {
     public var logB: String
     /// pesscan on site B.
     public var pesscanB: String
+    /// The pid file of site B's sshd.
+    public var pidFileB: String
 
     /// Why the sites cannot be used.
     public struct Missing: Error, CustomStringConvertible {
@@ -37,7 +39,8 @@ public struct TestSites: Sendable {
             config: try value("PESSCAN_SITE_CONFIG"), badKnownHosts: try value("PESSCAN_SITE_BAD_KNOWN_HOSTS"),
             rootA: try value("PESSCAN_SITE_A_ROOT"), fullA: try value("PESSCAN_SITE_A_FULL"),
             containerA: try value("PESSCAN_SITE_A_CONTAINER"), rootB: try value("PESSCAN_SITE_B_ROOT"),
-            logB: try value("PESSCAN_SITE_B_LOG"), pesscanB: try value("PESSCAN_SITE_B_PESSCAN"))
+            logB: try value("PESSCAN_SITE_B_LOG"), pesscanB: try value("PESSCAN_SITE_B_PESSCAN"),
+            pidFileB: try value("PESSCAN_SITE_B_PID_FILE"))
     }
 
     /// Runs a program of this machine by argv (looked up on PATH) and returns its status and output.
