@@ -102,6 +102,15 @@ extension DispatchLoop {
         let submitted = try store.submittedPoints(ofScans: scanIDs, zones: Array(zoneIndexByName.keys))
         guard !submitted.isEmpty else { return }
         let scratch = collector.resultsFolder
+        // A scheduler on another machine sends back the finished tasks' folders first, in one exchange per zone.
+        for index in batchZoneIndices {
+            guard let queue = collector.zones[index].backend.batchQueue else { continue }
+            let folders = try submitted.filter { $0.zone == collector.zones[index].name }.compactMap { point -> URL? in
+                guard let scan = scansByID[point.claim.scanID], let engine = collector.engines[point.claim.scanID] else { return nil }
+                return try job(for: point.claim, scan: scan, engine: engine).workDirectory
+            }
+            if !folders.isEmpty { await queue.fetchFinished(workDirectories: folders) }
+        }
         var queuedByZone: [Int: [String: String]] = [:]
         let now = clock.wallNow
         for point in submitted {

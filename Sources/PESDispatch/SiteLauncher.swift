@@ -32,17 +32,29 @@ public struct SiteLauncher: ProcessLauncher {
 
     public var image: String? { container?.imageName }
 
-    /// The point's folder on the site: the remote root, then the last four components of its local work folder.
+    /// The point's folder on the site: the remote root, then its local work folder's path below `runs/`.
     func remoteFolder(for workDirectory: URL) -> (name: String, path: String) {
-        let name = workDirectory.pathComponents.suffix(4).joined(separator: "/")
+        let name = Self.nameBelowRuns(workDirectory)
         return (name, settings.remoteRoot + "/" + name)
+    }
+
+    /// A work folder's path below the results folder's `runs/` (`<database>/<scan>/<index>/<attempt>`), the same on every site.
+    static func nameBelowRuns(_ folder: URL) -> String {
+        let components = folder.standardizedFileURL.pathComponents
+        guard let runs = components.lastIndex(of: "runs"), runs + 1 < components.count else {
+            return components.suffix(4).joined(separator: "/")
+        }
+        return components[(runs + 1)...].joined(separator: "/")
+    }
+
+    /// The argv of a command as the site runs it directly: pesscan mapped to its path there.
+    func siteArgv(_ command: ProcessCommand) -> [String] {
+        [command.isPesscan ? pesscanPath : command.executable.path] + command.arguments
     }
 
     /// The argv run on the site, and the argv that cleans up after a stopped run (removing its container).
     func remoteCommand(_ command: ProcessCommand, remoteFolder: String, label: String) -> (argv: [String], cleanup: [String]) {
-        guard let container else {
-            return ([command.isPesscan ? pesscanPath : command.executable.path] + command.arguments, [])
-        }
+        guard let container else { return (siteArgv(command), []) }
         let name = ContainerLauncher.containerName(label)
         return (
             [runtime] + container.arguments(for: command, workDirectory: URL(fileURLWithPath: remoteFolder), label: name),
@@ -252,6 +264,7 @@ extension SiteLauncher {
         } else {
             list.append(pesscanPath)
         }
+        if settings.run == .slurm { list += ["bash", "sbatch", "squeue", "scontrol", "scancel"] }
         let scratch = URL(fileURLWithPath: NSTemporaryDirectory())
         let reply = try await connection.call(
             .check, input: SiteScript.header(root: settings.remoteRoot, name: "", list: list), scratch: scratch,

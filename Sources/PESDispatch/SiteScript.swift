@@ -21,6 +21,12 @@ enum SiteScript {
         case kill
         /// Delete the listed folders (relative to the remote root).
         case remove
+        /// Unpack a tar whose top folders `0`, `1`, … become the listed folders under the remote root (a batch's files).
+        case stage
+        /// Run the listed argv in the remote root and pass on its output and exit status (Slurm's commands on a login node).
+        case exec
+        /// Send back, in one tar, those of the listed folders whose batch task left its exit status.
+        case fetch
         /// Report what the site has: host name, whether the remote root is writable, where the listed programs are, whether listed images are there.
         ///
         /// A list entry is a program name, or `runtime<TAB>image` to ask the site's runtime for an image.
@@ -137,6 +143,34 @@ enum SiteScript {
             ;;
           remove)
             remove_listed
+            exit 0
+            ;;
+          stage)
+            why=$(mkdir -p -- "$root" 2>&1) || fail 92 "cannot create $root: $why"
+            staging=$(mktemp -d "$root/.pesscan-stage.XXXXXX") || fail 92 "cannot create a staging folder in $root"
+            trap 'rm -rf -- "$staging"' EXIT
+            if ! why=$(tar -C "$staging" -xf - 2>&1); then fail 92 "cannot write the batch's files to $root: $why"; fi
+            for ((entry = 0; entry < ${#list[@]}; entry++)); do
+              target=$root/${list[entry]}
+              why=$(mkdir -p -- "${target%/*}" 2>&1) || fail 92 "cannot create the folder of $target: $why"
+              rm -rf -- "$target"
+              why=$(mv -- "$staging/$entry" "$target" 2>&1) || fail 92 "cannot place $target: $why"
+            done
+            exit 0
+            ;;
+          exec)
+            [ "${#list[@]}" -gt 0 ] || fail 91 "no command was sent"
+            cd -- "$root" 2> /dev/null || cd || fail 92 "cannot enter $root"
+            "${list[@]}"
+            exit $?
+            ;;
+          fetch)
+            finished=()
+            for item in "${list[@]}"; do
+              [ -s "$root/$item/pesscan-exit" ] && finished+=("./$item")
+            done
+            [ "${#finished[@]}" -eq 0 ] && exit 0
+            tar -C "$root" -cf - "${finished[@]}" || fail 95 "cannot pack the finished folders"
             exit 0
             ;;
           check)

@@ -6,6 +6,8 @@ public enum SiteRun: String, Sendable, Hashable, Codable, CaseIterable {
     case direct
     /// In a fresh container of the site's runtime (`podman run` there).
     case container
+    /// As tasks of Slurm job arrays submitted from the site (a cluster's login node), harvested over SSH.
+    case slurm
 }
 
 /// Where an SSH site is and how pesscan talks to it; the OpenSSH client and the user's `~/.ssh/config` do the rest.

@@ -1,14 +1,42 @@
 import Foundation
 import PESEngines
 
+/// Runs one Slurm command by argv and returns how it ended: here, or on an SSH site's login node.
+protocol SlurmCommands: Sendable {
+    /// Runs `command` (sbatch, squeue, scontrol, scancel) with `arguments`; its output is captured in `scratch` when local.
+    func run(_ command: String, _ arguments: [String], scratch: URL) async throws(SlurmClient.Failure) -> ProcessResult
+}
+
+/// Slurm's commands on this machine, found on PATH.
+struct LocalSlurmCommands: SlurmCommands {
+    let runner = ProcessRunner(graceSeconds: 5)
+
+    func run(_ command: String, _ arguments: [String], scratch: URL) async throws(SlurmClient.Failure) -> ProcessResult {
+        guard let url = ExecutableLookup.find(command, environment: ProcessInfo.processInfo.environment) else {
+            throw SlurmClient.Failure(command: command, message: "not installed or not on PATH; install Slurm's client commands on this machine")
+        }
+        do {
+            return try await runner.run(executable: url, arguments: arguments, workDirectory: scratch)
+        } catch {
+            throw SlurmClient.Failure(command: command, message: error.localizedDescription)
+        }
+    }
+}
+
 /// Talks to Slurm through its commands (`sbatch`, `squeue`, `scontrol`, `scancel`), always by argv.
 public struct SlurmClient: Sendable {
     /// Folder the commands run in (their output is captured there).
     public var scratch: URL
-    let runner = ProcessRunner(graceSeconds: 5)
+    /// Where the commands run: this machine, or an SSH site's login node.
+    let commands: any SlurmCommands
 
     public init(scratch: URL) {
+        self.init(scratch: scratch, commands: LocalSlurmCommands())
+    }
+
+    init(scratch: URL, commands: any SlurmCommands) {
         self.scratch = scratch
+        self.commands = commands
     }
 
     /// Why Slurm did not do what was asked.
@@ -50,17 +78,8 @@ public struct SlurmClient: Sendable {
     /// left the queue); that is an empty queue, not an error.
     public func queuedTasks(arrayJobs: [String]) async throws(Failure) -> [String: String] {
         guard !arrayJobs.isEmpty else { return [:] }
-        let result: ProcessResult
-        do {
-            result = try await runner.run(
-                executable: try executable("squeue"),
-                arguments: ["--noheader", "--array", "--format=%i %T", "--jobs=\(arrayJobs.joined(separator: ","))"],
-                workDirectory: scratch)
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw Failure(command: "squeue", message: error.localizedDescription)
-        }
+        let result = try await commands.run(
+            "squeue", ["--noheader", "--array", "--format=%i %T", "--jobs=\(arrayJobs.joined(separator: ","))"], scratch: scratch)
         if result.status != 0 {
             if result.standardErrorTail.contains("Invalid job id") { return [:] }
             throw Failure(command: "squeue", message: "exit \(result.status): \(result.standardErrorTail.prefix(300))")
@@ -76,15 +95,7 @@ public struct SlurmClient: Sendable {
 
     /// What became of a task that left the queue, or nil when Slurm no longer knows it.
     public func finalState(task: String) async throws(Failure) -> FinalState? {
-        let result: ProcessResult
-        do {
-            result = try await runner.run(
-                executable: try executable("scontrol"), arguments: ["show", "job", task, "--oneliner"], workDirectory: scratch)
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw Failure(command: "scontrol", message: error.localizedDescription)
-        }
+        let result = try await commands.run("scontrol", ["show", "job", task, "--oneliner"], scratch: scratch)
         let said = result.standardOutput + result.standardErrorTail
         // Slurm forgets finished jobs after MinJobAge: "Invalid job id" or "Job … not found".
         if said.contains("Invalid job id") || said.contains("not found") { return nil }
@@ -107,24 +118,10 @@ public struct SlurmClient: Sendable {
     }
 
     private func run(_ command: String, _ arguments: [String]) async throws(Failure) -> String {
-        let result: ProcessResult
-        do {
-            result = try await runner.run(executable: try executable(command), arguments: arguments, workDirectory: scratch)
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw Failure(command: command, message: error.localizedDescription)
-        }
+        let result = try await commands.run(command, arguments, scratch: scratch)
         guard result.status == 0, !result.signalled else {
             throw Failure(command: command, message: "exit \(result.status): \(result.standardErrorTail.prefix(300))")
         }
         return result.standardOutput
-    }
-
-    private func executable(_ name: String) throws(Failure) -> URL {
-        guard let url = ExecutableLookup.find(name, environment: ProcessInfo.processInfo.environment) else {
-            throw Failure(command: name, message: "not installed or not on PATH; install Slurm's client commands on this machine")
-        }
-        return url
     }
 }

@@ -34,8 +34,10 @@ struct TarArchive: Sendable, Equatable {
         members.append(Member(path: path, contents: contents, mode: mode))
     }
 
-    /// Adds every regular file and folder under `folder`, names relative to it; links are left out.
-    mutating func addFolder(_ folder: URL, excluding excluded: Set<String> = []) throws(Failure) {
+    /// Adds every regular file and folder under `folder`, names relative to it (after `prefix/` when given); links are left out.
+    mutating func addFolder(_ folder: URL, prefix: String? = nil, excluding excluded: Set<String> = []) throws(Failure) {
+        if let prefix { members.append(Member(path: prefix, contents: nil, mode: 0o755)) }
+        let lead = prefix.map { $0 + "/" } ?? ""
         let keys: [URLResourceKey] = [.isRegularFileKey, .isDirectoryKey, .isSymbolicLinkKey]
         guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: keys) else {
             throw Failure(message: "cannot list \(folder.path)")
@@ -49,7 +51,7 @@ struct TarArchive: Sendable, Equatable {
             let values = try? item.resourceValues(forKeys: Set(keys))
             if values?.isSymbolicLink == true { continue }
             if values?.isDirectory == true {
-                members.append(Member(path: relative, contents: nil, mode: 0o755))
+                members.append(Member(path: lead + relative, contents: nil, mode: 0o755))
             } else if values?.isRegularFile == true {
                 let data: Data
                 do {
@@ -58,7 +60,7 @@ struct TarArchive: Sendable, Equatable {
                     throw Failure(message: "cannot read \(item.path): \(error.localizedDescription)")
                 }
                 let executable = FileManager.default.isExecutableFile(atPath: item.path)
-                members.append(Member(path: relative, contents: data, mode: executable ? 0o755 : 0o644))
+                members.append(Member(path: lead + relative, contents: data, mode: executable ? 0o755 : 0o644))
             }
         }
     }

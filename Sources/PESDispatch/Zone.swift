@@ -48,7 +48,12 @@ public struct Zone: Sendable {
     private static func backend(kind: ZoneKind, launcher: any ProcessLauncher, slurm: SlurmSettings?) -> any ZoneBackend {
         switch kind {
         case .local: return LocalBackend(launcher: launcher)
-        case .container, .ssh: return ContainerBackend(launcher: launcher)
+        case .container: return ContainerBackend(launcher: launcher)
+        case .ssh:
+            if let site = launcher as? SiteLauncher, site.settings.run == .slurm {
+                return SiteSlurmBackend(site: site, settings: slurm ?? SlurmSettings())
+            }
+            return ContainerBackend(launcher: launcher)
         case .slurm: return SlurmBackend(settings: slurm ?? SlurmSettings())
         }
     }

@@ -37,6 +37,12 @@ protocol BatchQueue: Sendable {
     func queuedTasks(batches: [String], in folder: URL) async throws(SlurmClient.Failure) -> [String: String]
     /// What became of a task that left the queue, or nil when the scheduler no longer knows it; the command runs in `folder`.
     func finalState(task: String, in folder: URL) async throws(SlurmClient.Failure) -> SlurmClient.FinalState?
+    /// Brings the files of finished tasks into these work directories, for a scheduler on another machine; one call per look.
+    func fetchFinished(workDirectories: [URL]) async
     /// The finished task's result from its work directory, or nil when it has not finished.
     func harvest(workDirectory: URL) -> ProcessResult?
+}
+
+extension BatchQueue {
+    func fetchFinished(workDirectories: [URL]) async {}
 }

@@ -79,7 +79,7 @@ extension ZoneSpec {
     /// The launcher of an SSH zone: the system's OpenSSH client, one connection per site, the site's runtime for containers.
     func siteLauncher() throws(DispatchError) -> SiteLauncher {
         guard let site else { throw .zoneUnavailable(zone: name, reason: "an ssh zone needs its site settings") }
-        guard resolvedSlots <= site.maxChannels else {
+        guard resolvedSlots <= site.maxChannels || site.run == .slurm else {
             throw .zoneUnavailable(
                 zone: name,
                 reason: "slots (\(resolvedSlots)) exceed max_channels (\(site.maxChannels)): each running point holds a channel of the site's one connection; raise max_channels (below the site's sshd MaxSessions, 10 by default) or lower slots")

@@ -29,7 +29,7 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
 
     /// The slots this zone runs with.
     public var resolvedSlots: Int {
-        slots ?? (kind == .local ? Zone.coreCount : kind == .slurm ? 100 : kind == .ssh ? 2 : 1)
+        slots ?? (kind == .local ? Zone.coreCount : kind == .slurm || site?.run == .slurm ? 100 : kind == .ssh ? 2 : 1)
     }
 
     /// The default when there is no zone file: one local zone with a slot per core.
@@ -50,7 +50,9 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
             let launcher = ContainerLauncher(runtime: executable, image: image ?? "", network: network, pesscanPath: pesscanPath)
             return try Zone(name: name, kind: .container, slots: resolvedSlots, prefer: prefer, launcher: launcher)
         case .ssh:
-            return try Zone(name: name, kind: .ssh, slots: resolvedSlots, prefer: prefer, launcher: try siteLauncher())
+            return try Zone(
+                name: name, kind: .ssh, slots: resolvedSlots, prefer: prefer, launcher: try siteLauncher(),
+                slurm: site?.run == .slurm ? slurm ?? SlurmSettings() : nil)
         case .slurm:
             guard ExecutableLookup.find("sbatch", environment: ProcessInfo.processInfo.environment) != nil else {
                 throw .zoneUnavailable(zone: name, reason: "Slurm's sbatch is not installed or not on PATH")
@@ -183,8 +185,9 @@ public enum ZoneFile {
             for key in siteKeys where fields[key] != nil { throw fail(key, "applies to ssh zones only") }
         }
         switch kind {
-        case .ssh where site?.run == .direct:
+        case .ssh where site?.run == .direct || site?.run == .slurm:
             for key in ["runtime", "image"] where fields[key] != nil { throw fail(key, "applies to ssh zones with run: container only") }
+            guard site?.run != .slurm || fields["network"] == nil else { throw fail("network", "applies to ssh zones with run: container only") }
             guard pesscan.hasPrefix("/") else { throw fail("pesscan", "must be an absolute path on the site") }
         case .container, .ssh:
             guard let image else { throw fail("image", "a container zone needs the image each point runs in") }
@@ -199,7 +202,7 @@ public enum ZoneFile {
             }
         }
         var slurm: SlurmSettings?
-        if kind == .slurm {
+        if kind == .slurm || site?.run == .slurm {
             func word(_ key: String) throws(ZoneFileError) -> String? {
                 guard let value = try text(key) else { return nil }
                 guard !value.hasPrefix("-"), value.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "=" }) else {
@@ -232,7 +235,7 @@ public enum ZoneFile {
                 pollSeconds: try positive("poll_seconds", 0.1...3600) ?? 5,
                 missingGraceSeconds: try positive("missing_grace_seconds", 0...86_400) ?? 30)
         } else {
-            for key in slurmKeys where fields[key] != nil { throw fail(key, "applies to slurm zones only") }
+            for key in slurmKeys where fields[key] != nil { throw fail(key, "applies to slurm zones (and ssh zones with run: slurm) only") }
         }
         return ZoneSpec(
             name: name, kind: kind, slots: slots, prefer: prefer, runtime: runtime, image: image, network: network,

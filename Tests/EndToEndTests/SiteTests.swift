@@ -125,3 +125,64 @@ struct SiteTests {
         #expect(Int(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE zone = 'stranger'")) ?? 99 <= 2)
     }
 }
+
+/// SSH sites that are a cluster's login node: site B submits to the live Slurm scripts/test starts.
+@Suite("End to end: Slurm over SSH", .serialized)
+struct SiteSlurmTests {
+    /// A zone submitting from site B, with fast polling for the test.
+    func zone(_ sites: TestSites, root: String) -> String {
+        """
+        zones:
+          - name: cluster-b
+            kind: ssh
+            host: site-b
+            ssh_config: \(sites.config)
+            remote_root: \(root)
+            run: slurm
+            pesscan: \(sites.pesscanB)
+            partition: debug
+            time_limit: "00:10:00"
+            poll_seconds: 0.3
+            missing_grace_seconds: 1
+            slots: 20
+        """
+    }
+
+    @Test("AuOg+ as one Slurm array submitted over SSH: r_e = 2.862 Å, job ids recorded, the site's folders removed")
+    func auOgThroughSiteSlurm() throws {
+        let sites = try TestSites.require()
+        try #require(ProcessInfo.processInfo.environment["SLURM_CONF"] != nil, "SLURM_CONF is not set: run through scripts/test")
+        let pesscan = try BinaryRunner()
+        #expect(try pesscan.run(["plan", "--molecule", "AuOg+", "--points", "11", "--engine", "model-process"]).status == 0)
+        let root = sites.rootB + "/" + UUID().uuidString.prefix(8)
+        let zones = try pesscan.zoneFile(zone(sites, root: root))
+        let check = try pesscan.run(["zones", "--zones", zones])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let before = try sites.connectionsB()
+        let collect = try pesscan.run(["collect", "--zones", zones])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        try expectEveryPointDoneOnce(pesscan, points: 11)
+        #expect(abs(try SiteTests().fittedBondLength(pesscan) - 2.862) < 2e-4)
+        #expect(try pesscan.sql("SELECT COUNT(DISTINCT substr(job_id, 1, instr(job_id, '_') - 1)) FROM attempt WHERE outcome = 'done'") == "1")
+        #expect(try sites.connectionsB() - before <= 2)
+        let left = try TestSites.command(["find", root, "-name", "pesscan-exit"]).stdout
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    @Test("collect --no-wait submits over SSH and returns; a later collect harvests the results over SSH")
+    func noWaitThenHarvest() throws {
+        let sites = try TestSites.require()
+        try #require(ProcessInfo.processInfo.environment["SLURM_CONF"] != nil, "SLURM_CONF is not set: run through scripts/test")
+        let pesscan = try BinaryRunner()
+        #expect(try pesscan.run([
+            "plan", "--molecule", "AuOg+", "--points", "6", "--engine", "model-process", "--option", "delay_seconds=1",
+        ]).status == 0)
+        let zones = try pesscan.zoneFile(zone(sites, root: sites.rootB + "/" + UUID().uuidString.prefix(8)))
+        let submit = try pesscan.run(["collect", "--zones", zones, "--no-wait"])
+        #expect(submit.status == 0, "\(submit.stderr)")
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE batch_job IS NOT NULL") == "6")
+        let harvest = try pesscan.run(["collect", "--zones", zones])
+        #expect(harvest.status == 0, "\(harvest.stderr)")
+        try expectEveryPointDoneOnce(pesscan, points: 6)
+    }
+}
