@@ -11,15 +11,20 @@ public struct CancelResult: Sendable, Hashable, Codable {
 
 /// `cancel`: removes a scan's queued and running batch jobs (scancel) and returns their points to pending.
 public enum CancelUseCase {
-    /// Cancels the batch jobs of the scan named `scan` (the newest when nil).
-    public static func run(scan: String?, store: ScanStore, resultsFolder: URL) async throws(WorkflowError) -> CancelResult {
+    /// Cancels the batch jobs of the scan named `scan` (the newest when nil), each where its zone submitted it.
+    ///
+    /// A job of an SSH zone in `zones` is cancelled on that site's login node;
+    /// any other (or of a zone no longer in the file) with this machine's scancel.
+    public static func run(
+        scan: String?, store: ScanStore, resultsFolder: URL, zones: [ZoneSpec] = []
+    ) async throws(WorkflowError) -> CancelResult {
         let record: ScanRecord
         do {
             record = try store.scan(named: scan)
         } catch {
             throw .store(error)
         }
-        return try await cancelBatchJobs(of: record, store: store, resultsFolder: resultsFolder)
+        return try await cancelBatchJobs(of: record, store: store, resultsFolder: resultsFolder, zones: zones)
     }
 
     /// Cancels the batch jobs of the scan named `name` if it exists and has any; nil when there is nothing to cancel.
@@ -28,7 +33,9 @@ public enum CancelUseCase {
         return try await cancelBatchJobs(of: record, store: store, resultsFolder: resultsFolder)
     }
 
-    private static func cancelBatchJobs(of record: ScanRecord, store: ScanStore, resultsFolder: URL) async throws(WorkflowError) -> CancelResult {
+    private static func cancelBatchJobs(
+        of record: ScanRecord, store: ScanStore, resultsFolder: URL, zones: [ZoneSpec] = []
+    ) async throws(WorkflowError) -> CancelResult {
         let submitted: [SubmittedPoint]
         do {
             submitted = try store.submittedPoints(ofScans: [record.id])
@@ -36,9 +43,11 @@ public enum CancelUseCase {
             throw .store(error)
         }
         let jobs = submitted.map(\.jobID)
-        if !jobs.isEmpty {
+        for zone in Set(submitted.map(\.zone)).sorted() {
             do {
-                try await SlurmClient(scratch: resultsFolder).cancel(jobs)
+                try await ZoneSpec.cancelBatchJobs(
+                    submitted.filter { $0.zone == zone }.map(\.jobID), submittedBy: zones.first { $0.name == zone },
+                    scratch: resultsFolder)
             } catch {
                 throw .schedulerRefused(String(describing: error))
             }

@@ -185,4 +185,38 @@ struct SiteSlurmTests {
         #expect(harvest.status == 0, "\(harvest.stderr)")
         try expectEveryPointDoneOnce(pesscan, points: 6)
     }
+
+    @Test("cancel reaches the jobs on the SSH site's Slurm: they leave the queue and their points wait again")
+    func cancelReachesTheSite() throws {
+        let sites = try TestSites.require()
+        try #require(ProcessInfo.processInfo.environment["SLURM_CONF"] != nil, "SLURM_CONF is not set: run through scripts/test")
+        let pesscan = try BinaryRunner()
+        #expect(try pesscan.run([
+            "plan", "--molecule", "AuOg+", "--points", "4", "--engine", "model-process", "--option", "delay_seconds=60",
+        ]).status == 0)
+        let zones = try pesscan.zoneFile(zone(sites, root: sites.rootB + "/" + UUID().uuidString.prefix(8)))
+        #expect(try pesscan.run(["collect", "--zones", zones, "--no-wait"]).status == 0)
+        let job = try pesscan.sql("SELECT DISTINCT substr(batch_job, 1, instr(batch_job, '_') - 1) FROM point")
+        let cancel = try pesscan.run(["cancel", "--zones", zones])
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        #expect(cancel.stdout.contains("Cancelled 4 jobs"), "\(cancel.stdout)")
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'pending' AND batch_job IS NULL") == "4")
+        // Slurm on the site no longer runs them (the queue empties within seconds).
+        let gone = ProcessWatchLite.poll(seconds: 20) {
+            (try? TestSites.command(["squeue", "--noheader", "--jobs=\(job)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty) ?? false
+        }
+        #expect(gone, "job \(job) is still queued")
+    }
+}
+
+/// Polls a condition every 0.2 s for up to `seconds`.
+enum ProcessWatchLite {
+    static func poll(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return condition()
+    }
 }
