@@ -8,20 +8,11 @@ import PESEngines
 /// look asks after all of the zone's batches, and the folders of finished
 /// tasks come back in one tar stream per look. A later `collect` harvests
 /// what an earlier one submitted (`collect --no-wait`).
-struct SiteSlurmBackend: ZoneBackend, BatchQueue {
+struct SiteSlurmBackend: BatchBackend {
     /// The site: its connection, remote root and pesscan path.
     var site: SiteLauncher
     /// Partition, account, limits and polling of the site's Slurm.
     var settings: SlurmSettings
-
-    func canRun(_ engine: any Engine) -> Bool { engine is any ProcessEngine }
-    var image: String? { nil }
-    var batchQueue: (any BatchQueue)? { self }
-
-    /// Never called: a batch zone's points run as array tasks, not one by one.
-    func run(_ job: EngineJob, engine: any Engine) async -> EngineOutcome {
-        .failed(reason: "an SSH Slurm site runs points only as array jobs", details: RunDetails(launchFailure: true))
-    }
 
     func finish() async { await site.finish() }
 

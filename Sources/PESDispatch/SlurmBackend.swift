@@ -2,18 +2,9 @@ import Foundation
 import PESEngines
 
 /// A Slurm zone: prepared points go out as job arrays and are harvested from their work folders later.
-struct SlurmBackend: ZoneBackend, BatchQueue {
+struct SlurmBackend: BatchBackend {
     /// Partition, account, limits and polling of the zone.
     var settings: SlurmSettings
-
-    func canRun(_ engine: any Engine) -> Bool { engine is any ProcessEngine }
-    var image: String? { nil }
-    var batchQueue: (any BatchQueue)? { self }
-
-    /// Never called: a batch zone's points run as array tasks, not one by one.
-    func run(_ job: EngineJob, engine: any Engine) async -> EngineOutcome {
-        .failed(reason: "a Slurm zone runs points only as array jobs", details: RunDetails(launchFailure: true))
-    }
 
     var pollSeconds: Double { settings.pollSeconds }
     var missingGraceSeconds: Double { settings.missingGraceSeconds }

@@ -46,3 +46,17 @@ protocol BatchQueue: Sendable {
 extension BatchQueue {
     func fetchFinished(workDirectories: [URL]) async {}
 }
+
+/// A back-end that is its own batch queue: it runs prepared engines only, and only as batch tasks.
+protocol BatchBackend: ZoneBackend, BatchQueue {}
+
+extension BatchBackend {
+    func canRun(_ engine: any Engine) -> Bool { engine is any ProcessEngine }
+    var image: String? { nil }
+    var batchQueue: (any BatchQueue)? { self }
+
+    /// Never called: a batch zone's points run as array tasks, not one by one.
+    func run(_ job: EngineJob, engine: any Engine) async -> EngineOutcome {
+        .failed(reason: "a batch zone runs points only as array jobs", details: RunDetails(launchFailure: true))
+    }
+}

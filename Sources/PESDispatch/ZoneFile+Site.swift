@@ -28,11 +28,7 @@ extension ZoneFile {
             return value
         }
         func number(_ key: String, _ range: ClosedRange<Double>) throws(ZoneFileError) -> Double? {
-            guard let node = fields[key] else { return nil }
-            guard let value = node.float, range.contains(value) else {
-                throw fail(key, "must be a number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            return value
+            try ZoneFile.number(fields, key, range, fail: fail)
         }
         guard let host = try word("host") else { throw fail("host", "an ssh zone needs the host (a name or an alias from ~/.ssh/config)") }
         guard let remoteRoot = try text("remote_root") else {

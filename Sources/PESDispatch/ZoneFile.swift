@@ -124,6 +124,17 @@ public enum ZoneFile {
         return specs
     }
 
+    /// The number at `key` within `range`, or nil when the entry has no such key.
+    static func number(
+        _ fields: [String: Node], _ key: String, _ range: ClosedRange<Double>, fail: (String, String) -> ZoneFileError
+    ) throws(ZoneFileError) -> Double? {
+        guard let node = fields[key] else { return nil }
+        guard let value = node.float, range.contains(value) else {
+            throw fail(key, "must be a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
     private static func zone(from node: Node, path: String) throws(ZoneFileError) -> ZoneSpec {
         let line = node.mark?.line
         guard let mapping = node.mapping else {
@@ -211,11 +222,7 @@ public enum ZoneFile {
                 return value
             }
             func positive(_ key: String, _ range: ClosedRange<Double>) throws(ZoneFileError) -> Double? {
-                guard let node = fields[key] else { return nil }
-                guard let value = node.float, range.contains(value) else {
-                    throw fail(key, "must be a number from \(range.lowerBound) to \(range.upperBound)")
-                }
-                return value
+                try number(fields, key, range, fail: fail)
             }
             var options: [String] = []
             if let node = fields["sbatch_options"] {

@@ -26,12 +26,7 @@ struct SiteProtocolTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("a/b"), withIntermediateDirectories: true)
         try Data("x y\n".utf8).write(to: folder.appendingPathComponent("a/b/with space.txt"))
-        let tarFile = folder.appendingPathComponent("out.tar")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-        process.arguments = ["-C", folder.path, "-cf", tarFile.path, "./a"]
-        try process.run()
-        process.waitUntilExit()
+        let tarFile = try gnuTar(of: "./a", in: folder)
         let archive = try TarArchive.decode(Data(contentsOf: tarFile))
         #expect(archive.member("a/b/with space.txt")?.contents == Data("x y\n".utf8))
         let target = folder.appendingPathComponent("copy")
@@ -52,12 +47,7 @@ struct SiteProtocolTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link").path, withDestinationPath: "/etc")
-        let tarFile = folder.appendingPathComponent("out.tar")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-        process.arguments = ["-C", folder.path, "-cf", tarFile.path, "link"]
-        try process.run()
-        process.waitUntilExit()
+        let tarFile = try gnuTar(of: "link", in: folder)
         #expect(throws: TarArchive.Failure.self) { try TarArchive.decode(Data(contentsOf: tarFile)) }
     }
 
@@ -105,5 +95,16 @@ struct SiteProtocolTests {
         let tooMany = try ZoneFile.parse(
             "zones:\n  - name: s\n    kind: ssh\n    host: h\n    remote_root: /r\n    slots: 12\n", path: "z.yaml")
         #expect(throws: DispatchError.self) { try tooMany[0].makeZone() }
+    }
+
+    /// `member` of `folder` packed by GNU tar into `folder/out.tar`.
+    func gnuTar(of member: String, in folder: URL) throws -> URL {
+        let tarFile = folder.appendingPathComponent("out.tar")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        process.arguments = ["-C", folder.path, "-cf", tarFile.path, member]
+        try process.run()
+        process.waitUntilExit()
+        return tarFile
     }
 }
