@@ -6,7 +6,7 @@ struct SlurmBackend: ZoneBackend, BatchQueue {
     /// Partition, account, limits and polling of the zone.
     var settings: SlurmSettings
 
-    func canRun(_ engine: any Engine) -> Bool { engine is any ProcessEngine }
+    func canRun(_ engine: any Engine) -> Bool { engine is any ProcessEngine && engine.programMissingOnHost == nil }
     var image: String? { nil }
     var batchQueue: (any BatchQueue)? { self }
 
@@ -21,7 +21,7 @@ struct SlurmBackend: ZoneBackend, BatchQueue {
     func submit(_ tasks: [(ProcessCommand, workDirectory: URL)], in folder: URL) async throws(SlurmClient.Failure) -> String {
         let script: URL
         do {
-            script = try SlurmBatch.write(commands: tasks, to: folder)
+            script = try SlurmBatch.write(commands: tasks, zoneLimits: settings.limits, to: folder)
         } catch {
             throw SlurmClient.Failure(command: "sbatch", message: "cannot write the job files in \(folder.path): \(error)")
         }

@@ -74,6 +74,9 @@ public enum CollectUseCase {
             throw .store(error)
         }
         var built: [Int64: any Engine] = [:]
+        var engines = engines
+        // With a container zone a program missing here may be in its image; Collector.validate then finds a zone for it.
+        if request.zones.contains(where: { $0.kind == .container }) { engines.programLookup = .hostOrImage }
         // Imported scans have no engine: their points came from elsewhere.
         for record in scans where record.spec.engine.name != ScanStore.importedProvenance {
             do {
