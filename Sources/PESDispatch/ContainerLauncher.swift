@@ -32,7 +32,11 @@ public struct ContainerLauncher: ProcessLauncher {
 
     public var image: String? { imageName }
 
-    /// The runtime's argv for one point: the work directory mounted at /work and nothing else.
+    /// Where a point's work directory is mounted and run in the container: a path no installation uses
+    /// (a program under the host's `/work` keeps its path in an image built by `scripts/build-engine-image`).
+    public static let mountPoint = "/pesscan-work"
+
+    /// The runtime's argv for one point: the work directory mounted at ``mountPoint`` and nothing else.
     ///
     /// The engine's own variables cross with `--env NAME=value` (the host's
     /// environment does not: the image keeps its own PATH and libraries); its
@@ -43,7 +47,7 @@ public struct ContainerLauncher: ProcessLauncher {
     public func arguments(for command: ProcessCommand, workDirectory: URL, label: String) -> [String] {
         var argv = [
             "run", "--rm", "--name", label, "--network=\(network)",
-            "--volume", "\(workDirectory.path):/work", "--workdir", "/work",
+            "--volume", "\(workDirectory.path):\(Self.mountPoint)", "--workdir", Self.mountPoint,
         ]
         for (name, value) in command.engineEnvironment.sorted(by: { $0.key < $1.key }) {
             argv += ["--env", "\(name)=\(value)"]

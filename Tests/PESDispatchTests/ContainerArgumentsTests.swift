@@ -19,7 +19,7 @@ struct ContainerArgumentsTests {
             limits: ResourceLimits([.stack: .unlimited]))
         let argv = Self.launcher.arguments(for: command, workDirectory: URL(fileURLWithPath: "/r/1"), label: "p-1")
         #expect(argv == [
-            "run", "--rm", "--name", "p-1", "--network=none", "--volume", "/r/1:/work", "--workdir", "/work",
+            "run", "--rm", "--name", "p-1", "--network=none", "--volume", "/r/1:/pesscan-work", "--workdir", "/pesscan-work",
             "--env", "LD_LIBRARY_PATH=/opt/bertha/lib", "--env", "OMP_NUM_THREADS=2",
             "--ulimit", "stack=-1:-1", "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=1000:1000",
             "localhost/bertha:1", "python", "pybertha.py", "-v", "1",
