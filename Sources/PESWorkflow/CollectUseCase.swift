@@ -42,6 +42,8 @@ public enum CollectOutcome: Sendable, Hashable, Codable {
     case diskFull(zone: String, folder: String, pending: Int)
     /// Points are left failed for good.
     case pointsFailed(count: Int)
+    /// Every point has an energy, but some did not converge (so `fit` leaves them out).
+    case pointsUnconverged(count: Int)
 }
 
 /// A scan's point counts after the collect.
@@ -118,7 +120,7 @@ public enum CollectUseCase {
         return CollectResult(summary: summary, scans: progress, outcome: outcome(of: summary, counts: progress.map(\.counts)))
     }
 
-    /// How the run ended: interrupted, stopped by a full disk with points left, points failed for good, or finished.
+    /// How the run ended: interrupted, stopped by a full disk with points left, points failed for good, unconverged, or finished.
     ///
     /// Points left submitted to a batch zone (`--no-wait`) are the batch zone's to finish, so they count as done here.
     static func outcome(of summary: CollectSummary, counts: [StateCounts]) -> CollectOutcome {
@@ -128,6 +130,7 @@ public enum CollectUseCase {
             return .diskFull(zone: stop.zone, folder: stop.folder, pending: total.pending)
         }
         if total.failed > 0 { return .pointsFailed(count: total.failed) }
+        if total.unconverged > 0 { return .pointsUnconverged(count: total.unconverged) }
         return .finished
     }
 }
