@@ -90,6 +90,11 @@ public struct ContainerLauncher: ProcessLauncher {
         if !result.signalled, !result.cancelled, [125, 126, 127].contains(result.status) {
             let tail = result.standardErrorTail.split(separator: "\n").last.map(String.init) ?? ""
             result.launchFailure = "\(runtime.lastPathComponent) could not run image \(imageName) (exit \(result.status)): \(tail)"
+            if tail.contains("error setting rlimit") {
+                // The runtime cannot raise a limit above the hard limit collect itself runs under.
+                result.launchFailure? += "; a resource limit asked for (the engine's, e.g. BERTHA's unlimited stack, or the zone's limits:) "
+                    + "is above the hard limit of the shell that started collect (see ulimit -H -a); raise it there, or ask for less"
+            }
         }
         return result
     }
