@@ -24,13 +24,7 @@ struct BerthaContainerTests {
 
     func body() throws {
         let runner = try BinaryRunner()
-        let zones = try runner.zoneFile("""
-            zones:
-              - name: pod
-                kind: container
-                image: \(Self.environment["PESSCAN_BERTHA_IMAGE"] ?? "")
-                slots: 1
-            """)
+        let zones = try runner.containerZone(image: Self.environment["PESSCAN_BERTHA_IMAGE"] ?? "", slots: 1)
         let plan = try runner.run([
             "plan", "--molecule", "H2", "--engine", "bertha", "--points", "2", "--from", "0.74", "--to", "0.76", "--zones", zones,
             "--option", "argv=\(Self.environment["PESSCAN_BERTHA_ARGV"] ?? "")",

@@ -37,13 +37,7 @@ struct ContainerEngineTests {
 
     func body() throws {
         let runner = try BinaryRunner()
-        let zones = try runner.zoneFile("""
-            zones:
-              - name: pod
-                kind: container
-                image: \(Self.image)
-                slots: 2
-            """)
+        let zones = try runner.containerZone(image: Self.image, slots: 2)
         let scan = ["--molecule", "H2", "--engine", "pyscf", "--method", "rhf", "--basis", "cc-pvdz", "--points", "11", "--from", "0.70", "--to", "0.80"]
         #expect(try runner.run(["plan", "--scan", "here"] + scan).status == 0)
         #expect(try runner.run(["plan", "--scan", "pod", "--option", "threads=2"] + scan).status == 0)
@@ -73,5 +67,12 @@ struct ContainerEngineTests {
         #expect(absent.status == 69 && absent.stdout.contains("has no program no-such-program-x"), "\(absent.stdout)")
         let refused = try runner.run(["collect", "--scan", "gone"])
         #expect(refused.status == 69 && refused.stderr.contains("container zone whose image has it"), "\(refused.stderr)")
+    }
+}
+
+extension BinaryRunner {
+    /// A zone file with one container zone `pod` running `image` with `slots` slots; returns its path.
+    func containerZone(image: String, slots: Int) throws -> String {
+        try zoneFile("zones:\n  - name: pod\n    kind: container\n    image: \(image)\n    slots: \(slots)\n")
     }
 }
