@@ -52,6 +52,9 @@ public struct Collector: Sendable {
         for scan in scans {
             guard let engine = engines[scan.id] else { continue }
             guard zones.contains(where: { $0.canRun(engine) }) else {
+                if let program = engine.programMissingOnHost {
+                    throw .programOnlyInImages(scan: scan.spec.name.rawValue, program: program)
+                }
                 throw .noZoneCanRun(scan: scan.spec.name.rawValue, engine: engine.name)
             }
         }

@@ -9,6 +9,8 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
     case workDirectory(String, String)
     case zoneUnavailable(zone: String, reason: String)
     case noZoneCanRun(scan: String, engine: String)
+    /// No container zone is there to run an engine whose program is not on this machine.
+    case programOnlyInImages(scan: String, program: String)
     case zoneFile(ZoneFileError)
 
     public var description: String {
@@ -23,6 +25,9 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
             return "Zone \(zone) cannot be used: \(reason)."
         case .noZoneCanRun(let scan, let engine):
             return "No zone can run scan \(scan): engine \(engine) runs inside pesscan, so it needs a local zone; add one, or use engine model-process in container zones."
+        case .programOnlyInImages(let scan, let program):
+            return "No zone can run scan \(scan): its program \(program) is not on this machine, so only a container zone whose image has it can; "
+                + "add one to the zone file (kind: container), or install the program here."
         case .zoneFile(let error):
             return error.description
         case .workDirectory(let path, let reason):

@@ -6,7 +6,7 @@ struct LocalBackend: ZoneBackend {
     /// Starts the engine's program.
     var launcher: any ProcessLauncher
 
-    func canRun(_ engine: any Engine) -> Bool { true }
+    func canRun(_ engine: any Engine) -> Bool { engine.programMissingOnHost == nil }
     var image: String? { launcher.image }
 
     func run(_ job: EngineJob, engine: any Engine) async -> EngineOutcome {

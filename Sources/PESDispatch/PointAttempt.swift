@@ -27,7 +27,9 @@ struct FinishedPoint: Sendable {
             scanName: scanName, index: point.index, rAngstrom: point.rAngstrom, zone: zone.name,
             wallSeconds: finishedAtSeconds - startedAtSeconds)
         switch outcome {
-        case .done(let energy, _): display.energyHartree = energy
+        case .done(let energy, let converged):
+            display.energyHartree = energy
+            display.converged = converged
         case .failed(let reason): display.failure = reason
         }
         failedBefore = point.failedAttempts

@@ -69,6 +69,8 @@ public struct PointReport: Sendable {
     public var zone: String
     public var wallSeconds: Double
     public var energyHartree: Double?
+    /// Whether the engine said the energy converged; nil for a failure.
+    public var converged: Bool?
     public var failure: String?
     public var willRetry: Bool = false
 }

@@ -21,6 +21,8 @@ public struct SiteLauncher: ProcessLauncher {
     public var runtime: String
     /// Path of pesscan on the site (or in the site's image), for engines that run pesscan itself.
     public var pesscanPath: String
+    /// The zone's resource limits, set over each point's own (by bash's `ulimit` on the site, `--ulimit` in its containers).
+    public var zoneLimits: ResourceLimits = .none
 
     init(connection: SiteConnection, settings: SiteSettings, container: ContainerLauncher?, runtime: String, pesscanPath: String) {
         self.connection = connection
@@ -47,9 +49,18 @@ public struct SiteLauncher: ProcessLauncher {
         return components[(runs + 1)...].joined(separator: "/")
     }
 
-    /// The argv of a command as the site runs it directly: pesscan mapped to its path there.
+    /// The argv of a command as the site runs it directly: pesscan mapped to its path there, other programs as the engine names them.
     func siteArgv(_ command: ProcessCommand) -> [String] {
-        [command.isPesscan ? pesscanPath : command.executable.path] + command.arguments
+        [command.isPesscan ? pesscanPath : command.program] + command.arguments
+    }
+
+    /// The command as the site runs it directly, with its environment and limits kept.
+    func siteCommand(_ command: ProcessCommand) -> ProcessCommand {
+        var remote = command
+        let argv = siteArgv(command)
+        remote.executable = URL(fileURLWithPath: argv[0])
+        remote.arguments = Array(argv.dropFirst())
+        return remote
     }
 
     /// The argv run on the site, and the argv that cleans up after a stopped run (removing its container).
@@ -62,11 +73,15 @@ public struct SiteLauncher: ProcessLauncher {
         )
     }
 
-    /// The variables the engine adds to pesscan's environment: what crosses to the site (the rest is the site's own).
-    static func addedEnvironment(_ command: ProcessCommand) -> [String] {
-        guard let environment = command.environment else { return [] }
-        let own = ProcessInfo.processInfo.environment
-        return environment.filter { own[$0.key] != $0.value }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    /// The engine's own variables (threads, profile, `env.NAME`): what crosses to the site, as to a container; the rest is the site's.
+    static func engineEnvironment(_ command: ProcessCommand) -> [String] {
+        command.engineEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// The limits a direct run sets with bash's `ulimit` on the site, one `flag value` line each, as Slurm tasks do.
+    func ulimitLines(_ command: ProcessCommand) -> String {
+        command.limits.overridden(by: zoneLimits).ordered.map { "\($0.kind.ulimitFlag) \(SlurmBatch.ulimitValue($0.kind, $0.value))\n" }
+            .joined()
     }
 
     /// NUL-terminated fields, as the site script reads them with `mapfile -d ''`.
@@ -92,7 +107,8 @@ public struct SiteLauncher: ProcessLauncher {
         do {
             try archive.addFolder(workDirectory)
             archive.addFile(".pesscan/argv", contents: Self.nulSeparated(argv))
-            archive.addFile(".pesscan/env", contents: Self.nulSeparated(Self.addedEnvironment(command)))
+            archive.addFile(".pesscan/env", contents: Self.nulSeparated(Self.engineEnvironment(command)))
+            archive.addFile(".pesscan/limits", contents: Data((container == nil ? ulimitLines(command) : "").utf8))
             archive.addFile(".pesscan/cleanup", contents: Self.nulSeparated(cleanup))
             stream = try archive.encoded()
         } catch {

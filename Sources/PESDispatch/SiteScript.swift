@@ -87,6 +87,15 @@ enum SiteScript {
             mapfile -d '' -t settings < .pesscan/env
             for setting in "${settings[@]}"; do export "$setting"; done
           fi
+          if [ -s .pesscan/limits ]; then
+            while read -r flag value; do
+              ulimit -S "$flag" "$value" 2> /dev/null || ulimit "$flag" "$value" 2> /dev/null || {
+                printf 'pesscan: cannot set ulimit %s %s on %s: the hard limit is lower\n' "$flag" "$value" "$HOSTNAME" > stderr.txt
+                printf '95\n' > .pesscan/status
+                exit 95
+              }
+            done < .pesscan/limits
+          fi
           printf '%(%s)T\n' -1 > .pesscan/started
           "${argv[@]}" > stdout.txt 2> stderr.txt
           status=$?

@@ -32,13 +32,9 @@ struct SiteSlurmBackend: BatchBackend {
         do {
             // The job files name the site's paths; they are written here, then sent.
             let commands = tasks.map { task in
-                let argv = site.siteArgv(task.0)
-                return (
-                    ProcessCommand(executable: URL(fileURLWithPath: argv[0]), arguments: Array(argv.dropFirst())),
-                    workDirectory: URL(fileURLWithPath: root + "/" + SiteLauncher.nameBelowRuns(task.workDirectory))
-                )
+                (site.siteCommand(task.0), workDirectory: URL(fileURLWithPath: root + "/" + SiteLauncher.nameBelowRuns(task.workDirectory)))
             }
-            _ = try SlurmBatch.write(commands: commands, to: folder)
+            _ = try SlurmBatch.write(commands: commands, zoneLimits: settings.limits, to: folder)
             try archive.addFolder(folder, prefix: "0")
             for (index, task) in tasks.enumerated() {
                 try archive.addFolder(task.workDirectory, prefix: String(index + 1))

@@ -6,13 +6,16 @@ struct SlurmBackend: BatchBackend {
     /// Partition, account, limits and polling of the zone.
     var settings: SlurmSettings
 
+    /// Runs prepared engines whose program is on this machine (the nodes share its paths).
+    func canRun(_ engine: any Engine) -> Bool { engine is any ProcessEngine && engine.programMissingOnHost == nil }
+
     var pollSeconds: Double { settings.pollSeconds }
     var missingGraceSeconds: Double { settings.missingGraceSeconds }
 
     func submit(_ tasks: [(ProcessCommand, workDirectory: URL)], in folder: URL) async throws(SlurmClient.Failure) -> String {
         let script: URL
         do {
-            script = try SlurmBatch.write(commands: tasks, to: folder)
+            script = try SlurmBatch.write(commands: tasks, zoneLimits: settings.limits, to: folder)
         } catch {
             throw SlurmClient.Failure(command: "sbatch", message: "cannot write the job files in \(folder.path): \(error)")
         }

@@ -1,10 +1,12 @@
 import Foundation
 import PESEngines
 
-/// The files of one array job: a fixed job script and, per task, its argv and work directory as data.
+/// The files of one array job: a fixed job script and, per task, its argv, environment, limits and work directory as data.
 ///
 /// No value reaches the shell as code: the script reads each task's argv
-/// (NUL-separated) into an array and runs it, writing the exit status to
+/// (NUL-separated) into an array, exports the engine's variables
+/// (`NAME=value`, NUL-separated), sets each limit with bash's `ulimit`
+/// (`flag value` lines), runs the argv, and writes the exit status to
 /// `pesscan-exit` in the point's work directory for `collect` to harvest.
 enum SlurmBatch {
     /// The job script every array task runs, with the batch folder as its working directory.
@@ -15,7 +17,16 @@ enum SlurmBatch {
         task=${SLURM_ARRAY_TASK_ID:?not an array task}
         workdir=$(cat "task-$task.dir") || exit 96
         mapfile -d '' -t argv < "task-$task.argv" || exit 96
+        while IFS= read -r -d '' assignment; do export "$assignment"; done < "task-$task.env"
+        limits="$PWD/task-$task.limits"
         cd "$workdir" || exit 97
+        while read -r flag value; do
+          ulimit -S "$flag" "$value" 2> /dev/null || ulimit "$flag" "$value" 2>> stderr.txt || {
+            echo "pesscan: cannot set ulimit $flag $value on $(hostname): the node's hard limit is lower" >> stderr.txt
+            printf '95\\n' > pesscan-exit.tmp && mv pesscan-exit.tmp pesscan-exit
+            exit 95
+          }
+        done < "$limits"
         "${argv[@]}" > stdout.txt 2> stderr.txt
         status=$?
         printf '%s\\n' "$status" > pesscan-exit.tmp && mv pesscan-exit.tmp pesscan-exit
@@ -27,7 +38,9 @@ enum SlurmBatch {
     static let exitFile = "pesscan-exit"
 
     /// Writes the script and task files for `commands` (one per task, in task order) into `folder`.
-    static func write(commands: [(ProcessCommand, workDirectory: URL)], to folder: URL) throws -> URL {
+    ///
+    /// Each task's limits are its command's with `zoneLimits` set over them.
+    static func write(commands: [(ProcessCommand, workDirectory: URL)], zoneLimits: ResourceLimits = .none, to folder: URL) throws -> URL {
         let manager = FileManager.default
         try manager.createDirectory(at: folder, withIntermediateDirectories: true)
         let scriptURL = folder.appendingPathComponent("pesscan-array.sh")
@@ -41,11 +54,27 @@ enum SlurmBatch {
                 data.append(0)
             }
             try data.write(to: folder.appendingPathComponent("task-\(task).argv"))
+            var environment = Data()
+            for (name, value) in entry.0.engineEnvironment.sorted(by: { $0.key < $1.key }) {
+                environment.append(contentsOf: Array("\(name)=\(value)".utf8))
+                environment.append(0)
+            }
+            try environment.write(to: folder.appendingPathComponent("task-\(task).env"))
+            let limits = entry.0.limits.overridden(by: zoneLimits).ordered.map { "\($0.kind.ulimitFlag) \(ulimitValue($0.kind, $0.value))\n" }
+            try Data(limits.joined().utf8).write(to: folder.appendingPathComponent("task-\(task).limits"))
             try Data(entry.workDirectory.path.utf8).write(to: folder.appendingPathComponent("task-\(task).dir"))
             // A result from an earlier attempt must not be taken for this one's.
             try? manager.removeItem(at: entry.workDirectory.appendingPathComponent(exitFile))
         }
         return scriptURL
+    }
+
+    /// A limit in the units of bash's `ulimit` (KiB for sizes), rounded up.
+    static func ulimitValue(_ kind: ResourceKind, _ value: ResourceLimitValue) -> String {
+        switch value {
+        case .unlimited: return "unlimited"
+        case .finite(let number): return String(kind.isSize ? (number + 1023) / 1024 : number)
+        }
     }
 
     /// The finished task's result read from its work directory, or nil when it has not finished.

@@ -1,3 +1,5 @@
+import PESEngines
+
 /// How a Slurm zone submits its points.
 public struct SlurmSettings: Sendable, Hashable, Codable {
     /// Partition (`--partition`), or the cluster's default.
@@ -20,6 +22,8 @@ public struct SlurmSettings: Sendable, Hashable, Codable {
     public var pollSeconds: Double
     /// Seconds a job may be missing from `squeue` before pesscan asks `scontrol` what became of it.
     public var missingGraceSeconds: Double
+    /// The zone's resource limits, set in the job script (bash's `ulimit`) over each point's own.
+    public var limits: ResourceLimits = .none
 
     public init(
         partition: String? = nil, account: String? = nil, qos: String? = nil, timeLimit: String? = nil,
@@ -36,6 +40,13 @@ public struct SlurmSettings: Sendable, Hashable, Codable {
         self.arrayThrottle = arrayThrottle
         self.pollSeconds = pollSeconds
         self.missingGraceSeconds = missingGraceSeconds
+    }
+
+    /// These settings with the zone's resource limits.
+    func with(limits: ResourceLimits) -> SlurmSettings {
+        var settings = self
+        settings.limits = limits
+        return settings
     }
 
     /// The sbatch options these settings give, as argv elements.

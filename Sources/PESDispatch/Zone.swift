@@ -67,9 +67,12 @@ public struct Zone: Sendable {
     /// Whether the zone runs points as batch jobs that outlive `collect`.
     public var isBatch: Bool { backend.batchQueue != nil }
 
-    /// A local zone with `slots` parallel points (default: the number of cores).
-    public static func local(name: String = "local", slots: Int? = nil, prefer: Bool = false) throws(DispatchError) -> Zone {
-        try Zone(name: name, kind: .local, slots: slots ?? coreCount, prefer: prefer, launcher: ProcessRunner())
+    /// A local zone with `slots` parallel points (default: the number of cores); `limitHelper` as for ``LocalLauncher``.
+    public static func local(
+        name: String = "local", slots: Int? = nil, prefer: Bool = false, limitHelper: URL? = nil
+    ) throws(DispatchError) -> Zone {
+        try Zone(
+            name: name, kind: .local, slots: slots ?? coreCount, prefer: prefer, launcher: LocalLauncher(limitHelper: limitHelper))
     }
 
     /// Active processor cores of this machine.

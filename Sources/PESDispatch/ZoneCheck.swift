@@ -17,7 +17,11 @@ public enum ZoneCheck {
     }
 
     /// Checks one zone; never throws, every problem is reported.
-    public static func check(_ spec: ZoneSpec) async -> Report {
+    ///
+    /// In a container zone each of `programs` (as the scans' engines name
+    /// them) is looked up inside the image with the runtime, the way a point
+    /// will run it: `/bin/sh -c 'command -v "$1"'` with the name as `$1`.
+    public static func check(_ spec: ZoneSpec, programs: [String] = []) async -> Report {
         var report = Report(
             name: spec.name, kind: spec.kind.rawValue, slots: spec.resolvedSlots, prefer: spec.prefer,
             runtime: nil, image: spec.image, site: nil, problems: [])
@@ -56,6 +60,10 @@ public enum ZoneCheck {
                 executable: runtime, arguments: ["image", "inspect", "--format", "{{.Id}}", image], workDirectory: folder)
             if result.status != 0 {
                 report.problems.append("image \(image) is not present locally (build or load it first)")
+                return report
+            }
+            for program in programs {
+                if let problem = try await missing(program, in: image, runtime: runtime, folder: folder) { report.problems.append(problem) }
             }
         } catch {
             report.problems.append("could not run \(runtime.path): \(error.localizedDescription)")
@@ -90,5 +98,19 @@ public enum ZoneCheck {
             }
         }
         return report
+    }
+
+    /// Why `program` cannot run in `image`, or nil when the image has it.
+    static func missing(_ program: String, in image: String, runtime: URL, folder: URL) async throws -> String? {
+        let result = try await ProcessRunner(graceSeconds: 2).run(
+            executable: runtime,
+            arguments: ["run", "--rm", "--network=none", "--entrypoint=/bin/sh", image, "-c", "command -v \"$1\"", "sh", program],
+            workDirectory: folder)
+        if result.status == 0 { return nil }
+        if [125, 126, 127].contains(result.status), !result.standardErrorTail.isEmpty {
+            return "cannot look for \(program) in image \(image) (it needs /bin/sh): "
+                + (result.standardErrorTail.split(separator: "\n").last.map(String.init) ?? "")
+        }
+        return "image \(image) has no program \(program) (not at that path, nor on the image's PATH); build the image with it"
     }
 }

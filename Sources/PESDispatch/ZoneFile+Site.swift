@@ -84,12 +84,16 @@ extension ZoneSpec {
             throw .zoneUnavailable(zone: name, reason: "the OpenSSH client (ssh) is not installed or not on PATH; install openssh-client")
         }
         let folder = try SiteSocketFolder.prepare()
+        // The site's runtime reads the site's containers.conf; only the limits asked for are given.
         let container = site.run == .container
-            ? ContainerLauncher(runtime: URL(fileURLWithPath: "/"), image: image ?? "", network: network, pesscanPath: pesscanPath)
+            ? ContainerLauncher(
+                runtime: URL(fileURLWithPath: "/"), image: image ?? "", network: network, pesscanPath: pesscanPath, zoneLimits: limits)
             : nil
-        return SiteLauncher(
+        var launcher = SiteLauncher(
             connection: SiteConnection(settings: site, ssh: ssh, socketFolder: folder), settings: site, container: container,
             runtime: runtime ?? "podman", pesscanPath: pesscanPath)
+        launcher.zoneLimits = limits
+        return launcher
     }
 }
 

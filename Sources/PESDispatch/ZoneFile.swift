@@ -26,6 +26,8 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
     public var slurm: SlurmSettings?
     /// Where an SSH site is and how it runs points, for SSH zones.
     public var site: SiteSettings?
+    /// Resource limits of every point run in the zone (`limits: {stack: unlimited}`), set over the engine's own.
+    public var limits: ResourceLimits = .none
 
     /// The slots this zone runs with.
     public var resolvedSlots: Int {
@@ -38,28 +40,35 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
         pesscanPath: "/usr/local/bin/pesscan", line: nil, slurm: nil, site: nil)
 
     /// A runnable zone; a container runtime that cannot be found is a setup error.
-    public func makeZone() throws(DispatchError) -> Zone {
+    ///
+    /// `limitHelper` is the pesscan executable that local points with resource limits start through.
+    public func makeZone(limitHelper: URL? = nil) throws(DispatchError) -> Zone {
         switch kind {
         case .local:
-            return try Zone(name: name, kind: .local, slots: resolvedSlots, prefer: prefer, launcher: ProcessRunner())
+            return try Zone(
+                name: name, kind: .local, slots: resolvedSlots, prefer: prefer,
+                launcher: LocalLauncher(limitHelper: limitHelper, zoneLimits: limits))
         case .container:
             let runtimeName = runtime ?? "podman"
             guard let executable = ExecutableLookup.find(runtimeName, environment: ProcessInfo.processInfo.environment) else {
                 throw .zoneUnavailable(zone: name, reason: "container runtime \"\(runtimeName)\" is not installed or not on PATH")
             }
-            let launcher = ContainerLauncher(runtime: executable, image: image ?? "", network: network, pesscanPath: pesscanPath)
+            let environment = ProcessInfo.processInfo.environment
+            let launcher = ContainerLauncher(
+                runtime: executable, image: image ?? "", network: network, pesscanPath: pesscanPath, zoneLimits: limits,
+                configuredLimits: executable.lastPathComponent == "podman" ? ContainersConf.defaultUlimits(environment: environment) : [])
             return try Zone(name: name, kind: .container, slots: resolvedSlots, prefer: prefer, launcher: launcher)
         case .ssh:
             return try Zone(
                 name: name, kind: .ssh, slots: resolvedSlots, prefer: prefer, launcher: try siteLauncher(),
-                slurm: site?.run == .slurm ? slurm ?? SlurmSettings() : nil)
+                slurm: site?.run == .slurm ? (slurm ?? SlurmSettings()).with(limits: limits) : nil)
         case .slurm:
             guard ExecutableLookup.find("sbatch", environment: ProcessInfo.processInfo.environment) != nil else {
                 throw .zoneUnavailable(zone: name, reason: "Slurm's sbatch is not installed or not on PATH")
             }
             return try Zone(
                 name: name, kind: .slurm, slots: resolvedSlots, prefer: prefer, launcher: ProcessRunner(),
-                slurm: slurm ?? SlurmSettings())
+                slurm: (slurm ?? SlurmSettings()).with(limits: limits))
         }
     }
 }
@@ -70,7 +79,7 @@ public enum ZoneFile {
     static let keys: Set<String> = Set<String>([
         "name", "kind", "slots", "prefer", "runtime", "image", "network", "pesscan",
         "partition", "account", "qos", "time_limit", "cpus_per_point", "memory_per_point", "sbatch_options",
-        "array_throttle", "poll_seconds", "missing_grace_seconds",
+        "array_throttle", "poll_seconds", "missing_grace_seconds", "limits",
     ]).union(siteKeys)
 
     /// Keys that only Slurm zones take.
@@ -244,9 +253,28 @@ public enum ZoneFile {
         } else {
             for key in slurmKeys where fields[key] != nil { throw fail(key, "applies to slurm zones (and ssh zones with run: slurm) only") }
         }
-        return ZoneSpec(
+        var spec = ZoneSpec(
             name: name, kind: kind, slots: slots, prefer: prefer, runtime: runtime, image: image, network: network,
             pesscanPath: pesscan, line: line, slurm: slurm, site: site)
+        if let node = fields["limits"] { spec.limits = try limits(node, fail: { fail("limits", $0) }) }
+        return spec
+    }
+
+    /// A zone's `limits:` mapping, e.g. `{stack: unlimited, nofile: 4096}`.
+    private static func limits(_ node: Node, fail: (String) -> ZoneFileError) throws(ZoneFileError) -> ResourceLimits {
+        let kinds = ResourceKind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let mapping = node.mapping else { throw fail("must be a mapping such as {stack: unlimited}; limits are \(kinds)") }
+        var limits = ResourceLimits()
+        for (key, value) in mapping {
+            guard let name = key.string, let kind = ResourceKind(rawValue: name) else {
+                throw fail("\"\(key.string ?? "?")\" is not a limit; use \(kinds)")
+            }
+            guard let text = value.scalar?.string, let parsed = ResourceLimits.parseValue(text, kind: kind) else {
+                throw fail("\(kind.rawValue) must be \(ResourceLimits.expected(kind))")
+            }
+            limits.values[kind] = parsed
+        }
+        return limits
     }
 }
 

@@ -9,8 +9,13 @@ import PESCore
 /// element, or `Au:dyall_vtz,Og:dyall_vtz`; required), `ranks` (MPI ranks,
 /// default 1 = serial; more runs `mpirun -np N argv…`), `mpirun` (default
 /// `mpirun`), `xc` (default BLYP), `grid_quality` (1–5, default 5),
-/// `maxit` (default 100), `output` (default `stdout.txt`), `threads`,
-/// `env.NAME` (e.g. `env.LD_LIBRARY_PATH`).
+/// `maxit` (default 100), `output` (default `stdout.txt`), `bohr`
+/// (`berthaingen`, 1.8897259886 bohr/Å, or `codata2018`), `masses`
+/// (`standard` atomic weights as berthaingen writes them, or `isotopic`),
+/// `threads`, `env.NAME` (e.g. `env.LD_LIBRARY_PATH`), `stack` / `limit.KIND`.
+/// `program` is refused: the program is the first word of `argv`. By default
+/// every point runs with an unlimited stack and `OMP_STACKSIZE=400M`, what
+/// the authors run with (BERTHA dies with signal 11 on an 8 MB stack).
 public enum BerthaEngine {
     /// Option rules of the BERTHA engine.
     public static let options: [String: OptionRule] = [
@@ -24,13 +29,25 @@ public enum BerthaEngine {
         "grid_quality": OptionRule(.choice(["1", "2", "3", "4", "5"]), default: "5", "integration grid quality"),
         "maxit": OptionRule(.positiveInteger(max: 100_000), default: "100", "SCF iteration limit"),
         "output": OptionRule(.text, default: "stdout.txt", "file holding the final output block"),
+        "bohr": OptionRule(
+            .choice(BerthaConventions.LengthFactor.allCases.map(\.rawValue)), default: "berthaingen",
+            "Å→bohr factor: berthaingen (1.8897259886, the authors') or codata2018"),
+        "masses": OptionRule(
+            .choice(BerthaConventions.MassField.allCases.map(\.rawValue)), default: "standard",
+            "mass field: standard atomic weights (the authors') or the isotopic masses of the scan"),
     ].merging(ProgramProfile.commonOptions) { own, _ in own }
+
+    /// What BERTHA's authors run with: an unlimited stack (8 MB and 64 MB crash with signal 11; 256 MB works).
+    public static let defaultLimits = ResourceLimits([.stack: .unlimited])
+    /// The OpenMP thread stack size the authors recommend.
+    public static let defaultEnvironment = ["OMP_STACKSIZE": "400M"]
 
     /// Builds the engine for `molecule`, reading its basis and fitting sets before any point runs.
     public static func build(
-        settings: [String: String], molecule: Molecule, environment base: [String: String]
+        settings: [String: String], molecule: Molecule, environment base: [String: String], lookup: ProgramLookup = .hostOnly
     ) throws(EngineSetupError) -> ProgramEngine {
         let resolved = try ResolvedOptions.resolve(engine: "bertha", options: settings, rules: options)
+        try ProgramProfile.refuseProgramOption(resolved, engine: "bertha")
         func required(_ key: String, _ hint: String) throws(EngineSetupError) -> String {
             guard let value = resolved.values[key] else { throw .missingOption(engine: "bertha", key: key, hint: hint) }
             return value
@@ -56,17 +73,29 @@ public enum BerthaEngine {
         guard WorkFileName.isPlain(outputName) else {
             throw .invalidOption(engine: "bertha", key: "output", value: outputName, expected: "a plain file name inside the point's work directory")
         }
-        let environment = ProgramProfile.childEnvironment(
-            base: base, threads: resolved.values["threads"] ?? "1", profile: [:], user: resolved.environment)
         let command = ranks > 1 ? [resolved.values["mpirun"] ?? "mpirun", "-np", String(ranks)] + argv : argv
-        let executable = try ProgramProfile.executable(command[0], environment: environment)
+        let launch = try ProgramLaunch.find(
+            command[0], resolved: resolved, base: base, profileEnvironment: defaultEnvironment, defaultLimits: defaultLimits,
+            lookup: lookup)
         let arguments = try command.dropFirst().map { argument throws(EngineSetupError) in
             try InputTemplate(text: argument, source: "the argv option of engine bertha", known: PointPlaceholders.names)
         }
-        let input = BerthaInput(molecule: molecule, bases: bases, fittingSets: fittings, settings: berthaSettings)
+        let factor = BerthaConventions.LengthFactor(rawValue: resolved.values["bohr"] ?? "") ?? .berthaingen
+        let field = BerthaConventions.MassField(rawValue: resolved.values["masses"] ?? "") ?? .standard
+        let masses: [Double]
+        switch BerthaConventions.masses(of: molecule, field: field) {
+        case .success(let found): masses = found
+        case .failure(let missing):
+            throw .invalidOption(
+                engine: "bertha", key: "masses", value: field.rawValue,
+                expected: "isotopic: pesscan holds no standard atomic weight for \(missing.symbol) (masses=isotopic writes the scan's masses)")
+        }
+        let input = BerthaInput(
+            molecule: molecule, bases: bases, fittingSets: fittings, settings: berthaSettings,
+            bohrPerAngstrom: factor.bohrPerAngstrom, massesDalton: masses)
         return ProgramEngine(
-            name: "bertha", inputs: BerthaInputWriter(input: input), executable: executable, arguments: arguments,
-            environment: environment, outputFile: outputName, parser: BerthaOutput(), options: [:])
+            name: "bertha", inputs: BerthaInputWriter(input: input), launch: launch, arguments: arguments, outputFile: outputName,
+            parser: BerthaOutput(), options: [:])
     }
 
     /// The set name for each atom from `name` or `El:name,El:name`.

@@ -50,12 +50,22 @@ public struct BerthaInput: Sendable, Hashable {
     public var fittingSets: [BerthaFittingSet]
     /// Run settings.
     public var settings: BerthaSettings
+    /// Bohr per ångström for the coordinates (berthaingen's 1.8897259886 by default).
+    public var bohrPerAngstrom: Double
+    /// The mass in dalton written in each centre's `N` field, in the molecule's order (standard atomic weights by default).
+    public var massesDalton: [Double]
 
-    public init(molecule: Molecule, bases: [BerthaBasis], fittingSets: [BerthaFittingSet], settings: BerthaSettings) {
+    /// An input with berthaingen's conventions unless `bohrPerAngstrom` and `massesDalton` say otherwise (nil masses: the atoms' own).
+    public init(
+        molecule: Molecule, bases: [BerthaBasis], fittingSets: [BerthaFittingSet], settings: BerthaSettings,
+        bohrPerAngstrom: Double = BerthaConventions.bohrPerAngstrom, massesDalton: [Double]? = nil
+    ) {
         self.molecule = molecule
         self.bases = bases
         self.fittingSets = fittingSets
         self.settings = settings
+        self.bohrPerAngstrom = bohrPerAngstrom
+        self.massesDalton = massesDalton ?? molecule.atoms.map(\.massDalton)
     }
 
     /// A coordinate line: three `%12.8f` numbers in bohr.
@@ -64,26 +74,26 @@ public struct BerthaInput: Sendable, Hashable {
     }
 
     /// The z coordinates in bohr of the two centres at bond length `rAngstrom` (first atom at the origin).
-    static func zBohr(_ rAngstrom: Double) -> [Double] {
-        [0, rAngstrom * PhysicalConstants.angstromInBohr]
+    func zBohr(_ rAngstrom: Double) -> [Double] {
+        [0, rAngstrom * bohrPerAngstrom]
     }
 
     /// The text of `input.inp` at bond length `rAngstrom`.
     ///
-    /// The atomic weight written is the atom's isotopic mass in dalton; the
-    /// electron count (closed-shell electrons and NCORE) is ΣZ − charge.
+    /// The mass written is `massesDalton` (`%f`); the electron count
+    /// (closed-shell electrons and NCORE) is ΣZ − charge.
     public func inputFile(rAngstrom: Double) -> String {
         var lines = [
             "'TYPE OF BASIS SET; 1 FOR GEOMETRIC, 2 FOR OPTIMIZED'", "2",
             "'NUMBER OF CENTERS'", "\(molecule.atoms.count)",
         ]
-        for (index, (atom, z)) in zip(molecule.atoms, Self.zBohr(rAngstrom)).enumerated() {
+        for (index, (atom, z)) in zip(molecule.atoms, zBohr(rAngstrom)).enumerated() {
             let centre = String(format: "%6d", index + 1)
             let basis = bases[index]
             lines.append("'COORDINATES FOR CENTER\(centre) '")
             lines.append(Self.coordinateLine(zBohr: z))
             lines.append("'Z, N, MAXL AND CHARGE FOR CENTER\(centre) '")
-            lines.append("\(atom.atomicNumber)," + String(format: "%.6f", atom.massDalton) + ",\(basis.maxL),0")
+            lines.append("\(atom.atomicNumber)," + String(format: "%.6f", massesDalton[index]) + ",\(basis.maxL),0")
             lines.append("'BASIS SET FOR CENTER\(centre) \(atom.symbol) \(basis.name)'")
             for exponents in basis.exponentsPerL {
                 lines.append("\(exponents.count)")
@@ -113,7 +123,7 @@ public struct BerthaInput: Sendable, Hashable {
     /// The text of `fitt2.inp` at bond length `rAngstrom`: centres, then per centre its coordinates and fitting functions.
     public func fittingFile(rAngstrom: Double) -> String {
         var lines = ["\(molecule.atoms.count)"]
-        for (fitting, z) in zip(fittingSets, Self.zBohr(rAngstrom)) {
+        for (fitting, z) in zip(fittingSets, zBohr(rAngstrom)) {
             lines.append(Self.coordinateLine(zBohr: z))
             lines.append("\(fitting.functions.count)")
             lines.append(contentsOf: fitting.functions)

@@ -30,7 +30,16 @@ public struct BerthaOutput: EnergyParser {
             throw .notANumber(line.trimmingCharacters(in: .whitespaces))
         }
         let obtained = lines.contains { $0.contains("convergence obtained") }
-        return ParsedEnergy(hartree: energy, converged: obtained && !notObtained, version: nil)
+        return ParsedEnergy(hartree: energy, converged: obtained && !notObtained, version: Self.version(in: text))
+    }
+
+    /// `BERTHA 0.11.0` from the driver's `BERTHA version: 0.11.0` line, when the output has one.
+    static func version(in text: String) -> String? {
+        guard let line = OutputText.line(containing: "BERTHA version:", in: text),
+            let range = line.range(of: "BERTHA version:")
+        else { return nil }
+        let number = line[range.upperBound...].trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
+        return number.map { "BERTHA \($0)" }
     }
 
     public func failureHint(_ text: String) -> String? {

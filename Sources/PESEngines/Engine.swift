@@ -102,6 +102,13 @@ public protocol Engine: Sendable {
     var runsAsProcess: Bool { get }
     /// Runs one calculation, its program (if any) started through `launcher`; honours task cancellation by returning ``EngineOutcome/cancelled``.
     func run(_ job: EngineJob, launcher: any ProcessLauncher) async -> EngineOutcome
+    /// The engine's program when it is not on this machine, so that only container zones (looking in their images) can run it.
+    var programMissingOnHost: String? { get }
+}
+
+extension Engine {
+    /// Programs are on this machine unless an engine says otherwise.
+    public var programMissingOnHost: String? { nil }
 }
 
 /// An engine that runs one program per point: its inputs written first, the program run, its output read after.

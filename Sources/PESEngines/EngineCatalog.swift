@@ -9,6 +9,8 @@ public struct EngineCatalog: Sendable {
     public var inputsFolder: URL
     /// The environment external programs start from (PATH, PESSCAN_PYTHON, …).
     public var environment: [String: String]
+    /// Whether programs must be on this machine, or may be only in container zones' images.
+    public var programLookup: ProgramLookup = .hostOnly
 
     public init(
         pesscanExecutable: URL?, inputsFolder: URL, environment: [String: String]
@@ -51,19 +53,19 @@ public struct EngineCatalog: Sendable {
                 model: model, delaySeconds: delay, executable: executable, failures: failures, markerFile: marker)
         case .pyscf:
             let engine = try ProgramProfile.pyscf(environment: environment).build(
-                settings: options, inputsFolder: inputsFolder, environment: environment)
+                settings: options, inputsFolder: inputsFolder, environment: environment, lookup: programLookup)
             try PySCFChecks.check(engine.options, molecule: spec.molecule, inputsFolder: inputsFolder)
             return engine
         case .xtb:
-            return try ProgramProfile.xtb.build(settings: options, inputsFolder: inputsFolder, environment: environment)
+            return try ProgramProfile.xtb.build(settings: options, inputsFolder: inputsFolder, environment: environment, lookup: programLookup)
         case .nwchem:
-            return try ProgramProfile.nwchem.build(settings: options, inputsFolder: inputsFolder, environment: environment)
+            return try ProgramProfile.nwchem.build(settings: options, inputsFolder: inputsFolder, environment: environment, lookup: programLookup)
         case .psi4:
-            return try ProgramProfile.psi4.build(settings: options, inputsFolder: inputsFolder, environment: environment)
+            return try ProgramProfile.psi4.build(settings: options, inputsFolder: inputsFolder, environment: environment, lookup: programLookup)
         case .bertha:
-            return try BerthaEngine.build(settings: options, molecule: spec.molecule, environment: environment)
+            return try BerthaEngine.build(settings: options, molecule: spec.molecule, environment: environment, lookup: programLookup)
         case .template:
-            return try TemplateEngine.build(settings: options, inputsFolder: inputsFolder, environment: environment)
+            return try TemplateEngine.build(settings: options, inputsFolder: inputsFolder, environment: environment, lookup: programLookup)
         }
     }
 

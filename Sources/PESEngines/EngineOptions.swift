@@ -68,8 +68,10 @@ public struct ResolvedOptions: Sendable, Hashable {
     public var values: [String: String]
     /// Environment variables given as `env.NAME=value` options.
     public var environment: [String: String]
+    /// Resource limits given as `stack=…` or `limit.KIND=…` options.
+    public var limits: ResourceLimits = .none
 
-    /// Checks `options` of engine `engine` against `rules`; `env.NAME` keys set environment variables.
+    /// Checks `options` of engine `engine` against `rules`; `env.NAME` keys set environment variables, `stack` and `limit.KIND` resource limits.
     ///
     /// With `extraPlaceholders` any other lower-case identifier key is accepted
     /// as a placeholder of the user's own template.
@@ -78,6 +80,7 @@ public struct ResolvedOptions: Sendable, Hashable {
     ) throws(EngineSetupError) -> ResolvedOptions {
         var values: [String: String] = [:]
         var environment: [String: String] = [:]
+        var limits = ResourceLimits()
         for (key, rule) in rules {
             if let value = rule.defaultValue { values[key] = value }
         }
@@ -92,6 +95,11 @@ public struct ResolvedOptions: Sendable, Hashable {
                     throw .invalidOption(engine: engine, key: key, value: value, expected: "a value without NUL bytes")
                 }
                 environment[name] = value
+            } else if let kind = limitKind(key) {
+                guard let limit = ResourceLimits.parseValue(value, kind: kind) else {
+                    throw .invalidOption(engine: engine, key: key, value: value, expected: ResourceLimits.expected(kind))
+                }
+                limits.values[kind] = limit
             } else if let rule = rules[key] {
                 guard let accepted = rule.accept(value) else {
                     throw .invalidOption(engine: engine, key: key, value: value, expected: rule.expected)
@@ -103,10 +111,17 @@ public struct ResolvedOptions: Sendable, Hashable {
                 }
                 values[key] = value
             } else {
-                throw .unknownOption(engine: engine, key: key, known: rules.keys.sorted() + ["env.NAME"])
+                throw .unknownOption(engine: engine, key: key, known: rules.keys.sorted() + ["env.NAME", "stack", "limit.KIND"])
             }
         }
-        return ResolvedOptions(values: values, environment: environment)
+        return ResolvedOptions(values: values, environment: environment, limits: limits)
+    }
+
+    /// The resource limit an option key sets: `stack`, or `limit.` and a ``ResourceKind`` name.
+    static func limitKind(_ key: String) -> ResourceKind? {
+        if key == "stack" { return .stack }
+        guard key.hasPrefix("limit.") else { return nil }
+        return ResourceKind(rawValue: String(key.dropFirst(6)))
     }
 
     static func isEnvironmentName(_ name: String) -> Bool {

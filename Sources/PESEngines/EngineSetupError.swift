@@ -31,7 +31,8 @@ public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertibl
         case .missingOption(let engine, let key, let hint):
             return "Engine \(engine) needs the option \(key): \(hint)."
         case .programMissing(let program):
-            return "The program \(program) is not installed or not executable; install it or point the engine at it (option program=PATH)."
+            return "The program \(program) is not installed or not executable here; install it or give its path (option program=PATH, "
+                + "or argv for bertha and template), or run the scan in a container zone whose image has it (zone files: kind: container)."
         case .programUnusable(let program, let reason):
             return "The program \(program) cannot be used: \(reason)."
         case .templateUnreadable(let path, let reason):

@@ -46,12 +46,10 @@ public struct ProgramEngine: ProcessEngine {
     public let usesWorkDirectory = true
     /// Writes the point's input files.
     public let inputs: any InputWriter
-    /// The program run.
-    public let executable: URL
+    /// How the program starts: executable, environment, limits, and whether it is missing on this machine.
+    public let launch: ProgramLaunch
     /// Its arguments, with placeholders filled per point.
     public let arguments: [InputTemplate]
-    /// The whole environment of the child.
-    public let environment: [String: String]
     /// The file parsed for the energy: `stdout.txt` (the captured standard output) or a file the program writes.
     public let outputFile: String
     /// Reads the energy from `outputFile`.
@@ -60,18 +58,24 @@ public struct ProgramEngine: ProcessEngine {
     public let options: [String: String]
 
     public init(
-        name: String, inputs: any InputWriter, executable: URL, arguments: [InputTemplate], environment: [String: String],
-        outputFile: String, parser: any EnergyParser, options: [String: String]
+        name: String, inputs: any InputWriter, launch: ProgramLaunch, arguments: [InputTemplate], outputFile: String,
+        parser: any EnergyParser, options: [String: String]
     ) {
         self.name = name
         self.inputs = inputs
-        self.executable = executable
+        self.launch = launch
         self.arguments = arguments
-        self.environment = environment
         self.outputFile = outputFile
         self.parser = parser
         self.options = options
     }
+
+    /// The program on this machine (its name as a path when it is only in container images).
+    public var executable: URL { launch.executable }
+    /// The whole environment of a local child.
+    public var environment: [String: String] { launch.environment }
+    /// The program when it is not on this machine, so that only container zones can run the engine.
+    public var programMissingOnHost: String? { launch.missingOnHost ? launch.program : nil }
 
     /// The argv (without the program) and input files for `job`, as the run writes them.
     public func rendered(_ job: EngineJob) -> (arguments: [String], files: [InputFile]) {
@@ -89,11 +93,11 @@ public struct ProgramEngine: ProcessEngine {
             return .failure(PreparationFailure(
                 reason: "could not write the input files in \(job.workDirectory.path): \(error.localizedDescription)"))
         }
-        return .success(ProcessCommand(executable: executable, arguments: argv, environment: environment))
+        return .success(launch.command(arguments: argv))
     }
 
     public func interpret(_ job: EngineJob, _ result: ProcessResult) -> EngineOutcome {
-        let program = executable.lastPathComponent
+        let program = URL(fileURLWithPath: launch.program).lastPathComponent
         let outputURL = job.workDirectory.appendingPathComponent(outputFile)
         let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
         let parsed: Result<ParsedEnergy, EngineParseError>

@@ -50,15 +50,16 @@ public struct ProgramProfile: Sendable {
     ]
 
     /// Checks `settings` against the profile and builds the engine, or says why it cannot run.
+    ///
+    /// With `lookup` ``ProgramLookup/hostOrImage`` a program that is not on
+    /// this machine is left for container images (and the probe is skipped).
     public func build(
-        settings: [String: String], inputsFolder: URL, environment base: [String: String]
+        settings: [String: String], inputsFolder: URL, environment base: [String: String], lookup: ProgramLookup = .hostOnly
     ) throws(EngineSetupError) -> ProgramEngine {
         let rules = options.merging(Self.commonOptions) { own, _ in own }
         let resolved = try ResolvedOptions.resolve(engine: name, options: settings, rules: rules)
-        let program = resolved.values["program"] ?? defaultProgram
-        let environment = Self.childEnvironment(
-            base: base, threads: resolved.values["threads"] ?? "1", profile: self.environment, user: resolved.environment)
-        let executable = try Self.executable(program, environment: environment)
+        let launch = try ProgramLaunch.find(
+            resolved.values["program"] ?? defaultProgram, resolved: resolved, base: base, profileEnvironment: environment, lookup: lookup)
         let known = PointPlaceholders.names.union(resolved.values.keys)
         var files: [(name: String, template: InputTemplate)] = []
         for (template, file) in templates {
@@ -68,16 +69,18 @@ public struct ProgramProfile: Sendable {
         let argv = try arguments.map { argument throws(EngineSetupError) in
             try InputTemplate(text: argument, source: "the argv of engine \(name)", known: known)
         }
-        if let probe { try Self.runProbe(executable, arguments: probe, environment: environment) }
+        if let probe, !launch.missingOnHost { try Self.runProbe(launch.executable, arguments: probe, environment: launch.environment) }
         return ProgramEngine(
-            name: name, inputs: TemplateInputs(files: files), executable: executable, arguments: argv,
-            environment: environment, outputFile: outputFile, parser: parser, options: resolved.values)
+            name: name, inputs: TemplateInputs(files: files), launch: launch, arguments: argv, outputFile: outputFile, parser: parser,
+            options: resolved.values)
     }
 
-    /// The program's executable, or `programMissing`.
-    static func executable(_ program: String, environment: [String: String]) throws(EngineSetupError) -> URL {
-        guard let url = ExecutableLookup.find(program, environment: environment) else { throw .programMissing(program) }
-        return url
+    /// Refuses `program=` for an engine whose program is the first word of its `argv` option.
+    static func refuseProgramOption(_ resolved: ResolvedOptions, engine: String) throws(EngineSetupError) {
+        guard let program = resolved.values["program"] else { return }
+        throw .invalidOption(
+            engine: engine, key: "program", value: program,
+            expected: "nothing: engine \(engine) runs its argv option, so put the program first there (argv=[\"\(program)\", …])")
     }
 
     /// A template file read and checked.
@@ -89,17 +92,6 @@ public struct ProgramProfile: Sendable {
             throw .templateUnreadable(path: url.path, reason: error.localizedDescription)
         }
         return try InputTemplate(text: text, source: url.path, known: known)
-    }
-
-    /// The child's environment: this process's, one thread per point unless `threads` says more, then the profile's and the user's.
-    static func childEnvironment(
-        base: [String: String], threads: String, profile: [String: String], user: [String: String]
-    ) -> [String: String] {
-        var environment = base
-        for key in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] { environment[key] = threads }
-        environment.merge(profile) { _, new in new }
-        environment.merge(user) { _, new in new }
-        return environment
     }
 
     /// Runs the program once with `arguments`; it must exit with status 0.

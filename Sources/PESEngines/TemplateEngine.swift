@@ -26,9 +26,10 @@ public enum TemplateEngine {
 
     /// Builds the engine from a scan's options, checking every one before any point runs.
     public static func build(
-        settings: [String: String], inputsFolder: URL, environment base: [String: String]
+        settings: [String: String], inputsFolder: URL, environment base: [String: String], lookup: ProgramLookup = .hostOnly
     ) throws(EngineSetupError) -> ProgramEngine {
         let resolved = try ResolvedOptions.resolve(engine: "template", options: settings, rules: options, extraPlaceholders: true)
+        try ProgramProfile.refuseProgramOption(resolved, engine: "template")
         func required(_ key: String, _ hint: String) throws(EngineSetupError) -> String {
             guard let value = resolved.values[key] else { throw .missingOption(engine: "template", key: key, hint: hint) }
             return value
@@ -51,9 +52,7 @@ public enum TemplateEngine {
             versionPattern: resolved.values["version_regex"])
         let known = PointPlaceholders.names.union(resolved.values.keys)
         let template = try ProgramProfile.loadTemplate(url, known: known)
-        let environment = ProgramProfile.childEnvironment(
-            base: base, threads: resolved.values["threads"] ?? "1", profile: [:], user: resolved.environment)
-        let executable = try ProgramProfile.executable(argv[0], environment: environment)
+        let launch = try ProgramLaunch.find(argv[0], resolved: resolved, base: base, lookup: lookup)
         let arguments = try argv.dropFirst().map { argument throws(EngineSetupError) in
             try InputTemplate(text: argument, source: "the argv option of engine template", known: known)
         }
@@ -62,8 +61,8 @@ public enum TemplateEngine {
             throw .unknownOption(engine: "template", key: key, known: options.keys.sorted() + ["env.NAME", "placeholders of the template"])
         }
         return ProgramEngine(
-            name: "template", inputs: TemplateInputs(files: [(inputName, template)]), executable: executable,
-            arguments: arguments, environment: environment, outputFile: outputName, parser: parser, options: resolved.values)
+            name: "template", inputs: TemplateInputs(files: [(inputName, template)]), launch: launch, arguments: arguments,
+            outputFile: outputName, parser: parser, options: resolved.values)
     }
 }
 

@@ -228,6 +228,8 @@ public struct StateCounts: Sendable, Hashable, Codable {
     public var running = 0
     public var done = 0
     public var failed = 0
+    /// Done points whose engine said the calculation did not converge (counted in `done` too).
+    public var unconverged = 0
 
     public init() {}
 
@@ -240,6 +242,7 @@ public struct StateCounts: Sendable, Hashable, Codable {
         running += other.running
         done += other.done
         failed += other.failed
+        unconverged += other.unconverged
     }
 }
 

@@ -119,6 +119,8 @@ extension ScanStore {
                 case nil: break
                 }
             }
+            counts.unconverged = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ? AND state = 'done' AND converged = 0", arguments: [scanID]) ?? 0
             return counts
         }
     }

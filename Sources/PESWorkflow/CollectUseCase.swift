@@ -42,6 +42,8 @@ public enum CollectOutcome: Sendable, Hashable, Codable {
     case diskFull(zone: String, folder: String, pending: Int)
     /// Points are left failed for good.
     case pointsFailed(count: Int)
+    /// Every point has an energy, but some did not converge (so `fit` leaves them out).
+    case pointsUnconverged(count: Int)
 }
 
 /// A scan's point counts after the collect.
@@ -74,6 +76,9 @@ public enum CollectUseCase {
             throw .store(error)
         }
         var built: [Int64: any Engine] = [:]
+        var engines = engines
+        // With a container zone a program missing here may be in its image; Collector.validate then finds a zone for it.
+        if request.zones.contains(where: { $0.kind == .container || $0.kind == .ssh }) { engines.programLookup = .hostOrImage }
         // Imported scans have no engine: their points came from elsewhere.
         for record in scans where record.spec.engine.name != ScanStore.importedProvenance {
             do {
@@ -115,7 +120,7 @@ public enum CollectUseCase {
         return CollectResult(summary: summary, scans: progress, outcome: outcome(of: summary, counts: progress.map(\.counts)))
     }
 
-    /// How the run ended: interrupted, stopped by a full disk with points left, points failed for good, or finished.
+    /// How the run ended: interrupted, stopped by a full disk with points left, points failed for good, unconverged, or finished.
     ///
     /// Points left submitted to a batch zone (`--no-wait`) are the batch zone's to finish, so they count as done here.
     static func outcome(of summary: CollectSummary, counts: [StateCounts]) -> CollectOutcome {
@@ -125,6 +130,7 @@ public enum CollectUseCase {
             return .diskFull(zone: stop.zone, folder: stop.folder, pending: total.pending)
         }
         if total.failed > 0 { return .pointsFailed(count: total.failed) }
+        if total.unconverged > 0 { return .pointsUnconverged(count: total.unconverged) }
         return .finished
     }
 }

@@ -41,12 +41,23 @@ public struct PlanRequest: Sendable, Hashable {
     }
 }
 
+/// A planned scan's specification, its engine checked, and what the check could not settle.
+public struct CheckedSpec: Sendable {
+    /// The scan specification.
+    public var spec: ScanSpec
+    /// The engine's program when it is not on this machine (allowed with container zones, whose images are checked at collect).
+    public var programMissingOnHost: String?
+}
+
 /// `plan`: checks the molecule, range and engine, then writes the scan and its pending points; nothing runs.
 public enum PlanUseCase {
     /// The scan specification a request describes, its engine checked (the engine is built once, here, to validate it).
+    ///
+    /// With `engines.programLookup` ``ProgramLookup/hostOrImage`` (container zones configured) a program
+    /// missing here is not an error; the result names it.
     public static func spec(
         for request: PlanRequest, library: @autoclosure () throws(MoleculeLibraryError) -> MoleculeLibrary, engines: EngineCatalog
-    ) throws(WorkflowError) -> ScanSpec {
+    ) throws(WorkflowError) -> CheckedSpec {
         let (molecule, entry) = try request.molecule.resolve(in: try library())
         let spec: ScanSpec
         do throws(ScanSpecError) {
@@ -66,12 +77,13 @@ public enum PlanUseCase {
         } catch {
             throw .scan(error)
         }
+        let engine: any Engine
         do {
-            _ = try engines.engine(for: spec)
+            engine = try engines.engine(for: spec)
         } catch {
             throw .engineSetup(scan: spec.name.rawValue, error)
         }
-        return spec
+        return CheckedSpec(spec: spec, programMissingOnHost: engine.programMissingOnHost)
     }
 
     /// Writes the planned scan, replacing one of the same name when asked (cancelling its batch jobs first when forced).

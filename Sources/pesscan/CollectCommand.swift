@@ -16,8 +16,9 @@ extension Pesscan {
                 left running by a collect that was killed are taken up again. Ctrl-C stops the \
                 engines, returns their points to pending and exits with status 130.
 
-                Exits 0 when every point is done, 65 when points are left failed for good, and 74 \
-                when a full disk under the work folders stopped a zone with points left to run.
+                Exits 0 when every point is done and converged, 65 when points are left failed for \
+                good or did not converge (after every other point has run), and 74 when a full disk \
+                under the work folders stopped a zone with points left to run.
 
                 Examples:
                   pesscan collect
@@ -76,7 +77,10 @@ extension Pesscan {
             if summary.returnedToPending > 0 { line += ", \(summary.returnedToPending) returned to pending" }
             print(line + " in \(Output.fixed(summary.wallSeconds, 2)) s.")
             for scan in result.scans {
-                print("  \(scan.scan): \(scan.counts.done)/\(scan.counts.total) done, \(scan.counts.failed) failed, \(scan.counts.pending) pending")
+                print(
+                    "  \(scan.scan): \(scan.counts.done)/\(scan.counts.total) done"
+                        + (scan.counts.unconverged > 0 ? " (\(scan.counts.unconverged) unconverged)" : "")
+                        + ", \(scan.counts.failed) failed, \(scan.counts.pending) pending")
             }
             for batch in summary.batchSubmissions {
                 print("  submitted \(batch.tasks) point\(batch.tasks == 1 ? "" : "s") to \(batch.zone) as array job \(batch.arrayJob)")
@@ -88,7 +92,7 @@ extension Pesscan {
             }
         }
 
-        /// Leaves with 130 when interrupted, 74 when a full disk stopped a zone with points left, 65 when points failed for good.
+        /// Leaves with 130 when interrupted, 74 when a full disk stopped a zone with points left, 65 when points failed for good or did not converge.
         static func exit(for outcome: CollectOutcome) throws {
             switch outcome {
             case .finished:
@@ -105,6 +109,12 @@ extension Pesscan {
                 throw Failure.report(
                     "\(count) point\(count == 1 ? "" : "s") failed for good; see `pesscan status` for the reasons, "
                         + "and run `pesscan collect --retry-failed` to try \(count == 1 ? "it" : "them") again.",
+                    status: .data)
+            case .pointsUnconverged(let count):
+                throw Failure.report(
+                    "\(count) point\(count == 1 ? "" : "s") did not converge, so `pesscan fit` leaves \(count == 1 ? "it" : "them") out "
+                        + "(--include-unconverged takes \(count == 1 ? "it" : "them")); see `pesscan status --scan NAME`, "
+                        + "and raise the engine's iteration limit (e.g. --option maxit=…) in a new scan.",
                     status: .data)
             }
         }

@@ -20,17 +20,21 @@ struct Pesscan: AsyncParsableCommand {
         subcommands: [
             Plan.self, Collect.self, Cancel.self, Fit.self, Refine.self, Status.self, Zones.self, Plot.self, Export.self, Import.self,
             Molecules.self, ModelEnergy.self, Show.self, Fits.self, Remove.self, Rename.self,
-            Config.self,
+            Config.self, ExecWithLimits.self,
         ]
     )
 
-    /// Runs the command line; `model-energy`, started once per point by the model-process engine, is parsed on its own.
+    /// Runs the command line; `model-energy` and `exec-with-limits`, started once per point, are parsed on their own.
     ///
     /// Building the whole command tree costs a child a fifth of its start-up
     /// (every subcommand's configuration and name), for nothing: the child
     /// only ever runs `model-energy`. Help and errors keep the full tree.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // The limit launcher sits between collect and every engine with limits: it sets them and execs, parsing nothing else.
+        if arguments.first == ExecWithLimits.configuration.commandName, arguments.count > 1, arguments[1] != "--help" {
+            ExecWithLimits.runOrExit(Array(arguments.dropFirst()))
+        }
         guard arguments.first == ModelEnergy.configuration.commandName,
             !arguments.contains(where: { ["-h", "--help", "-help", "--version", "--experimental-dump-help"].contains($0) })
         else { return await main(arguments) }

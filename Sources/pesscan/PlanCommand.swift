@@ -66,6 +66,11 @@ extension Pesscan {
         @Flag(help: "With --replace: replace the scan even while a collect runs its points; their results are then discarded.")
         var force = false
 
+        @Option(help: ArgumentHelp(
+            "Zone file collect will use (default as for collect); with a container zone in it the engine's program may be only in the image.",
+            valueName: "path"))
+        var zones: String?
+
         @Flag(help: "Print the planned scan as JSON.")
         var json = false
 
@@ -84,6 +89,12 @@ extension Pesscan {
             _ = try givenEngine()
         }
 
+        /// Whether the zone file (when there is one that reads) has a zone whose programs are found elsewhere (a container, an SSH site).
+        static func hasContainerZone(_ file: URL?) -> Bool {
+            guard let file, let specs = try? ZoneFile.load(from: file) else { return false }
+            return specs.contains { $0.kind == .container || $0.kind == .ssh }
+        }
+
         func run() async throws {
             let config = try store.configuration()
             let engine = config.planEngine(given: try givenEngine())
@@ -94,8 +105,18 @@ extension Pesscan {
             let library = { () throws(MoleculeLibraryError) in try molecule.library() }
             // Nothing is written yet: a bad value is a usage error (exit 64), an unusable library file 69 or 65.
             let spec: ScanSpec
+            var engines = config.engineCatalog
+            if Self.hasContainerZone(Locations.zoneFile(option: zones, configured: config.value(\.zones))?.value) {
+                engines.programLookup = .hostOrImage
+            }
             do {
-                spec = try PlanUseCase.spec(for: request, library: try library(), engines: config.engineCatalog)
+                let checked = try PlanUseCase.spec(for: request, library: try library(), engines: engines)
+                spec = checked.spec
+                if let program = checked.programMissingOnHost {
+                    Output.diagnostic(
+                        "Note: \(program) is not on this machine, so only container zones can run this scan; "
+                            + "each looks it up in its image (`pesscan zones` checks).")
+                }
             } catch {
                 throw error.beforeWriting
             }

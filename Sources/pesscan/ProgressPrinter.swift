@@ -132,7 +132,7 @@ final class ProgressPrinter: @unchecked Sendable {
         let place = "(\(point.zone), \(Output.fixed(point.wallSeconds, 2)) s)"
         if let energy = point.energyHartree {
             return "\(counter) \(point.scanName) #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  "
-                + "E = \(String(format: "%.10f", energy)) Eh  \(place)"
+                + "E = \(String(format: "%.10f", energy)) Eh  " + (point.converged == false ? "UNCONVERGED  " : "") + place
         }
         let retry = point.willRetry ? " (will retry)" : ""
         return "\(counter) \(point.scanName) #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  FAILED\(retry) \(place): \(point.failure ?? "")"

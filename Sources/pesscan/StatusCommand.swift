@@ -39,7 +39,7 @@ extension ScanStatus {
     var table: String {
         var lines = [
             "\(scan) (\(molecule), engine \(engine)): \(counts.done)/\(counts.total) done, \(counts.running) running, "
-                + "\(counts.pending) pending, \(counts.failed) failed"
+                + "\(counts.pending) pending, \(counts.failed) failed" + (counts.unconverged > 0 ? ", \(counts.unconverged) unconverged" : "")
         ]
         for zone in zones {
             lines.append(
@@ -58,6 +58,7 @@ extension ScanStatus {
         for point in points ?? [] {
             var line = "  #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  \(point.state.rawValue)"
             if let energy = point.energyHartree { line += "  E = \(String(format: "%.10f", energy)) Eh" }
+            if let converged = point.converged { line += converged ? "  converged" : "  UNCONVERGED" }
             if let zone = point.zone { line += "  zone \(zone)" }
             if let host = point.host { line += " on \(host)" }
             if point.attemptCount > 1 { line += "  (\(point.attemptCount) attempts)" }

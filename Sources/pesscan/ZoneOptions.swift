@@ -79,7 +79,7 @@ struct ZoneOptions: ParsableArguments {
 
     /// Runnable zones; a missing container runtime is an error before anything runs.
     func runnableZones(config: Configuration) throws -> [Zone] {
-        try specs(config: config).map { spec in try spec.makeZone() }
+        try specs(config: config).map { spec in try spec.makeZone(limitHelper: SelfExecutable.url) }
     }
 
     /// Retries, timeout and back-off as chosen.

@@ -9,9 +9,11 @@ extension Pesscan {
             abstract: "List the zones from the zone file and check that each can run points.",
             discussion: """
                 Checks: slots above zero, the container runtime on PATH, the image present \
-                locally; for an ssh zone, over its connection: the site answers, remote_root \
-                is writable, tar, setsid and pesscan (or the runtime and image) are there. \
-                Exits 69 when a zone fails a check.
+                locally, and in each container zone's image the programs of the database's scans \
+                (every scan, or those named with --scan), looked up with the runtime the way a \
+                point runs them; for an ssh zone, over its connection: the site answers, \
+                remote_root is writable, tar, setsid and pesscan (or the runtime and image, or \
+                Slurm's commands) are there. Exits 69 when a zone fails a check.
 
                 Examples:
                   pesscan zones
@@ -24,16 +26,27 @@ extension Pesscan {
         @Option(name: .customLong("zone"), help: "Check only this zone; repeatable.")
         var onlyZones: [String] = []
 
+        @Option(help: ArgumentHelp("Database whose scans' programs are looked for in the images (default: $PESSCAN_DB, else Results/pesscan.sqlite; skipped when there is none).", valueName: "path"))
+        var db: String?
+
+        @Option(help: "Check only the programs of this scan; repeatable (default: every scan in the database).")
+        var scan: [String] = []
+
         @Flag(help: "Print as JSON.")
         var json = false
 
         func run() async throws {
             // Only the zone-file options of collect apply here; they are read the way collect reads them.
             let zoneOptions = try ZoneOptions.parse((zones.map { ["--zones", $0] } ?? []) + onlyZones.flatMap { ["--zone", $0] })
-            let config = try Configuration.load(databasePath: StoreOptions.databasePath(option: nil).path)
+            let databasePath = StoreOptions.databasePath(option: db).path
+            let config = try Configuration.load(databasePath: databasePath)
             let specs = try zoneOptions.specs(config: config)
+            let programs = try ScanPrograms.named(databasePath: databasePath, scans: scan, engines: config.engineCatalog)
             var reports: [ZoneCheck.Report] = []
-            for spec in specs { reports.append(await ZoneCheck.check(spec)) }
+            for spec in specs {
+                let own = programs.map { $0 ?? spec.pesscanPath }
+                reports.append(await ZoneCheck.check(spec, programs: spec.kind == .container ? Array(Set(own)).sorted() : []))
+            }
             if json {
                 try Output.json(reports)
             } else {

@@ -52,6 +52,27 @@ struct SlurmTests {
         #expect(abs((object["r_e_angstrom"] as? Double ?? 0) - 2.862) < 5e-5)
     }
 
+    @Test("a Slurm task gets the engine's stack limit and thread variables, and the zone's limits over them")
+    func limitsAndEnvironment() throws {
+        try requireSlurm()
+        let pesscan = try BinaryRunner()
+        let script = pesscan.folder.appendingPathComponent("limits.sh")
+        try "#!/bin/sh\necho \"Total energy: -$(ulimit -s).$OMP_NUM_THREADS$(ulimit -c)\"\n".write(to: script, atomically: true, encoding: .utf8)
+        let template = pesscan.folder.appendingPathComponent("input.txt")
+        try "r = {r_angstrom}\n".write(to: template, atomically: true, encoding: .utf8)
+        let plan = try pesscan.run([
+            "plan", "--molecule", "H2", "--points", "2", "--engine", "template", "--option", "template=\(template.path)",
+            "--option", "argv=[\"/bin/sh\",\"\(script.path)\"]", "--option", "energy_regex=Total energy: (\\S+)",
+            "--option", "stack=64M", "--option", "threads=3",
+        ])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let zones = try pesscan.zoneFile(Self.zone + "\n    limits: {core: 0}\n")
+        let collect = try pesscan.run(["collect", "--zones", zones])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        // 64 MiB is 65536 KiB in ulimit's units; OMP_NUM_THREADS=3 from threads; core 0 from the zone.
+        #expect(try pesscan.sql("SELECT DISTINCT energy_hartree FROM point") == "-65536.3", "\(collect.stderr)")
+    }
+
     @Test("a scan over a local zone and a Slurm zone completes with points in both")
     func mixed() throws {
         try requireSlurm()
