@@ -273,8 +273,8 @@ public struct SiteFacts: Sendable, Codable, Equatable {
 
 extension SiteLauncher {
     /// Asks the site for its host name, a writable remote root, the programs points need there, and the image for containers.
-    func check() async throws(SiteConnection.Failure) -> SiteFacts {
-        var list = ["tar", "setsid"]
+    func check(programs: [String] = []) async throws(SiteConnection.Failure) -> SiteFacts {
+        var list = ["tar"] + programs.filter { !$0.contains("\t") }
         if let container {
             list += [runtime, runtime + "\t" + container.imageName]
         } else {

@@ -116,16 +116,19 @@ enum SiteScript {
         case $op in
           run)
             remove_listed
-            why=$(mkdir -p -- "${dir%/*}" 2>&1) || fail 92 "cannot create the folder of $dir: $why"
-            why=$(mkdir -- "$dir" 2>&1) || fail 93 "cannot create $dir: $why"
-            if ! why=$(tar -C "$dir" -xf - 2>&1); then
+            # mkdir's and tar's own messages (a full disk, say) go to stderr beside pesscan's line.
+            [ -e "$dir" ] && fail 93 "$dir exists already on the site"
+            mkdir -p -- "$dir" || fail 92 "cannot create $dir"
+            if ! tar -C "$dir" -xf -; then
               rm -rf -- "$dir"
-              fail 92 "cannot write the point's files to $dir: $why"
+              fail 92 "cannot write the point's files to $dir"
             fi
             [ -s "$dir/.pesscan/argv" ] || { rm -rf -- "$dir"; fail 91 "no program was sent"; }
-            export -f pesscan_runner
-            setsid bash -c 'pesscan_runner "$1"' pesscan-run "$dir" < /dev/null > /dev/null 2>&1 &
+            # Its own process group (job control on just for the start), so kill reaches all of it; it outlives the link.
+            set -m
+            pesscan_runner "$dir" < /dev/null > /dev/null 2>&1 &
             pid=$!
+            set +m
             printf '%s\n' "$pid" > "$dir/.pesscan/pid"
             wait "$pid" 2> /dev/null
             send_back

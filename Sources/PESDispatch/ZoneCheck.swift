@@ -40,7 +40,7 @@ public enum ZoneCheck {
             }
             return report
         }
-        if spec.kind == .ssh { return await checkSite(spec, report: report) }
+        if spec.kind == .ssh { return await checkSite(spec, programs: programs, report: report) }
         guard spec.kind == .container else { return report }
         let runtimeName = spec.runtime ?? "podman"
         guard let runtime = ExecutableLookup.find(runtimeName, environment: ProcessInfo.processInfo.environment) else {
@@ -72,7 +72,9 @@ public enum ZoneCheck {
     }
 
     /// Checks an SSH site over its connection: reachable, remote root writable, programs and image there.
-    static func checkSite(_ spec: ZoneSpec, report: Report) async -> Report {
+    ///
+    /// `programs` (the scans' engines' programs) are looked up on the site's PATH for `run: direct` and `run: slurm`.
+    static func checkSite(_ spec: ZoneSpec, programs: [String], report: Report) async -> Report {
         var report = report
         let launcher: SiteLauncher
         do {
@@ -83,7 +85,7 @@ public enum ZoneCheck {
         }
         report.runtime = launcher.container == nil ? nil : launcher.runtime
         do {
-            let facts = try await launcher.check()
+            let facts = try await launcher.check(programs: launcher.container == nil ? programs : [])
             report.site = facts
             if !facts.remoteRootWritable { report.problems.append("remote_root \(launcher.settings.remoteRoot) is not writable on \(facts.host)") }
             for (program, path) in facts.programs.sorted(by: { $0.key < $1.key }) where path == nil {

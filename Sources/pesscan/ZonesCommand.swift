@@ -45,7 +45,8 @@ extension Pesscan {
             var reports: [ZoneCheck.Report] = []
             for spec in specs {
                 let own = programs.map { $0 ?? spec.pesscanPath }
-                reports.append(await ZoneCheck.check(spec, programs: spec.kind == .container ? Array(Set(own)).sorted() : []))
+                let looksFor = spec.kind == .container || spec.kind == .ssh
+                reports.append(await ZoneCheck.check(spec, programs: looksFor ? Array(Set(own)).sorted() : []))
             }
             if json {
                 try Output.json(reports)
