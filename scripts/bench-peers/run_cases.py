@@ -381,7 +381,8 @@ def case_ssh(runner, quick):
         site, local = median(walls["site"]), median(walls["local"])
         per = 1000 / count
         runner.row("ssh", f"{slots} slots: wall per 1,000 points (s)", site * per, local * per, "local zone",
-                   "reported", None, f"site/local wall ratio; {count} points, median of {reps}")
+                   "reported", None, f"site/local wall ratio; {count} points, median of {reps}: site "
+                   + ", ".join(f"{w:.1f}" for w in walls["site"]) + " s, local " + ", ".join(f"{w:.1f}" for w in walls["local"]) + " s")
         # Overhead per point in slot time: what a slot spends on a point beyond the engine's own run.
         site_over = (site * slots / count - engine) * 1e3
         local_over = (local * slots / count - engine) * 1e3
