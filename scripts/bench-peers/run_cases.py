@@ -324,18 +324,88 @@ def case_slurm(runner, quick):
                "one sbatch per point", "<= 1.0", submit + harvest <= single_total, "pesscan includes harvesting into SQLite")
 
 
+def accepted_logins(container):
+    """Connections site A's sshd accepted so far: its 'Accepted publickey' log lines."""
+    child = subprocess.run(["podman", "logs", container], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    if child.returncode != 0:
+        raise SystemExit(f"bench: podman logs {container} exited with {child.returncode}")
+    return child.stdout.decode(errors="replace").count("Accepted publickey")
+
+
+def model_energy_seconds(runner, runs):
+    """The median wall time of one `pesscan model-energy` run on its own: the engine's share of a point."""
+    argv = [runner.pesscan, "model-energy", "--r-angstrom", "2.8", "--r-e-angstrom", "2.862",
+            "--well-depth-hartree", "0.0328", "--range-per-angstrom", "1.87", "--delay-seconds", "0.0"]
+    return median([runner.run(argv)[0] for _ in range(runs)])
+
+
+def case_ssh(runner, quick):
+    """Case 7: model-process points over one SSH site (site A) against the same over a local zone with the same slots."""
+    count = 200 if quick else 1000
+    reps = 1 if quick else 3
+    slot_counts = (2,) if quick else (2, 4)
+    print(f"7. SSH site: {count} `model-process` points over site A (one ssh zone) against a local zone, "
+          f"{' and '.join(map(str, slot_counts))} slots", flush=True)
+    config = os.environ.get("PESSCAN_SITE_CONFIG")
+    if not config or not shutil.which("ssh") or not shutil.which("podman"):
+        why = os.environ.get("PESSCAN_BENCH_SITE_NOTE") or "PESSCAN_SITE_CONFIG unset, or ssh or podman missing"
+        runner.row("ssh", "skipped: no SSH site", None, None, None, "-", None, why)
+        return
+    container = os.environ.get("PESSCAN_SITE_A_CONTAINER", "pesscan-site-a")
+    remote_root = os.environ.get("PESSCAN_SITE_A_ROOT", "/srv/pesscan") + "/bench"
+    engine = model_energy_seconds(runner, 10 if quick else 30)
+    print(f"  one `pesscan model-energy` run on its own: {engine * 1e3:.1f} ms (median)", flush=True)
+    db = runner.work / "ssh.sqlite"
+    for slots in slot_counts:
+        local_zones = runner.work / f"local-{slots}.yaml"
+        local_zones.write_text(f"zones:\n  - name: here\n    kind: local\n    slots: {slots}\n")
+        site_zones = runner.work / f"site-{slots}.yaml"
+        site_zones.write_text(f"zones:\n  - name: site-a\n    kind: ssh\n    host: site-a\n    ssh_config: {config}\n"
+                              f"    remote_root: {remote_root}\n    slots: {slots}\n")
+        walls = dict(local=[], site=[])
+        opened = []
+        for rep in range(reps):
+            # Alternate which zone goes first; a fresh database and work folder for each collect.
+            for kind in (("local", "site") if rep % 2 == 0 else ("site", "local")):
+                for stale in runner.work.glob("ssh.sqlite*"):
+                    stale.unlink()
+                shutil.rmtree(runner.work / "runs", ignore_errors=True)
+                plan(runner, db, count, "model-process")
+                zones = local_zones if kind == "local" else site_zones
+                before = accepted_logins(container) if kind == "site" else 0
+                wall, _, _ = runner.run([runner.pesscan, "collect", "--db", str(db), "--zones", str(zones), "--quiet"])
+                if kind == "site":
+                    opened.append(accepted_logins(container) - before)
+                check_all_done(db, count)
+                walls[kind].append(wall)
+        site, local = median(walls["site"]), median(walls["local"])
+        per = 1000 / count
+        runner.row("ssh", f"{slots} slots: wall per 1,000 points (s)", site * per, local * per, "local zone",
+                   "reported", None, f"site/local wall ratio; {count} points, median of {reps}: site "
+                   + ", ".join(f"{w:.1f}" for w in walls["site"]) + " s, local " + ", ".join(f"{w:.1f}" for w in walls["local"]) + " s")
+        # Overhead per point in slot time: what a slot spends on a point beyond the engine's own run.
+        site_over = (site * slots / count - engine) * 1e3
+        local_over = (local * slots / count - engine) * 1e3
+        runner.row("ssh", f"{slots} slots: overhead per point (slot-ms)", site_over, local_over, "local zone",
+                   "ratio <= 1.5", local_over > 0 and site_over / local_over <= 1.5,
+                   f"wall x slots / points - one model-energy run ({engine * 1e3:.1f} ms)")
+        runner.row("ssh", f"{slots} slots: connections opened per 1,000 points", sum(opened) / (count * reps) * 1000, None,
+                   "site A sshd log", "<= 2 per collect", max(opened) <= 2,
+                   "per collect: " + ", ".join(map(str, opened)) + " (a master left by the previous collect is reused)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bin", required=True)
     parser.add_argument("--inputs", required=True)
     parser.add_argument("--results", required=True)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and smaller sizes")
-    parser.add_argument("--case", action="append", choices=["fit", "dispatch", "scale", "parallel", "refine", "slurm"],
+    parser.add_argument("--case", action="append", choices=["fit", "dispatch", "scale", "parallel", "refine", "slurm", "ssh"],
                         help="run only these cases (repeatable)")
     args = parser.parse_args()
     runner = Runner(args)
     cases = dict(fit=case_fit, dispatch=case_dispatch, scale=case_scale, parallel=case_parallel, refine=case_refine,
-                 slurm=case_slurm)
+                 slurm=case_slurm, ssh=case_ssh)
     started = time.time()
     try:
         for name, function in cases.items():
