@@ -3,13 +3,16 @@ import Foundation
 /// The one fixed program pesscan runs on a site, with everything it needs sent as data on its stdin.
 ///
 /// `ssh` hands the remote login shell a single string, so pesscan never puts
-/// a value in it: the string is always `bash -c '<this script>' pesscan-site
-/// <operation> [<seconds>]`, where the operation is one of a fixed set of
-/// words and the seconds a number pesscan chose. Every value (the remote
-/// root, the point's folder, the program's argv and environment) arrives in
-/// the tar stream on stdin, as files under `.pesscan/`, and is only ever read
-/// into quoted variables or with `mapfile -d ''`, never evaluated. The site
-/// needs bash (4.4 or later), tar, setsid, mktemp and a POSIX login shell.
+/// a value in it: the string is always `exec bash -c '<this script>'
+/// pesscan-site <operation> <seconds>`, where the operation is one of a fixed
+/// set of words and the seconds a number pesscan chose. Every value arrives
+/// on stdin as data: first NUL-terminated fields (the remote root, the
+/// point's folder name, a count and that many list entries: folders to
+/// delete, programs to look for, an argv to run), then for `run` and `stage`
+/// a tar whose `.pesscan/argv`, `.pesscan/env`, `.pesscan/limits` and
+/// `.pesscan/cleanup` hold the program's argv, variables and limits. Values
+/// are only read with `read -d ''` or `mapfile -d ''` into quoted variables,
+/// never evaluated. The site needs bash (4.4 or later), tar and a POSIX login shell.
 enum SiteScript {
     /// What the script is asked to do.
     enum Operation: String, Sendable {

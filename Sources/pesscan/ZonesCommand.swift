@@ -12,7 +12,7 @@ extension Pesscan {
                 locally, and in each container zone's image the programs of the database's scans \
                 (every scan, or those named with --scan), looked up with the runtime the way a \
                 point runs them; for an ssh zone, over its connection: the site answers, \
-                remote_root is writable, tar, setsid and pesscan (or the runtime and image, or \
+                remote_root is writable, tar and pesscan (or the runtime and image, or \
                 Slurm's commands) are there. Exits 69 when a zone fails a check.
 
                 Examples:
