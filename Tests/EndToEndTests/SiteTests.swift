@@ -21,12 +21,13 @@ struct SiteTests {
         #expect(try pesscan.run([
             "plan", "--molecule", "AuOg+", "--points", "11", "--engine", "model-process", "--option", "delay_seconds=0.4",
         ]).status == 0)
+        let rootA = sites.rootA + "/" + UUID().uuidString.prefix(8)
         let zones = try pesscan.zoneFile("""
             zones:
               - name: here
                 kind: local
                 slots: 1
-            \(sites.zoneA())
+            \(sites.zoneA(root: rootA))
             \(sites.zoneB(image: Self.image))
             """)
         let check = try pesscan.run(["zones", "--zones", zones])
@@ -49,7 +50,7 @@ struct SiteTests {
         #expect(try sites.connectionsA() - connectionsBefore.0 <= 2)
         #expect(try sites.connectionsB() - connectionsBefore.1 <= 2)
         // The sites' folders were deleted once their files came back.
-        let leftA = try sites.inA(["find", sites.rootA, "-name", "status"]).stdout
+        let leftA = try sites.inA(["find", rootA, "-name", "status"]).stdout
         #expect(leftA.isEmpty, "\(leftA)")
         // Every point's files came back and sit in its local work folder.
         #expect(try pesscan.sql("SELECT COUNT(*) FROM attempt WHERE zone LIKE 'site-%'") == pesscan.sql(
