@@ -184,6 +184,8 @@ actor SiteConnection {
             masterUp = true
             return .success(())
         }
+        // No master answers on the socket: a socket left by a master that was killed would make the new one run without multiplexing.
+        try? FileManager.default.removeItem(atPath: controlPath)
         let result: ProcessResult
         do {
             result = try await runner.run(

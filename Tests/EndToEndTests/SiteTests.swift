@@ -101,6 +101,24 @@ struct SiteTests {
         #expect(try sites.inA(["ls", "-d", root]).status == 0)
     }
 
+    @Test("a connection master killed with SIGKILL leaves its socket behind; the next collect opens one fresh connection and multiplexes on it")
+    func staleMasterSocket() throws {
+        let sites = try TestSites.require()
+        let pesscan = try BinaryRunner()
+        #expect(try pesscan.run(["plan", "--molecule", "AuOg+", "--points", "8", "--engine", "model-process"]).status == 0)
+        let zones = try pesscan.zoneFile("zones:\n" + sites.zoneA(slots: 2))
+        #expect(try pesscan.run(["collect", "--zones", zones, "--retries", "0"]).status == 0)
+        // Every pesscan master (their argv names the private socket folder) dies without removing its socket.
+        try TestSites.command(["pkill", "-KILL", "-f", "ControlPath=/tmp/pesscan-ssh-"])
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try pesscan.run(["plan", "--molecule", "AuOg+", "--points", "8", "--engine", "model-process", "--scan", "again"]).status == 0)
+        let before = try sites.connectionsA()
+        let again = try pesscan.run(["collect", "--zones", zones, "--scan", "again", "--retries", "0"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try pesscan.sql("SELECT COUNT(*) FROM point WHERE state = 'done'") == "16")
+        #expect(try sites.connectionsA() - before == 1)
+    }
+
     @Test("a site whose host key does not match is refused with a clear message, and its points finish in another zone")
     func hostKeyMismatchIsRefused() throws {
         let sites = try TestSites.require()
