@@ -97,6 +97,16 @@ struct SiteProtocolTests {
         #expect(throws: DispatchError.self) { try tooMany[0].makeZone() }
     }
 
+    @Test("the three-site example in Inputs reads: a local zone, a container site and a Slurm login node")
+    func threeSiteExample() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Inputs/sites.example.yaml")
+        let zones = try ZoneFile.load(from: url)
+        #expect(zones.map(\.name) == ["workstation", "lab-server", "cluster"])
+        #expect(zones[1].site?.run == .container && zones[1].image == "localhost/pesscan-model:test")
+        #expect(zones[2].site?.run == .slurm && zones[2].slurm?.partition == "compute" && zones[2].resolvedSlots == 100)
+    }
+
     /// `member` of `folder` packed by GNU tar into `folder/out.tar`.
     func gnuTar(of member: String, in folder: URL) throws -> URL {
         let tarFile = folder.appendingPathComponent("out.tar")
