@@ -102,29 +102,38 @@ extension DispatchLoop {
         let submitted = try store.submittedPoints(ofScans: scanIDs, zones: Array(zoneIndexByName.keys))
         guard !submitted.isEmpty else { return }
         let scratch = collector.resultsFolder
+        // Each submitted point's job, once: its work folder is where a remote scheduler's files land and its result is read.
+        var jobs: [EngineJob?] = []
+        for point in submitted {
+            guard let scan = scansByID[point.claim.scanID], let engine = collector.engines[point.claim.scanID] as? any ProcessEngine else {
+                jobs.append(nil)
+                continue
+            }
+            jobs.append(try job(for: point.claim, scan: scan, engine: engine))
+        }
+        let positionsByZone = Dictionary(grouping: submitted.indices, by: { submitted[$0].zone })
         // A scheduler on another machine sends back the finished tasks' folders first, in one exchange per zone.
         for index in batchZoneIndices {
-            guard let queue = collector.zones[index].backend.batchQueue else { continue }
-            let folders = try submitted.filter { $0.zone == collector.zones[index].name }.compactMap { point -> URL? in
-                guard let scan = scansByID[point.claim.scanID], let engine = collector.engines[point.claim.scanID] else { return nil }
-                return try job(for: point.claim, scan: scan, engine: engine).workDirectory
-            }
+            guard let queue = collector.zones[index].backend.batchQueue, let positions = positionsByZone[collector.zones[index].name]
+            else { continue }
+            let folders = positions.compactMap { jobs[$0]?.workDirectory }
             if !folders.isEmpty { await queue.fetchFinished(workDirectories: folders) }
         }
         var queuedByZone: [Int: [String: String]] = [:]
         let now = clock.wallNow
-        for point in submitted {
+        for (position, point) in submitted.enumerated() {
             let claimed = point.claim
             guard let index = zoneIndexByName[point.zone], let queue = collector.zones[index].backend.batchQueue,
-                let scan = scansByID[claimed.scanID], let engine = collector.engines[claimed.scanID] as? any ProcessEngine
+                let job = jobs[position], let engine = collector.engines[claimed.scanID] as? any ProcessEngine
             else { continue }
             if queuedByZone[index] == nil {
-                let jobs = submitted.filter { $0.zone == point.zone }.compactMap { $0.jobID.split(separator: "_").first.map(String.init) }
-                queuedByZone[index] = try await queue.queuedTasks(batches: Array(Set(jobs)).sorted(), in: scratch)
+                let batches = (positionsByZone[point.zone] ?? []).compactMap {
+                    submitted[$0].jobID.split(separator: "_").first.map(String.init)
+                }
+                queuedByZone[index] = try await queue.queuedTasks(batches: Array(Set(batches)).sorted(), in: scratch)
             }
             let queued = queuedByZone[index] ?? [:]
             let zone = collector.zones[index]
-            let job = try job(for: claimed, scan: scan, engine: engine)
             var outcome: EngineOutcome?
             if let result = queue.harvest(workDirectory: job.workDirectory) {
                 outcome = engine.interpret(job, result)
