@@ -78,21 +78,6 @@ public struct SiteLauncher: ProcessLauncher {
         command.engineEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 
-    /// The limits a direct run sets with bash's `ulimit` on the site, one `flag value` line each, as Slurm tasks do.
-    func ulimitLines(_ command: ProcessCommand) -> String {
-        command.limits.overridden(by: zoneLimits).ordered.map { "\($0.kind.ulimitFlag) \(SlurmBatch.ulimitValue($0.kind, $0.value))\n" }
-            .joined()
-    }
-
-    /// NUL-terminated fields, as the site script reads them with `mapfile -d ''`.
-    static func nulSeparated(_ fields: [String]) -> Data {
-        var data = Data()
-        for field in fields {
-            data.append(contentsOf: Array(field.utf8))
-            data.append(0)
-        }
-        return data
-    }
 
     /// The header of an operation on the point's folder `name`, with no list.
     func header(_ name: String) -> Data { SiteScript.header(root: settings.remoteRoot, name: name) }
@@ -106,10 +91,12 @@ public struct SiteLauncher: ProcessLauncher {
         let stream: Data
         do {
             try archive.addFolder(workDirectory)
-            archive.addFile(".pesscan/argv", contents: Self.nulSeparated(argv))
-            archive.addFile(".pesscan/env", contents: Self.nulSeparated(Self.engineEnvironment(command)))
-            archive.addFile(".pesscan/limits", contents: Data((container == nil ? ulimitLines(command) : "").utf8))
-            archive.addFile(".pesscan/cleanup", contents: Self.nulSeparated(cleanup))
+            // A direct run sets its limits with bash's `ulimit` on the site, as Slurm tasks do; a container gets `--ulimit`.
+            let limits = container == nil ? TaskFiles.ulimitLines(command.limits.overridden(by: zoneLimits)) : ""
+            archive.addFile(".pesscan/argv", contents: TaskFiles.nulTerminated(argv))
+            archive.addFile(".pesscan/env", contents: TaskFiles.nulTerminated(Self.engineEnvironment(command)))
+            archive.addFile(".pesscan/limits", contents: Data(limits.utf8))
+            archive.addFile(".pesscan/cleanup", contents: TaskFiles.nulTerminated(cleanup))
             stream = try archive.encoded()
         } catch {
             return .launchFailed("could not pack the point's files for \(settings.host): \(error)")
@@ -126,9 +113,7 @@ public struct SiteLauncher: ProcessLauncher {
             if Task.isCancelled { return await stop(name: name, folder: folder, scratch: scratch, tag: tag) }
             switch error {
             case .refused(let why):
-                var result = ProcessResult.launchFailed(why)
-                result.launchFailureStopsZone = true
-                return result
+                return Self.refused(why)
             case .local(let why), .notConnected(let why):
                 return .launchFailed(why)
             case .unreachable:
@@ -196,9 +181,7 @@ public struct SiteLauncher: ProcessLauncher {
             } catch {
                 switch error {
                 case .refused(let why):
-                    var result = ProcessResult.launchFailed(why)
-                    result.launchFailureStopsZone = true
-                    return result
+                    return Self.refused(why)
                 case .unreachable(let why), .notConnected(let why), .local(let why): lastWhy = why
                 }
                 pause = min(pause * 2, 15)
@@ -211,14 +194,18 @@ public struct SiteLauncher: ProcessLauncher {
     /// Stops a started point on the site (its process group, and its container), then reports the run cancelled.
     private func stop(name: String, folder: String, scratch: URL, tag: String) async -> ProcessResult {
         let connection = connection
-        let archive = header(name)
+        let request = header(name)
         // The calling task is cancelled; the stop runs in its own task so its ssh is not stopped too.
         await Task.detached {
-            _ = try? await connection.call(.kill, input: archive, scratch: scratch, label: tag)
+            _ = try? await connection.call(.kill, input: request, scratch: scratch, label: tag)
         }.value
-        var result = ProcessResult.launchFailed("stopped on \(settings.host)")
-        result.launchFailure = nil
-        result.cancelled = true
+        return ProcessResult(status: -1, signalled: false, cancelled: true, standardOutput: "", standardErrorTail: "")
+    }
+
+    /// A launch failure that waiting will not cure (a refused host key or login): the zone stops for the run.
+    static func refused(_ why: String) -> ProcessResult {
+        var result = ProcessResult.launchFailed(why)
+        result.launchFailureStopsZone = true
         return result
     }
 
@@ -236,19 +223,12 @@ public struct SiteLauncher: ProcessLauncher {
         let statusText = text(".pesscan/status")
         let host = text(".pesscan/host")
         let pid = text(".pesscan/pid")
-        let tail = FileTail.lines(of: workDirectory.appendingPathComponent("stderr.txt"), count: 20, maximumBytes: 4096)
-        let output = text("stdout.txt")
         var result: ProcessResult
         if let status = Int(statusText) {
-            // bash reports a program ended by signal n as 128 + n.
-            let signalled = status > 128 && status < 160
-            result = ProcessResult(
-                status: signalled ? status - 128 : status, signalled: signalled, cancelled: false,
-                standardOutput: (try? String(contentsOf: workDirectory.appendingPathComponent("stdout.txt"), encoding: .utf8)) ?? output,
-                standardErrorTail: tail)
-            if !signalled, status == 127 || status == 126 {
+            result = TaskFiles.finished(status: status, in: workDirectory)
+            if !result.signalled, status == 127 || status == 126 {
                 result.launchFailure =
-                    "\(argv.first ?? "the program") \(status == 127 ? "was not found" : "cannot be run") on \(host.isEmpty ? "the site" : host) (exit \(status)): \(tail.split(separator: "\n").last.map(String.init) ?? "")"
+                    "\(argv.first ?? "the program") \(status == 127 ? "was not found" : "cannot be run") on \(host.isEmpty ? "the site" : host) (exit \(status)): \(result.standardErrorTail.split(separator: "\n").last.map(String.init) ?? "")"
             }
         } else {
             result = .launchFailed("the site stopped the program before it finished (\(statusText.isEmpty ? "no status" : statusText))")

@@ -53,12 +53,7 @@ enum SiteScript {
 
     /// The data an operation reads first: remote root, folder name, and a counted list, each NUL-terminated.
     static func header(root: String, name: String, list: [String] = []) -> Data {
-        var data = Data()
-        for field in [root, name, String(list.count)] + list {
-            data.append(contentsOf: Array(field.utf8))
-            data.append(0)
-        }
-        return data
+        TaskFiles.nulTerminated([root, name, String(list.count)] + list)
     }
 
     /// The script itself; it reads `.pesscan/root` and `.pesscan/name` (and for `run` the point's files) from a tar on stdin.

@@ -47,21 +47,12 @@ enum SlurmBatch {
         try Data(script.utf8).write(to: scriptURL)
         try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scriptURL.path)
         for (task, entry) in commands.enumerated() {
-            let argv = [entry.0.executable.path] + entry.0.arguments
-            var data = Data()
-            for argument in argv {
-                data.append(contentsOf: Array(argument.utf8))
-                data.append(0)
-            }
-            try data.write(to: folder.appendingPathComponent("task-\(task).argv"))
-            var environment = Data()
-            for (name, value) in entry.0.engineEnvironment.sorted(by: { $0.key < $1.key }) {
-                environment.append(contentsOf: Array("\(name)=\(value)".utf8))
-                environment.append(0)
-            }
-            try environment.write(to: folder.appendingPathComponent("task-\(task).env"))
-            let limits = entry.0.limits.overridden(by: zoneLimits).ordered.map { "\($0.kind.ulimitFlag) \(ulimitValue($0.kind, $0.value))\n" }
-            try Data(limits.joined().utf8).write(to: folder.appendingPathComponent("task-\(task).limits"))
+            try TaskFiles.nulTerminated([entry.0.executable.path] + entry.0.arguments)
+                .write(to: folder.appendingPathComponent("task-\(task).argv"))
+            try TaskFiles.nulTerminated(entry.0.engineEnvironment.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" })
+                .write(to: folder.appendingPathComponent("task-\(task).env"))
+            try Data(TaskFiles.ulimitLines(entry.0.limits.overridden(by: zoneLimits)).utf8)
+                .write(to: folder.appendingPathComponent("task-\(task).limits"))
             try Data(entry.workDirectory.path.utf8).write(to: folder.appendingPathComponent("task-\(task).dir"))
             // A result from an earlier attempt must not be taken for this one's.
             try? manager.removeItem(at: entry.workDirectory.appendingPathComponent(exitFile))
@@ -69,26 +60,11 @@ enum SlurmBatch {
         return scriptURL
     }
 
-    /// A limit in the units of bash's `ulimit` (KiB for sizes), rounded up.
-    static func ulimitValue(_ kind: ResourceKind, _ value: ResourceLimitValue) -> String {
-        switch value {
-        case .unlimited: return "unlimited"
-        case .finite(let number): return String(kind.isSize ? (number + 1023) / 1024 : number)
-        }
-    }
-
     /// The finished task's result read from its work directory, or nil when it has not finished.
     static func harvest(workDirectory: URL) -> ProcessResult? {
         guard let text = try? String(contentsOf: workDirectory.appendingPathComponent(exitFile), encoding: .utf8),
             let status = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
         else { return nil }
-        let output = (try? String(contentsOf: workDirectory.appendingPathComponent("stdout.txt"), encoding: .utf8)) ?? ""
-        let errors = (try? String(contentsOf: workDirectory.appendingPathComponent("stderr.txt"), encoding: .utf8)) ?? ""
-        let tail = errors.split(separator: "\n").suffix(20).joined(separator: "\n")
-        // bash reports death by signal N as 128 + N.
-        let signalled = status > 128 && status < 160
-        return ProcessResult(
-            status: signalled ? status - 128 : status, signalled: signalled, cancelled: false, standardOutput: output,
-            standardErrorTail: tail)
+        return TaskFiles.finished(status: status, in: workDirectory)
     }
 }
