@@ -46,7 +46,9 @@ public struct ProcessResult: Sendable, Hashable {
 /// stdout and stderr go to files in the work directory, so a chatty engine
 /// cannot block on a full pipe and its output stays for inspection. When
 /// the calling task is cancelled the child gets SIGTERM, then SIGKILL after
-/// `graceSeconds`.
+/// `graceSeconds`; a child that ended with status 0 all the same (it had
+/// finished, or was finishing, when the stop came) is not counted as
+/// cancelled, so a finished calculation is recorded, not run again.
 public struct ProcessRunner: Sendable {
     /// Seconds between SIGTERM and SIGKILL when a run is cancelled.
     public var graceSeconds: Double
@@ -112,7 +114,7 @@ public struct ProcessRunner: Sendable {
         return ProcessResult(
             status: Int(process.terminationStatus),
             signalled: process.terminationReason == .uncaughtSignal,
-            cancelled: child.wasStopped || Task.isCancelled,
+            cancelled: child.wasStopped && !(process.terminationReason == .exit && process.terminationStatus == 0),
             standardOutput: output,
             standardErrorTail: tail)
     }
@@ -173,13 +175,14 @@ private final class ChildProcess: @unchecked Sendable {
         if running { terminate(graceSeconds: graceSeconds) }
     }
 
+    /// Sends SIGTERM, then SIGKILL after `graceSeconds`, to a child still running; one that already ended keeps its result.
     private func terminate(graceSeconds: Double) {
         lock.lock()
-        wasStopped = true
         let pid = process.processIdentifier
-        let alive = process.isRunning
+        let alive = process.isRunning && pid > 0
+        if alive { wasStopped = true }
         lock.unlock()
-        guard alive, pid > 0 else { return }
+        guard alive else { return }
         kill(pid, SIGTERM)
         DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) { [self] in
             lock.lock()

@@ -40,6 +40,12 @@ extension Pesscan {
         @Option(help: "Text that opens the --marker-file line, e.g. point=3 attempt=1.")
         var markerTag: String = ""
 
+        /// Ignores SIGTERM and SIGINT for the rest of this process (all its threads): the run ends by itself in moments.
+        static func deferStopSignals() {
+            signal(SIGTERM, SIG_IGN)
+            signal(SIGINT, SIG_IGN)
+        }
+
         func validate() throws {
             for (name, value) in [("--r-angstrom", rAngstrom), ("--r-e-angstrom", rEAngstrom),
                                   ("--well-depth-hartree", wellDepthHartree), ("--range-per-angstrom", rangePerAngstrom)]
@@ -60,6 +66,9 @@ extension Pesscan {
             let model = MorseModel(
                 rEquilibriumAngstrom: rEAngstrom, wellDepthHartree: wellDepthHartree, rangePerAngstrom: rangePerAngstrom)
             let energy = model.energyHartree(atAngstrom: rAngstrom)
+            // From here a stop (SIGTERM, SIGINT) is ignored, and the process ends by itself: a run that wrote its marker
+            // also prints its energy and exits 0, so its collect records it instead of running it again.
+            Self.deferStopSignals()
             // A write that fails (a full disk under the work folder) exits 74 with the reason, never a trap.
             do {
                 if let markerFile {

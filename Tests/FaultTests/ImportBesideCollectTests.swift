@@ -68,6 +68,7 @@ struct ImportBesideCollectTests {
             ProcessWatch.waitForOrphans(in: runner.folder)
             let tally = try RunAccounting(runner: runner, scan: "live", markerFile: Self.markerFile)
                 .expectDoneExactlyOnce(points: Self.collectPoints)
+            #expect(tally.extraEngineRuns == 0, "SIGTERM stops an engine before it finishes or lets it finish and be recorded")
             figures.lost += tally.lost
             figures.duplicated += tally.duplicated + tally.extraEngineRuns
             #expect(try runner.sql("SELECT COUNT(*) FROM point WHERE state = 'running'") == "0")

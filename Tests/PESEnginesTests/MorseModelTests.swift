@@ -72,6 +72,25 @@ struct EngineProcessTests {
         #expect(clock.now - start < .seconds(10))
     }
 
+    @Test("a child that finishes with status 0 after the stop came is a result, not a cancellation: its calculation is not run again")
+    func finishedDespiteStop() async throws {
+        let folder = try TestSupport.temporaryFolder()
+        let started = folder.appendingPathComponent("started")
+        let task = Task {
+            try await ProcessRunner(graceSeconds: 5).run(
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: ["-c", "trap '' TERM; : > started; sleep 1; echo energy_hartree = -1.5", "sh"],
+                workDirectory: folder)
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: started.path), Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        task.cancel()
+        let result = try await task.value
+        #expect(!result.cancelled, "the child ignored SIGTERM and ended with status 0")
+        #expect(result.status == 0)
+        #expect(result.standardOutput == "energy_hartree = -1.5\n")
+    }
+
     @Test("the model engine refuses unknown options and bad delays before running")
     func setupErrors() throws {
         let entry = try MoleculeLibrary.load(from: TestSupport.moleculeLibrary).molecule(named: "H2")
