@@ -8,8 +8,9 @@ import PESStore
 /// process's monotonic clock, so a wall clock that steps (NTP, a suspended
 /// laptop, another host's skew) never hands live work to a second collect:
 /// - a lease that looks expired by the wall clock, by more than the skew
-///   margin, is taken over once its heartbeat has not moved for half a lease
-///   as this process measures it;
+///   margin, is taken over once its heartbeat has not moved for a whole lease
+///   as this process measures it (four renewals missed: a busy machine that
+///   delays one or two renewals does not lose its points);
 /// - any lease whose heartbeat has not moved for a whole lease plus the skew
 ///   margin is taken over whatever the wall clocks say.
 /// A holder whose heartbeat is seen to move is alive and is not waited for.
@@ -52,7 +53,7 @@ struct LeaseWatch {
             let leaseSeconds = lease.leaseSeconds ?? defaultLeaseSeconds
             let margin = Self.skewMarginSeconds(leaseSeconds: leaseSeconds)
             let wallExpired = lease.expiresAtSeconds + margin < wallNowSeconds
-            if (wallExpired && quietSeconds >= leaseSeconds / 2) || quietSeconds >= leaseSeconds + margin {
+            if (wallExpired && quietSeconds >= leaseSeconds) || quietSeconds >= leaseSeconds + margin {
                 gone.append((lease, "lease of collect on \(host) ran out: no renewal for \(Int(quietSeconds.rounded())) s; point returned to pending"))
             }
         }
@@ -73,7 +74,7 @@ struct LeaseWatch {
             let leaseSeconds = lease.leaseSeconds ?? defaultLeaseSeconds
             let margin = Self.skewMarginSeconds(leaseSeconds: leaseSeconds)
             guard lease.expiresAtSeconds + margin < wallNowSeconds else { continue }
-            let due = max(0, leaseSeconds / 2 - now.seconds(since: seen.since))
+            let due = max(0, leaseSeconds - now.seconds(since: seen.since))
             soonest = min(soonest ?? due, due)
         }
         return soonest.map { wallNow.addingTimeInterval($0 + 0.05) }

@@ -67,17 +67,17 @@ struct LeaseVerdictTests {
         #expect(try f.store.stateCounts(ofScan: f.scan.id).running == 2)
     }
 
-    @Test("a lease expired by the wall clock is taken over after half a lease of silence on the monotonic clock, not before")
+    @Test("a lease expired by the wall clock is taken over after a whole lease of silence on the monotonic clock, not before")
     func expiredAndSilent() throws {
         let f = try claimed(by: LeaseHolder(token: "frozen", host: "elsewhere", pid: 7), leaseSeconds: 10)
         var judging = try judging(f, wallAheadSeconds: 1000)
         let wallDate = Date(timeIntervalSince1970: judging.wall)
         let due = try #require(judging.watch.nextVerdict(on: judging.leases, wallNow: wallDate, now: judging.start + .seconds(1)))
-        #expect(abs(due.timeIntervalSince(wallDate) - 4.05) < 1e-6)
-        #expect(judging.verdicts(after: 4.9).isEmpty)
-        let verdicts = judging.verdicts(after: 5)
+        #expect(abs(due.timeIntervalSince(wallDate) - 9.05) < 1e-6)
+        #expect(judging.verdicts(after: 9.9).isEmpty)
+        let verdicts = judging.verdicts(after: 10)
         #expect(verdicts.count == 1)
-        #expect(verdicts.first?.reason.contains("ran out: no renewal for 5 s") == true)
+        #expect(verdicts.first?.reason.contains("ran out: no renewal for 10 s") == true)
         #expect(try f.store.reclaimLeases(verdicts) == 2)
     }
 
@@ -94,7 +94,7 @@ struct LeaseVerdictTests {
         let holder = LeaseHolder(token: "late", host: "elsewhere", pid: 7)
         let f = try claimed(by: holder, leaseSeconds: 10)
         var judging = try judging(f, wallAheadSeconds: 1000)
-        let verdicts = judging.verdicts(after: 6)
+        let verdicts = judging.verdicts(after: 11)
         #expect(verdicts.count == 1)
         try f.store.renewLeases(of: holder, forSeconds: 10)
         #expect(try f.store.reclaimLeases(verdicts) == 0)
