@@ -27,6 +27,10 @@ actor SiteConnection {
     private var channelsOpen = 0
     /// Operations waiting for a channel.
     private var channelWaiters: [CheckedContinuation<Void, Never>] = []
+    /// `serve` channels waiting for their next point; each holds a place under the channel cap.
+    private var idleChannels: [SiteChannel] = []
+    /// `serve` channels this process started.
+    private(set) var channelsStarted = 0
     /// Remote folders (relative to the remote root) whose files came back, to delete with the next operation.
     private var pendingRemovals: [String] = []
     /// Runs ssh.
@@ -134,6 +138,60 @@ actor SiteConnection {
         return Reply(status: Int32(result.status), output: output, errorText: result.standardErrorTail)
     }
 
+    /// Runs one point's `run` request on a long-lived `serve` channel, opening one when none is idle.
+    ///
+    /// `request` is the header of a `run` and its tar, as ``call(_:input:scratch:label:waitSeconds:timeoutSeconds:)``
+    /// would send them; the reply is the same. A channel that breaks throws
+    /// `unreachable`, as a `run` whose link failed does.
+    func run(header: Data, archive: Data) async throws(Failure) -> Reply {
+        try await openMaster()
+        let channel: SiteChannel
+        if let idle = idleChannels.popLast() {
+            channel = idle
+        } else {
+            await takeChannel()
+            do {
+                channel = try SiteChannel(
+                    ssh: ssh,
+                    arguments: arguments(["-o", "ControlMaster=no", "-T"], remoteCommand: SiteScript.command(.serve)),
+                    errorFile: URL(fileURLWithPath: NSTemporaryDirectory())
+                        .appendingPathComponent("pesscan-channel-\(settings.connectionKey)-\(UInt32.random(in: 0...UInt32.max)).err"))
+            } catch {
+                giveBackChannel()
+                throw .local("could not start \(ssh.path): \(error)")
+            }
+            channelsStarted += 1
+        }
+        do {
+            let reply = try await channel.exchange(header + TaskFiles.nulTerminated([String(archive.count)]) + archive)
+            if channel.isUsable && !Task.isCancelled {
+                idleChannels.append(channel)
+            } else {
+                retire(channel)
+            }
+            return reply
+        } catch {
+            retire(channel)
+            masterUp = false
+            if Task.isCancelled { throw .unreachable("stopped") }
+            throw .unreachable("\(settings.host): \(error.why)")
+        }
+    }
+
+    /// Closes a channel for good and frees its place under the cap.
+    private func retire(_ channel: SiteChannel) {
+        channel.close()
+        channel.removeErrorFile()
+        giveBackChannel()
+    }
+
+    /// Closes every idle `serve` channel (at the end of a collect): the site's loops end.
+    func closeIdleChannels() {
+        let idle = idleChannels
+        idleChannels = []
+        for channel in idle { retire(channel) }
+    }
+
     /// Notes a remote folder to delete; it goes with the next `run`, or with ``removeQueued(scratch:)``.
     func queueRemoval(_ name: String) { pendingRemovals.append(name) }
 
@@ -148,6 +206,7 @@ actor SiteConnection {
 
     /// Deletes every queued remote folder in one operation (at the end of a collect); failures leave them on the site.
     func removeQueued(scratch: URL) async {
+        closeIdleChannels()
         let names = takeRemovals()
         guard !names.isEmpty else { return }
         let header = SiteScript.header(root: settings.remoteRoot, name: "", list: names)

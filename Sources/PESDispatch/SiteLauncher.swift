@@ -3,8 +3,9 @@ import PESEngines
 
 /// Runs a point's program on an SSH site: its folder sent in one tar stream, the program started there detached, the folder fetched back.
 ///
-/// Nothing is shared with the site but the connection. One channel does
-/// the whole point when the link holds (unpack, start, wait, send back);
+/// Nothing is shared with the site but the connection. One request on a
+/// long-lived channel (``SiteChannel``) does the whole point when the link
+/// holds (unpack, start, wait, send back);
 /// the program runs detached from the connection, so when the link drops
 /// the point is not lost: pesscan reconnects with back-off and fetches the
 /// finished folder, for up to ``SiteSettings/unreachableSeconds``. Then the
@@ -105,9 +106,8 @@ public struct SiteLauncher: ProcessLauncher {
         let removals = settings.keepRemote ? [] : await connection.takeRemovals()
         let reply: SiteConnection.Reply
         do {
-            reply = try await connection.call(
-                .run, input: SiteScript.header(root: settings.remoteRoot, name: name, list: removals) + stream, scratch: scratch,
-                label: tag)
+            reply = try await connection.run(
+                header: SiteScript.header(root: settings.remoteRoot, name: name, list: removals), archive: stream)
         } catch {
             await connection.restoreRemovals(removals)
             if Task.isCancelled { return await stop(name: name, folder: folder, scratch: scratch, tag: tag) }

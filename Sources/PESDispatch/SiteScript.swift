@@ -18,6 +18,8 @@ enum SiteScript {
     enum Operation: String, Sendable {
         /// Delete the listed folders, unpack a point's folder under the remote root, start its program detached, wait for it, send the folder back.
         case run
+        /// Do one `run` after another on the same channel, each request framed with its length and each reply with its status and lengths.
+        case serve
         /// Wait (up to the given seconds) for a started point to finish and send its folder back; exit 3 while it runs.
         case wait
         /// Stop a started point's program (its whole process group).
@@ -62,16 +64,22 @@ enum SiteScript {
         op=${1:-}
         wait_limit=${2:-30}
         fail() { code=$1; shift; printf 'pesscan-site: %s\n' "$*" >&2; exit "$code"; }
-        IFS= read -r -d '' root || fail 91 "no remote root was sent"
-        IFS= read -r -d '' name || fail 91 "no folder name was sent"
-        IFS= read -r -d '' count || fail 91 "no list was sent"
-        case $count in ''|*[^0-9]*) fail 91 "the list length is not a number";; esac
-        list=()
-        for ((entry = 0; entry < count; entry++)); do
-          IFS= read -r -d '' item || fail 91 "the list ends early"
-          list+=("$item")
-        done
-        dir=$root/$name
+        # Reads one header (root, name, a counted list) from stdin; status 1 at the end of the input.
+        read_header() {
+          IFS= read -r -d '' root || return 1
+          IFS= read -r -d '' name || fail 91 "no folder name was sent"
+          IFS= read -r -d '' count || fail 91 "no list was sent"
+          case $count in ''|*[^0-9]*) fail 91 "the list length is not a number";; esac
+          list=()
+          for ((entry = 0; entry < count; entry++)); do
+            IFS= read -r -d '' item || fail 91 "the list ends early"
+            list+=("$item")
+          done
+          dir=$root/$name
+        }
+        if [ "$op" != serve ]; then
+          read_header || fail 91 "no remote root was sent"
+        fi
         remove_listed() {
           for item in "${list[@]}"; do
             [ -n "$item" ] && rm -rf -- "$root/$item"
@@ -111,8 +119,7 @@ enum SiteScript {
           tar -C "$dir" -cf - . || fail 95 "cannot pack $dir"
           exit 0
         }
-        case $op in
-          run)
+        run_point() {
             remove_listed
             # mkdir's and tar's own messages (a full disk, say) go to stderr beside pesscan's line.
             [ -e "$dir" ] && fail 93 "$dir exists already on the site"
@@ -130,6 +137,28 @@ enum SiteScript {
             printf '%s\n' "$pid" > "$dir/.pesscan/pid"
             wait "$pid" 2> /dev/null
             send_back
+        }
+        case $op in
+          run)
+            run_point
+            ;;
+          serve)
+            # One run after another on this channel: each a header, its tar's length and the tar; each answered
+            # with three 20-digit numbers (exit status, stdout and stderr lengths), then that stdout and stderr.
+            exchange=$(mktemp -d "${TMPDIR:-/tmp}/pesscan-serve.XXXXXX") || fail 92 "cannot create a folder for the exchange"
+            trap 'rm -rf -- "$exchange"' EXIT
+            while read_header; do
+              IFS= read -r -d '' length || fail 91 "no length was sent"
+              case $length in ''|*[^0-9]*) fail 91 "the length is not a number";; esac
+              head -c "$length" > "$exchange/in" || fail 92 "cannot keep the point's files in $exchange"
+              ( run_point ) < "$exchange/in" > "$exchange/out" 2> "$exchange/err"
+              status=$?
+              sizes=$(wc -c -- "$exchange/out" "$exchange/err") || fail 95 "cannot measure the answer"
+              { read -r out_size _; read -r err_size _; } <<< "$sizes"
+              printf '%020d%020d%020d' "$status" "$out_size" "$err_size"
+              cat -- "$exchange/out" "$exchange/err"
+            done
+            exit 0
             ;;
           wait)
             send_back

@@ -1,0 +1,146 @@
+import Foundation
+
+/// One long-lived channel to a site running the script's `serve` loop: points' runs go down it one after another.
+///
+/// A point on a fresh channel costs an ssh client, an sshd session and a
+/// bash start; on this one it costs a few bytes of framing. The channel is
+/// a child `ssh` on the site's master with pipes for stdin and stdout;
+/// blocking reads and writes happen on a thread of their own, never on the
+/// concurrency pool or Dispatch's (whose few threads also reap children:
+/// a read blocked there for a whole point would leave every finished
+/// process of the collect unreaped). A request that meets a closed or broken
+/// channel throws, and the channel is not used again.
+final class SiteChannel: @unchecked Sendable {
+    // @unchecked Sendable: `child` is used by one exchange's thread at a time (the connection hands a channel to
+    // one point at a time); `isClosed`, `isBusy`, `reaped` and `finished` are read and written under `lock`.
+    private let child: SpawnedChild
+    private let errorFile: URL
+    private let lock = NSLock()
+    private var isClosed = false
+    private var isBusy = false
+    private var reaped = false
+    private var finished = false
+
+    /// Why a request could not be answered.
+    struct Broken: Error, Sendable {
+        /// What happened, for the point's error text.
+        var why: String
+    }
+
+    /// Starts `ssh` with `arguments` (ending in the `serve` command); its stderr goes to `errorFile`.
+    init(ssh: URL, arguments: [String], errorFile: URL) throws {
+        Self.ignoreBrokenPipes
+        self.errorFile = errorFile
+        child = try SpawnedChild(executable: ssh.path, arguments: arguments, errorFile: errorFile.path)
+    }
+
+    /// A write to a channel whose ssh ended must fail with EPIPE, not end pesscan with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
+    /// Whether the channel can take a request: not closed, and its ssh still running.
+    var isUsable: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if !isClosed, !reaped, child.hasEnded() { reaped = true }
+        return !isClosed && !reaped
+    }
+
+    /// Sends one framed request and waits for its reply; a cancelled caller closes the channel, which ends the wait.
+    func exchange(_ request: Data) async throws(Broken) -> SiteConnection.Reply {
+        let outcome: Result<SiteConnection.Reply, Broken> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread {
+                    let outcome = self.blockingExchange(request)
+                    self.exchangeEnded()
+                    continuation.resume(returning: outcome)
+                }
+                thread.name = "pesscan site channel"
+                thread.start()
+            }
+        } onCancel: {
+            close()
+        }
+        if case .failure = outcome { close() }
+        return try outcome.get()
+    }
+
+    /// Ends the channel: its ssh is killed (the site's loop ends with it); the descriptors go once no exchange uses them.
+    func close() {
+        lock.lock()
+        isClosed = true
+        if !reaped { child.kill() }
+        let finishNow = !isBusy && !finished
+        if finishNow { finished = true }
+        lock.unlock()
+        if finishNow { child.finish(reaped: reaped) }
+    }
+
+    /// Marks the exchange under way as over, and finishes a channel closed meanwhile.
+    private func exchangeEnded() {
+        lock.lock()
+        isBusy = false
+        let finishNow = isClosed && !finished
+        if finishNow { finished = true }
+        lock.unlock()
+        if finishNow { child.finish(reaped: reaped) }
+    }
+
+    /// Deletes the file that kept the channel's ssh messages.
+    func removeErrorFile() { try? FileManager.default.removeItem(at: errorFile) }
+
+    /// The request's bytes written, then the reply read: three 20-digit numbers (status, stdout and stderr lengths) and the two texts.
+    private func blockingExchange(_ request: Data) -> Result<SiteConnection.Reply, Broken> {
+        lock.lock()
+        let usable = !isClosed && !reaped
+        if usable { isBusy = true }
+        lock.unlock()
+        guard usable else { return .failure(Broken(why: "the channel is closed")) }
+        let writer = child.inputDescriptor
+        let written = request.withUnsafeBytes { bytes -> Bool in
+            var offset = 0
+            while offset < bytes.count {
+                let count = Foundation.write(writer, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return false }
+                offset += count
+            }
+            return true
+        }
+        guard written else { return .failure(Broken(why: "the channel closed while the point's files were sent\(stderrTail)")) }
+        let reader = child.outputDescriptor
+        guard let frame = Self.readExactly(60, from: reader), frame.count == 60 else {
+            return .failure(Broken(why: "the channel closed before the site answered\(stderrTail)"))
+        }
+        let numbers = stride(from: 0, to: 60, by: 20).map { start in
+            Int(String(decoding: frame[frame.startIndex + start ..< frame.startIndex + start + 20], as: UTF8.self))
+        }
+        guard let status = numbers[0], let outLength = numbers[1], let errLength = numbers[2], outLength >= 0, errLength >= 0,
+              let out = Self.readExactly(outLength, from: reader), let err = Self.readExactly(errLength, from: reader)
+        else {
+            return .failure(Broken(why: "the site's answer was cut short or malformed\(stderrTail)"))
+        }
+        return .success(SiteConnection.Reply(
+            status: Int32(truncatingIfNeeded: status), output: out, errorText: String(decoding: err.suffix(2048), as: UTF8.self)))
+    }
+
+    /// Exactly `count` bytes from `handle`, or nil when it ends first.
+    private static func readExactly(_ count: Int, from descriptor: Int32) -> Data? {
+        var data = Data(count: count)
+        var filled = 0
+        while filled < count {
+            let got = data.withUnsafeMutableBytes { bytes in
+                Foundation.read(descriptor, bytes.baseAddress.map { $0 + filled }, count - filled)
+            }
+            if got < 0, errno == EINTR { continue }
+            guard got > 0 else { return nil }
+            filled += got
+        }
+        return data
+    }
+
+    /// The last line ssh wrote to stderr, as `: <line>`, or nothing.
+    private var stderrTail: String {
+        let text = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").last.map { ": ssh: \($0)" } ?? ""
+    }
+}
