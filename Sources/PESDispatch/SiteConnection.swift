@@ -52,7 +52,7 @@ actor SiteConnection {
     struct Reply: Sendable {
         /// The remote script's exit status.
         var status: Int32
-        /// Everything it wrote to stdout (a tar stream for `run` and `wait`).
+        /// Everything it wrote to stdout (a tar stream for a point's run and for `wait`).
         var output: Data
         /// The last lines it wrote to stderr.
         var errorText: String
@@ -138,11 +138,11 @@ actor SiteConnection {
         return Reply(status: Int32(result.status), output: output, errorText: result.standardErrorTail)
     }
 
-    /// Runs one point's `run` request on a long-lived `serve` channel, opening one when none is idle.
+    /// Runs one point (its folder's `header` and tar) on a long-lived `serve` channel, opening one when none is idle.
     ///
-    /// `request` is the header of a `run` and its tar, as ``call(_:input:scratch:label:waitSeconds:timeoutSeconds:)``
-    /// would send them; the reply is the same. A channel that breaks throws
-    /// `unreachable`, as a `run` whose link failed does.
+    /// The reply is as ``call(_:input:scratch:label:waitSeconds:timeoutSeconds:)``'s:
+    /// the script's status and the folder's tar. A channel that breaks throws
+    /// `unreachable`, as an operation whose link failed does.
     func run(header: Data, archive: Data) async throws(Failure) -> Reply {
         try await openMaster()
         let channel: SiteChannel
@@ -192,7 +192,7 @@ actor SiteConnection {
         for channel in idle { retire(channel) }
     }
 
-    /// Notes a remote folder to delete; it goes with the next `run`, or with ``removeQueued(scratch:)``.
+    /// Notes a remote folder to delete; it goes with the next point's request, or with ``removeQueued(scratch:)``.
     func queueRemoval(_ name: String) { pendingRemovals.append(name) }
 
     /// Takes the folders waiting to be deleted, for an operation that deletes them.

@@ -8,17 +8,17 @@ import Foundation
 /// set of words and the seconds a number pesscan chose. Every value arrives
 /// on stdin as data: first NUL-terminated fields (the remote root, the
 /// point's folder name, a count and that many list entries: folders to
-/// delete, programs to look for, an argv to run), then for `run` and `stage`
-/// a tar whose `.pesscan/argv`, `.pesscan/env`, `.pesscan/limits` and
+/// delete, programs to look for, an argv to run), then for `stage` a tar
+/// (for `serve`, many such requests, each header followed by its tar's
+/// length and the tar) whose `.pesscan/argv`, `.pesscan/env`, `.pesscan/limits` and
 /// `.pesscan/cleanup` hold the program's argv, variables and limits. Values
 /// are only read with `read -d ''` or `mapfile -d ''` into quoted variables,
 /// never evaluated. The site needs bash (4.4 or later), tar and a POSIX login shell.
 enum SiteScript {
     /// What the script is asked to do.
     enum Operation: String, Sendable {
-        /// Delete the listed folders, unpack a point's folder under the remote root, start its program detached, wait for it, send the folder back.
-        case run
-        /// Do one `run` after another on the same channel, each request framed with its length and each reply with its status and lengths.
+        /// Run point after point on this channel: for each request, delete the listed folders, unpack the point's folder
+        /// under the remote root, start its program detached, wait for it, send the folder back (framed with status and lengths).
         case serve
         /// Wait (up to the given seconds) for a started point to finish and send its folder back; exit 3 while it runs.
         case wait
@@ -139,9 +139,6 @@ enum SiteScript {
             send_back
         }
         case $op in
-          run)
-            run_point
-            ;;
           serve)
             # One run after another on this channel: each a header, its tar's length and the tar; each answered
             # with three 20-digit numbers (exit status, stdout and stderr lengths), then that stdout and stderr.

@@ -55,8 +55,8 @@ struct SiteProtocolTests {
     func headerAndCommand() {
         let header = SiteScript.header(root: "/r o'ot", name: "db/s/0/1", list: ["a;b", "$(x)"])
         #expect(header == Data("/r o'ot\u{0}db/s/0/1\u{0}2\u{0}a;b\u{0}$(x)\u{0}".utf8))
-        let command = SiteScript.command(.run, waitSeconds: 30)
-        #expect(command.hasPrefix("exec bash -c '") && command.hasSuffix("' pesscan-site run 30"))
+        let command = SiteScript.command(.serve, waitSeconds: 30)
+        #expect(command.hasPrefix("exec bash -c '") && command.hasSuffix("' pesscan-site serve 30"))
     }
 
     @Test("ssh argv: strict host keys, batch mode, the control socket, -- before the host")
