@@ -145,9 +145,14 @@ actor SiteConnection {
     /// `unreachable`, as an operation whose link failed does.
     func run(header: Data, archive: Data) async throws(Failure) -> Reply {
         try await openMaster()
+        var reusable: SiteChannel?
+        // An idle channel whose ssh ended meanwhile (the site restarted its sshd, say) is dropped, not handed a point.
+        while reusable == nil, let idle = idleChannels.popLast() {
+            if idle.isUsable { reusable = idle } else { retire(idle) }
+        }
         let channel: SiteChannel
-        if let idle = idleChannels.popLast() {
-            channel = idle
+        if let reusable {
+            channel = reusable
         } else {
             await takeChannel()
             do {
