@@ -69,24 +69,29 @@ final class SiteChannel: @unchecked Sendable {
         lock.lock()
         isClosed = true
         if !reaped { child.kill() }
-        let finishNow = !isBusy && !finished
-        if finishNow { finished = true }
         lock.unlock()
-        if finishNow { child.finish(reaped: reaped) }
+        finishIfIdle()
     }
 
     /// Marks the exchange under way as over, and finishes a channel closed meanwhile.
     private func exchangeEnded() {
         lock.lock()
         isBusy = false
-        let finishNow = isClosed && !finished
-        if finishNow { finished = true }
         lock.unlock()
-        if finishNow { child.finish(reaped: reaped) }
+        finishIfIdle()
     }
 
-    /// Deletes the file that kept the channel's ssh messages.
-    func removeErrorFile() { try? FileManager.default.removeItem(at: errorFile) }
+    /// Once closed and no exchange uses it: the descriptors closed, the ssh reaped, its messages' file deleted (once).
+    private func finishIfIdle() {
+        lock.lock()
+        let finishNow = isClosed && !isBusy && !finished
+        if finishNow { finished = true }
+        let wasReaped = reaped
+        lock.unlock()
+        guard finishNow else { return }
+        child.finish(reaped: wasReaped)
+        try? FileManager.default.removeItem(at: errorFile)
+    }
 
     /// The request's bytes written, then the reply read: three 20-digit numbers (status, stdout and stderr lengths) and the two texts.
     private func blockingExchange(_ request: Data) -> Result<SiteConnection.Reply, Broken> {
@@ -95,47 +100,22 @@ final class SiteChannel: @unchecked Sendable {
         if usable { isBusy = true }
         lock.unlock()
         guard usable else { return .failure(Broken(why: "the channel is closed")) }
-        let writer = child.inputDescriptor
-        let written = request.withUnsafeBytes { bytes -> Bool in
-            var offset = 0
-            while offset < bytes.count {
-                let count = Foundation.write(writer, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { return false }
-                offset += count
-            }
-            return true
-        }
+        let written = DescriptorIO.writeAll(request, to: child.inputDescriptor)
         guard written else { return .failure(Broken(why: "the channel closed while the point's files were sent\(stderrTail)")) }
         let reader = child.outputDescriptor
-        guard let frame = Self.readExactly(60, from: reader), frame.count == 60 else {
+        guard let frame = DescriptorIO.readExactly(60, from: reader) else {
             return .failure(Broken(why: "the channel closed before the site answered\(stderrTail)"))
         }
         let numbers = stride(from: 0, to: 60, by: 20).map { start in
             Int(String(decoding: frame[frame.startIndex + start ..< frame.startIndex + start + 20], as: UTF8.self))
         }
         guard let status = numbers[0], let outLength = numbers[1], let errLength = numbers[2], outLength >= 0, errLength >= 0,
-              let out = Self.readExactly(outLength, from: reader), let err = Self.readExactly(errLength, from: reader)
+              let out = DescriptorIO.readExactly(outLength, from: reader), let err = DescriptorIO.readExactly(errLength, from: reader)
         else {
             return .failure(Broken(why: "the site's answer was cut short or malformed\(stderrTail)"))
         }
         return .success(SiteConnection.Reply(
             status: Int32(truncatingIfNeeded: status), output: out, errorText: String(decoding: err.suffix(2048), as: UTF8.self)))
-    }
-
-    /// Exactly `count` bytes from `handle`, or nil when it ends first.
-    private static func readExactly(_ count: Int, from descriptor: Int32) -> Data? {
-        var data = Data(count: count)
-        var filled = 0
-        while filled < count {
-            let got = data.withUnsafeMutableBytes { bytes in
-                Foundation.read(descriptor, bytes.baseAddress.map { $0 + filled }, count - filled)
-            }
-            if got < 0, errno == EINTR { continue }
-            guard got > 0 else { return nil }
-            filled += got
-        }
-        return data
     }
 
     /// The last line ssh wrote to stderr, as `: <line>`, or nothing.

@@ -29,8 +29,6 @@ actor SiteConnection {
     private var channelWaiters: [CheckedContinuation<Void, Never>] = []
     /// `serve` channels waiting for their next point; each holds a place under the channel cap.
     private var idleChannels: [SiteChannel] = []
-    /// `serve` channels this process started.
-    private(set) var channelsStarted = 0
     /// Remote folders (relative to the remote root) whose files came back, to delete with the next operation.
     private var pendingRemovals: [String] = []
     /// Runs ssh.
@@ -165,7 +163,6 @@ actor SiteConnection {
                 giveBackChannel()
                 throw .local("could not start \(ssh.path): \(error)")
             }
-            channelsStarted += 1
         }
         do {
             let reply = try await channel.exchange(header + TaskFiles.nulTerminated([String(archive.count)]) + archive)
@@ -186,7 +183,6 @@ actor SiteConnection {
     /// Closes a channel for good and frees its place under the cap.
     private func retire(_ channel: SiteChannel) {
         channel.close()
-        channel.removeErrorFile()
         giveBackChannel()
     }
 

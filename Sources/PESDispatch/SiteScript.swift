@@ -120,23 +120,23 @@ enum SiteScript {
           exit 0
         }
         run_point() {
-            remove_listed
-            # mkdir's and tar's own messages (a full disk, say) go to stderr beside pesscan's line.
-            [ -e "$dir" ] && fail 93 "$dir exists already on the site"
-            mkdir -p -- "$dir" || fail 92 "cannot create $dir"
-            if ! tar -C "$dir" -xf -; then
-              rm -rf -- "$dir"
-              fail 92 "cannot write the point's files to $dir"
-            fi
-            [ -s "$dir/.pesscan/argv" ] || { rm -rf -- "$dir"; fail 91 "no program was sent"; }
-            # Its own process group (job control on just for the start), so kill reaches all of it; it outlives the link.
-            set -m
-            pesscan_runner "$dir" < /dev/null > /dev/null 2>&1 &
-            pid=$!
-            set +m
-            printf '%s\n' "$pid" > "$dir/.pesscan/pid"
-            wait "$pid" 2> /dev/null
-            send_back
+          remove_listed
+          # mkdir's and tar's own messages (a full disk, say) go to stderr beside pesscan's line.
+          [ -e "$dir" ] && fail 93 "$dir exists already on the site"
+          mkdir -p -- "$dir" || fail 92 "cannot create $dir"
+          if ! tar -C "$dir" -xf -; then
+            rm -rf -- "$dir"
+            fail 92 "cannot write the point's files to $dir"
+          fi
+          [ -s "$dir/.pesscan/argv" ] || { rm -rf -- "$dir"; fail 91 "no program was sent"; }
+          # Its own process group (job control on just for the start), so kill reaches all of it; it outlives the link.
+          set -m
+          pesscan_runner "$dir" < /dev/null > /dev/null 2>&1 &
+          pid=$!
+          set +m
+          printf '%s\n' "$pid" > "$dir/.pesscan/pid"
+          wait "$pid" 2> /dev/null
+          send_back
         }
         case $op in
           serve)

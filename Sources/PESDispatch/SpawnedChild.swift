@@ -78,7 +78,7 @@ struct SpawnedChild {
     /// Stops the child (SIGKILL) without reaping it: a thread reading its stdout then sees the end.
     func kill() { _ = Foundation.kill(pid, SIGKILL) }
 
-    /// Whether the child has ended, without waiting; it is then reaped, and ``finish()`` must not wait again.
+    /// Whether the child has ended, without waiting; it is then reaped, and ``finish(reaped:)`` must be told so.
     func hasEnded() -> Bool {
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)

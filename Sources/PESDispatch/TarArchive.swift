@@ -146,20 +146,7 @@ struct TarArchive: Sendable, Equatable {
                 throw Failure(message: "cannot write \(member.path) in \(folder.path): \(String(cString: strerror(errno)))")
             }
             defer { close(descriptor) }
-            let written = contents.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                var done = 0
-                while done < buffer.count {
-                    let count = Foundation.write(descriptor, base + done, buffer.count - done)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        return -1
-                    }
-                    done += count
-                }
-                return done
-            }
-            guard written == contents.count else {
+            guard DescriptorIO.writeAll(contents, to: descriptor) else {
                 throw Failure(message: "cannot write \(member.path) in \(folder.path): \(String(cString: strerror(errno)))")
             }
         }
