@@ -41,7 +41,7 @@ extension Pesscan {
         var markerTag: String = ""
 
         /// Ignores SIGTERM and SIGINT for the rest of this process (all its threads): the run ends by itself in moments.
-        static func deferStopSignals() {
+        static func ignoreStopSignals() {
             signal(SIGTERM, SIG_IGN)
             signal(SIGINT, SIG_IGN)
         }
@@ -68,7 +68,7 @@ extension Pesscan {
             let energy = model.energyHartree(atAngstrom: rAngstrom)
             // From here a stop (SIGTERM, SIGINT) is ignored, and the process ends by itself: a run that wrote its marker
             // also prints its energy and exits 0, so its collect records it instead of running it again.
-            Self.deferStopSignals()
+            Self.ignoreStopSignals()
             // A write that fails (a full disk under the work folder) exits 74 with the reason, never a trap.
             do {
                 if let markerFile {
