@@ -22,7 +22,7 @@ public struct Atom: Sendable, Hashable, Codable {
     }
 }
 
-/// A diatomic molecule: two atoms, a total charge and a spin multiplicity.
+/// A molecule: its atoms, a total charge and a spin multiplicity; most of pesscan scans diatomics (two atoms).
 public struct Molecule: Sendable, Hashable, Codable {
     /// Name as the user writes it, e.g. `AuOg+`.
     public var name: String
@@ -36,6 +36,19 @@ public struct Molecule: Sendable, Hashable, Codable {
     /// Creates a diatomic molecule, checking that it has two atoms and a possible electron count.
     public init(name: String, atoms: [Atom], charge: Int, multiplicity: Int = 0) throws(MoleculeError) {
         guard atoms.count == 2 else { throw .notDiatomic(name, atoms.count) }
+        try self.init(checkedName: name, atoms: atoms, charge: charge, multiplicity: multiplicity)
+    }
+
+    /// Creates a molecule of two or more atoms (its geometry given by a Z-matrix elsewhere), checking its electron count.
+    public static func polyatomic(name: String, atoms: [Atom], charge: Int, multiplicity: Int = 0) throws(MoleculeError) -> Molecule {
+        guard atoms.count >= 2 else { throw .notDiatomic(name, atoms.count) }
+        return try Molecule(checkedName: name, atoms: atoms, charge: charge, multiplicity: multiplicity)
+    }
+
+    /// Whether the molecule has exactly two atoms, so that one bond length is its whole geometry.
+    public var isDiatomic: Bool { atoms.count == 2 }
+
+    private init(checkedName name: String, atoms: [Atom], charge: Int, multiplicity: Int) throws(MoleculeError) {
         self.name = name
         self.atoms = atoms
         self.charge = charge
@@ -54,7 +67,7 @@ public struct Molecule: Sendable, Hashable, Codable {
         atoms.reduce(0) { $0 + $1.atomicNumber } - charge
     }
 
-    /// Reduced mass of the two atoms in dalton.
+    /// Reduced mass of the first two atoms in dalton (the diatomic's reduced mass).
     public var reducedMassDalton: Double {
         let m1 = atoms[0].massDalton, m2 = atoms[1].massDalton
         return m1 * m2 / (m1 + m2)
