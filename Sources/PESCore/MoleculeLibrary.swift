@@ -12,18 +12,42 @@ public struct LibraryMolecule: Sendable, Hashable {
 
 /// The molecule library read from `Inputs/molecules.json`.
 public struct MoleculeLibrary: Sendable {
-    /// Library entries by molecule name.
+    /// Diatomic entries by molecule name.
     public let entries: [String: LibraryMolecule]
+    /// Polyatomic entries (Z-matrix geometries) by molecule name.
+    public let polyatomics: [String: LibraryPolyatomic]
 
-    /// Names of all molecules, sorted.
+    /// Names of all diatomic molecules, sorted.
     public var names: [String] { entries.keys.sorted() }
 
-    /// Finds a molecule by name, case-sensitively first and then ignoring case.
+    /// Names of all polyatomic molecules, sorted.
+    public var polyatomicNames: [String] { polyatomics.keys.sorted() }
+
+    /// Finds a diatomic molecule by name, case-sensitively first and then ignoring case.
+    ///
+    /// A polyatomic entry's name is refused with ``MoleculeLibraryError/polyatomicEntry(_:known:)``.
     public func molecule(named name: String) throws(MoleculeLibraryError) -> LibraryMolecule {
+        if let entry = Self.lookUp(name, in: entries) { return entry }
+        if let polyatomic = Self.lookUp(name, in: polyatomics) {
+            throw .polyatomicEntry(polyatomic.molecule.name, known: names)
+        }
+        throw .unknownMolecule(name, known: names)
+    }
+
+    /// Finds a polyatomic molecule by name, case-sensitively first and then ignoring case.
+    ///
+    /// A diatomic entry's name is refused with ``MoleculeLibraryError/diatomicEntry(_:)``.
+    public func polyatomic(named name: String) throws(MoleculeLibraryError) -> LibraryPolyatomic {
+        if let entry = Self.lookUp(name, in: polyatomics) { return entry }
+        if let diatomic = Self.lookUp(name, in: entries) { throw .diatomicEntry(diatomic.molecule.name) }
+        throw .unknownPolyatomic(name, known: polyatomicNames)
+    }
+
+    /// The entry named `name` exactly, else the one entry whose name matches ignoring case.
+    private static func lookUp<Entry>(_ name: String, in entries: [String: Entry]) -> Entry? {
         if let entry = entries[name] { return entry }
         let folded = entries.filter { $0.key.lowercased() == name.lowercased() }
-        if folded.count == 1, let entry = folded.first?.value { return entry }
-        throw .unknownMolecule(name, known: names)
+        return folded.count == 1 ? folded.first?.value : nil
     }
 
     /// Reads a library file, validating every entry.
@@ -52,20 +76,33 @@ public struct MoleculeLibrary: Sendable {
         }
         var entries: [String: LibraryMolecule] = [:]
         for record in file.molecules {
-            do {
-                let entry = try record.validated()
-                guard entries[record.name] == nil else { throw MoleculeLibraryError.duplicate(path, record.name) }
-                entries[record.name] = entry
-            } catch MoleculeLibraryError.invalidEntry(_, let name, let reason) {
-                // Entries are validated without knowing the file; name it here.
-                throw .invalidEntry(path, name, reason)
-            } catch let error as MoleculeLibraryError {
-                throw error
-            } catch {
-                throw .invalidEntry(path, record.name, String(describing: error))
-            }
+            let entry = try validated(record.name, in: path, record.validated)
+            guard entries[record.name] == nil else { throw .duplicate(path, record.name) }
+            entries[record.name] = entry
         }
-        return MoleculeLibrary(entries: entries)
+        var polyatomics: [String: LibraryPolyatomic] = [:]
+        for record in file.polyatomics ?? [] {
+            let entry = try validated(record.name, in: path, record.validated)
+            guard entries[record.name] == nil, polyatomics[record.name] == nil else { throw .duplicate(path, record.name) }
+            polyatomics[record.name] = entry
+        }
+        return MoleculeLibrary(entries: entries, polyatomics: polyatomics)
+    }
+
+    /// Runs one entry's validation, naming the file and the entry in whatever it throws.
+    private static func validated<Entry>(
+        _ name: String, in path: String, _ validate: () throws -> Entry
+    ) throws(MoleculeLibraryError) -> Entry {
+        do {
+            return try validate()
+        } catch MoleculeLibraryError.invalidEntry(_, let name, let reason) {
+            // Entries are validated without knowing the file; name it here.
+            throw .invalidEntry(path, name, reason)
+        } catch let error as MoleculeLibraryError {
+            throw error
+        } catch {
+            throw .invalidEntry(path, name, String(describing: error))
+        }
     }
 
     private static func describe(decodingError error: any Error) -> String {
@@ -89,6 +126,8 @@ public struct MoleculeLibrary: Sendable {
 /// The JSON shape of the library file.
 private struct LibraryFile: Decodable {
     var molecules: [Record]
+    /// Absent from libraries written before polyatomic entries existed.
+    var polyatomics: [PolyatomicRecord]?
 
     struct Record: Decodable {
         var name: String
@@ -140,6 +179,12 @@ public enum MoleculeLibraryError: Error, Sendable, Equatable, CustomStringConver
     case invalidEntry(String, String, String)
     case duplicate(String, String)
     case unknownMolecule(String, known: [String])
+    /// A diatomic was asked for by the name of a polyatomic entry; `known` lists the diatomics.
+    case polyatomicEntry(String, known: [String])
+    /// A polyatomic was asked for by a name the library does not have; `known` lists the polyatomics.
+    case unknownPolyatomic(String, known: [String])
+    /// A polyatomic was asked for by the name of a diatomic entry.
+    case diatomicEntry(String)
     /// No library was given and none was found at the paths listed, in lookup order.
     case notFound(searched: [String])
 
@@ -158,6 +203,12 @@ public enum MoleculeLibraryError: Error, Sendable, Equatable, CustomStringConver
                 + "Install pesscan with scripts/install PREFIX, or give --molecules PATH or set PESSCAN_MOLECULES to the library file."
         case .unknownMolecule(let name, let known):
             return "Unknown molecule \"\(name)\".\(Suggestion.didYouMean(name, among: known)) Known: \(known.joined(separator: ", ")). For another diatomic give --atoms A,B --charge Q with --from/--to."
+        case .polyatomicEntry(let name, let known):
+            return "\(name) is a polyatomic molecule of the library (a Z-matrix entry), and bond-length scans take a diatomic. Choose a diatomic (known: \(known.joined(separator: ", "))) or give --atoms A,B --charge Q with --from/--to."
+        case .unknownPolyatomic(let name, let known):
+            return "Unknown polyatomic molecule \"\(name)\".\(Suggestion.didYouMean(name, among: known)) Known polyatomics: \(known.joined(separator: ", ")). Add it to the library's \"polyatomics\" with its Z-matrix, values and source."
+        case .diatomicEntry(let name):
+            return "\(name) is a diatomic molecule of the library, not a polyatomic one: look it up as a diatomic (its bond length is its whole geometry)."
         }
     }
 }

@@ -3,12 +3,12 @@ import PESCore
 import PESWorkflow
 
 extension MoleculeLibraryError {
-    /// 69 when the library cannot be found or read, 65 when it is not a valid library, 64 for a molecule it does not know.
+    /// 69 when the library cannot be found or read, 65 when it is not a valid library, 64 for a molecule it does not know or of the wrong kind.
     var exitStatus: ExitStatus {
         switch self {
         case .notFound, .unreadable: return .unavailable
         case .malformed, .invalidEntry, .duplicate: return .data
-        case .unknownMolecule: return .usage
+        case .unknownMolecule, .polyatomicEntry, .unknownPolyatomic, .diatomicEntry: return .usage
         }
     }
 
