@@ -31,6 +31,9 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
     case tooFewDistinctValues(coordinate: String, have: Int, degree: Int)
     case surfaceRankDeficient(coordinates: [String], degree: Int, terms: Int, rank: Int)
     case stationaryPointNotFound(iterations: Int, scaledGradientNormHartree: Double)
+    case dependentCoordinates(rank: Int, count: Int)
+    case nonFiniteValue(what: String)
+    case nonPositiveMass(atom: Int)
 
     /// What went wrong, in one or two sentences, without the remedy.
     public var problem: String {
@@ -77,6 +80,13 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
         case .stationaryPointNotFound(let iterations, let gradient):
             return "Newton's method found no stationary point of the fitted surface in \(iterations) iterations (gradient norm "
                 + String(format: "%.2g", gradient) + " Eh in scaled coordinates); start it nearer one."
+        case .dependentCoordinates(let rank, let count):
+            return "The \(count) coordinates move the atoms in only \(rank) independent ways once overall translation and rotation are removed; "
+                + "give independent internal coordinates and their Cartesian derivatives at the stationary geometry."
+        case .nonFiniteValue(let what):
+            return "The \(what) holds a value that is not a finite number."
+        case .nonPositiveMass(let atom):
+            return "Atom \(atom + 1) has a mass that is not a positive number of dalton."
         }
     }
 
@@ -93,7 +103,7 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
         case .tooFewPointsForSurface, .surfaceRankDeficient: return .lowerDegreeOrMorePoints
         case .tooFewDistinctValues: return .lowerDegreeOrSpreadPoints
         case .mismatchedData, .nonFiniteData, .lapack, .tooFewPointsForModel, .noCoordinates, .duplicateCoordinate,
-            .mismatchedDimensions, .nonFinitePoint, .stationaryPointNotFound:
+            .mismatchedDimensions, .nonFinitePoint, .stationaryPointNotFound, .dependentCoordinates, .nonFiniteValue, .nonPositiveMass:
             return nil
         }
     }
