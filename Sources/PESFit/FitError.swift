@@ -23,6 +23,17 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
     case illConditioned(conditionNumber: Double)
     case notConverged(what: String, iterations: Int)
     case tooFewPointsForModel(model: String, have: Int, need: Int)
+    case noCoordinates
+    case duplicateCoordinate(String)
+    case mismatchedDimensions(what: String, have: Int, expected: Int)
+    case nonFinitePoint(index: Int)
+    case tooFewPointsForSurface(have: Int, terms: Int, degree: Int)
+    case tooFewDistinctValues(coordinate: String, have: Int, degree: Int)
+    case surfaceRankDeficient(coordinates: [String], degree: Int, terms: Int, rank: Int)
+    case stationaryPointNotFound(iterations: Int, scaledGradientNormHartree: Double)
+    case dependentCoordinates(rank: Int, count: Int)
+    case nonFiniteValue(what: String)
+    case nonPositiveMass(atom: Int)
 
     /// What went wrong, in one or two sentences, without the remedy.
     public var problem: String {
@@ -52,6 +63,30 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
             return "The \(what) did not converge in \(iterations) iterations; check that the points bracket the minimum."
         case .tooFewPointsForModel(let model, let have, let need):
             return "The \(model) model needs at least \(need) points with energies; have \(have)."
+        case .noCoordinates:
+            return "A surface needs at least one coordinate; none were named."
+        case .duplicateCoordinate(let name):
+            return "The coordinate \(name) is named twice; every coordinate needs its own name."
+        case .mismatchedDimensions(let what, let have, let expected):
+            return "Expected \(expected) \(what), got \(have)."
+        case .nonFinitePoint(let index):
+            return "Point \(index + 1) has a coordinate or an energy that is not a finite number; remove it before fitting."
+        case .tooFewPointsForSurface(let have, let terms, let degree):
+            return "A total-degree-\(degree) polynomial in these coordinates has \(terms) terms and needs at least as many points with energies; have \(have)."
+        case .tooFewDistinctValues(let coordinate, let have, let degree):
+            return "The coordinate \(coordinate) takes \(have) distinct values; a total-degree-\(degree) polynomial needs at least \(degree + 1)."
+        case .surfaceRankDeficient(let coordinates, let degree, let terms, let rank):
+            return "The points do not determine a total-degree-\(degree) polynomial in \(coordinates.joined(separator: ", ")): \(terms) terms, rank \(rank)."
+        case .stationaryPointNotFound(let iterations, let gradient):
+            return "Newton's method found no stationary point of the fitted surface in \(iterations) iterations (gradient norm "
+                + String(format: "%.2g", gradient) + " Eh in scaled coordinates); start it nearer one."
+        case .dependentCoordinates(let rank, let count):
+            return "The \(count) coordinates move the atoms in only \(rank) independent ways once overall translation and rotation are removed; "
+                + "give independent internal coordinates and their Cartesian derivatives at the stationary geometry."
+        case .nonFiniteValue(let what):
+            return "The \(what) holds a value that is not a finite number."
+        case .nonPositiveMass(let atom):
+            return "Atom \(atom + 1) has a mass that is not a positive number of dalton."
         }
     }
 
@@ -65,7 +100,11 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
         case .noMinimumInFit: return .anotherDegree
         case .minimumOutsideRange(_, let from, let to): return .rescan(fromAngstrom: from, toAngstrom: to)
         case .notConverged: return .polynomialModel
-        case .mismatchedData, .nonFiniteData, .lapack, .tooFewPointsForModel: return nil
+        case .tooFewPointsForSurface, .surfaceRankDeficient: return .lowerDegreeOrMorePoints
+        case .tooFewDistinctValues: return .lowerDegreeOrSpreadPoints
+        case .mismatchedData, .nonFiniteData, .lapack, .tooFewPointsForModel, .noCoordinates, .duplicateCoordinate,
+            .mismatchedDimensions, .nonFinitePoint, .stationaryPointNotFound, .dependentCoordinates, .nonFiniteValue, .nonPositiveMass:
+            return nil
         }
     }
 

@@ -42,7 +42,7 @@ enum FitUncertainty {
     }
 
     /// gᵀ C g for a gradient g and a row-major square covariance C.
-    private static func quadraticForm(_ g: [Double], _ c: [Double]) -> Double {
+    static func quadraticForm(_ g: [Double], _ c: [Double]) -> Double {
         let n = g.count
         var sum = 0.0
         for i in 0..<n { for j in 0..<n { sum += g[i] * c[i * n + j] * g[j] } }

@@ -35,6 +35,22 @@ enum LinearAlgebra {
         return LeastSquaresSolution(solution: Array(b[0..<columns]), rank: Int(rank), singularValues: singularValues)
     }
 
+    /// AᵀA (columns × columns, both triangles filled) of A (rows × columns, column-major).
+    static func gram(matrixColumnMajor: [Double], rows: Int, columns: Int) -> [Double] {
+        var gram = [Double](repeating: 0, count: columns * columns)
+        matrixColumnMajor.withUnsafeBufferPointer { x in
+            for i in 0..<columns {
+                for j in 0...i {
+                    var sum = 0.0
+                    for row in 0..<rows { sum += x[i * rows + row] * x[j * rows + row] }
+                    gram[j * columns + i] = sum
+                    gram[i * columns + j] = sum
+                }
+            }
+        }
+        return gram
+    }
+
     /// Eigenvalues of a general real square matrix (column-major) as (real, imaginary) pairs.
     ///
     /// The corresponding LAPACK routine is `dgeev`, without eigenvectors.
@@ -73,5 +89,70 @@ enum LinearAlgebra {
             }
         }
         return a
+    }
+
+    /// Eigenvalues (ascending) and orthonormal eigenvectors of a real symmetric matrix.
+    ///
+    /// The corresponding LAPACK routine is `dsyev`; only the upper triangle of
+    /// `matrixColumnMajor` is read. Eigenvector k is column k of
+    /// `vectorsColumnMajor` (entries `k * order ..< (k + 1) * order`).
+    static func symmetricEigen(
+        matrixColumnMajor: [Double], order: Int
+    ) throws(FitError) -> (values: [Double], vectorsColumnMajor: [Double]) {
+        guard order >= 1, matrixColumnMajor.count == order * order else { throw .lapack(routine: "dsyev", info: -1) }
+        var a = matrixColumnMajor
+        var values = [Double](repeating: 0, count: order)
+        let info = LAPACKE_dsyev(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), pesscan_lapack_int(order),
+            &a, pesscan_lapack_int(order), &values)
+        guard info == 0 else { throw .lapack(routine: "dsyev", info: Int(info)) }
+        return (values, a)
+    }
+
+    /// Eigenvalues (ascending) and eigenvectors of A c = λ B c, A symmetric and B symmetric positive definite.
+    ///
+    /// The corresponding LAPACK routine is `dsygv` with `itype` 1; only the
+    /// upper triangles are read. The eigenvectors (columns, as for
+    /// ``symmetricEigen(matrixColumnMajor:order:)``) are B-orthonormal:
+    /// Cᵀ B C = I. A B that is not positive definite throws
+    /// `.lapack(routine: "dsygv", info:)` with info > order.
+    static func generalizedSymmetricEigen(
+        matrixColumnMajor: [Double], metricColumnMajor: [Double], order: Int
+    ) throws(FitError) -> (values: [Double], vectorsColumnMajor: [Double]) {
+        guard order >= 1, matrixColumnMajor.count == order * order, metricColumnMajor.count == order * order else {
+            throw .lapack(routine: "dsygv", info: -1)
+        }
+        var a = matrixColumnMajor
+        var b = metricColumnMajor
+        var values = [Double](repeating: 0, count: order)
+        let info = LAPACKE_dsygv(
+            LAPACK_COL_MAJOR, 1, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), pesscan_lapack_int(order),
+            &a, pesscan_lapack_int(order), &b, pesscan_lapack_int(order), &values)
+        guard info == 0 else { throw .lapack(routine: "dsygv", info: Int(info)) }
+        return (values, a)
+    }
+
+    /// Solves A X = B for a general square A (column-major) and `rightHandSideCount` columns of B (column-major).
+    ///
+    /// The corresponding LAPACK routine is `dgesv` (LU with partial
+    /// pivoting). An exactly singular A throws `.illConditioned` with an
+    /// infinite condition number.
+    static func solve(
+        matrixColumnMajor: [Double], order: Int, rightHandSidesColumnMajor: [Double], rightHandSideCount: Int
+    ) throws(FitError) -> [Double] {
+        guard order >= 1, rightHandSideCount >= 1, matrixColumnMajor.count == order * order,
+            rightHandSidesColumnMajor.count == order * rightHandSideCount
+        else { throw .lapack(routine: "dgesv", info: -1) }
+        var a = matrixColumnMajor
+        var b = rightHandSidesColumnMajor
+        var pivots = [pesscan_lapack_int](repeating: 0, count: order)
+        let info = LAPACKE_dgesv(
+            LAPACK_COL_MAJOR, pesscan_lapack_int(order), pesscan_lapack_int(rightHandSideCount),
+            &a, pesscan_lapack_int(order), &pivots, &b, pesscan_lapack_int(order))
+        guard info == 0 else {
+            if info > 0 { throw .illConditioned(conditionNumber: .infinity) }
+            throw .lapack(routine: "dgesv", info: Int(info))
+        }
+        return b
     }
 }

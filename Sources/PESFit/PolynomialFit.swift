@@ -95,17 +95,7 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
         let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(rows)).squareRoot()
 
         // (Xᵀ W² X)⁻¹ gives leverages and, scaled by the weighted residual variance, the covariance.
-        var gram = [Double](repeating: 0, count: columns * columns)
-        design.withUnsafeBufferPointer { x in
-            for i in 0..<columns {
-                for j in 0...i {
-                    var sum = 0.0
-                    for row in 0..<rows { sum += x[i * rows + row] * x[j * rows + row] }
-                    gram[j * columns + i] = sum
-                    gram[i * columns + j] = sum
-                }
-            }
-        }
+        let gram = LinearAlgebra.gram(matrixColumnMajor: design, rows: rows, columns: columns)
         let inverse = try LinearAlgebra.inverseOfPositiveDefinite(matrixColumnMajor: gram, order: columns)
         let leverages = design.withUnsafeBufferPointer { x in
             inverse.withUnsafeBufferPointer { g in
