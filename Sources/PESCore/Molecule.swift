@@ -76,12 +76,17 @@ public struct Molecule: Sendable, Hashable, Codable {
     /// Chemical formula from the atom symbols and charge, e.g. `AuOg+`.
     public static func formula(symbols: [String], charge: Int) -> String {
         let body = symbols.count == 2 && symbols[0] == symbols[1] ? symbols[0] + "2" : symbols.joined()
+        return body + chargeSuffix(charge)
+    }
+
+    /// How a charge is written after a formula: nothing for 0, `+`, `-`, `2+`, `3-`.
+    public static func chargeSuffix(_ charge: Int) -> String {
         switch charge {
-        case 0: return body
-        case 1: return body + "+"
-        case -1: return body + "-"
-        case let c where c > 0: return body + "\(c)+"
-        default: return body + "\(charge.magnitude)-"  // magnitude: -Int.min would overflow
+        case 0: return ""
+        case 1: return "+"
+        case -1: return "-"
+        case let c where c > 0: return "\(c)+"
+        default: return "\(charge.magnitude)-"  // magnitude: -Int.min would overflow
         }
     }
 }

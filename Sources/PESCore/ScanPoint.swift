@@ -32,11 +32,13 @@ public struct ScanPoint: Sendable, Hashable, Codable {
     public var error: String?
     /// Number of attempts made so far.
     public var attemptCount: Int
+    /// Values of the scan's varied coordinates at this point (polyatomic scans only; ångström and degrees).
+    public var coordinates: [Double]?
 
     public init(
         id: Int64, index: Int, rAngstrom: Double, state: PointState, energyHartree: Double? = nil,
         converged: Bool? = nil, zone: String? = nil, host: String? = nil, wallSeconds: Double? = nil,
-        exitStatus: Int? = nil, error: String? = nil, attemptCount: Int = 0
+        exitStatus: Int? = nil, error: String? = nil, attemptCount: Int = 0, coordinates: [Double]? = nil
     ) {
         self.id = id
         self.index = index
@@ -50,5 +52,6 @@ public struct ScanPoint: Sendable, Hashable, Codable {
         self.exitStatus = exitStatus
         self.error = error
         self.attemptCount = attemptCount
+        self.coordinates = coordinates
     }
 }

@@ -21,18 +21,21 @@ public struct ScanSpec: Sendable, Hashable, Codable {
     public var engine: EngineSettings
     /// Constants the built-in model energy uses, when the molecule has them.
     public var modelConstants: SpectroscopicConstants?
-    /// Bond lengths in ångström, ascending.
+    /// Bond lengths in ångström, ascending; for a polyatomic scan, each point's first varied coordinate.
     public var bondLengthsAngstrom: [Double]
+    /// The Z-matrix and varied coordinates of a polyatomic scan; nil for a diatomic's bond-length scan.
+    public var geometry: PolyatomicGeometry?
 
     public init(
         name: ScanName, molecule: Molecule, engine: EngineSettings,
-        modelConstants: SpectroscopicConstants?, bondLengthsAngstrom: [Double]
+        modelConstants: SpectroscopicConstants?, bondLengthsAngstrom: [Double], geometry: PolyatomicGeometry? = nil
     ) {
         self.name = name
         self.molecule = molecule
         self.engine = engine
         self.modelConstants = modelConstants
         self.bondLengthsAngstrom = bondLengthsAngstrom
+        self.geometry = geometry
     }
 }
 

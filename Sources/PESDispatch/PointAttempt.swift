@@ -56,9 +56,20 @@ extension DispatchLoop {
             folder = URL(
                 fileURLWithPath: ([collector.resultsFolder.path] + components).joined(separator: "/"), isDirectory: true)
         }
+        var cartesian: [[Double]]?
+        if let geometry = scan.spec.geometry {
+            guard let coordinates = point.coordinates else {
+                throw .polyatomicPointWithoutCoordinates(scan: scan.spec.name.rawValue, index: point.index)
+            }
+            do {
+                cartesian = try geometry.cartesianAngstrom(at: coordinates)
+            } catch {
+                throw .geometry(scan: scan.spec.name.rawValue, index: point.index, error)
+            }
+        }
         return EngineJob(
             scanName: scan.spec.name.rawValue, pointIndex: point.index, attemptNumber: point.attemptNumber,
-            rAngstrom: point.rAngstrom, molecule: scan.spec.molecule, workDirectory: folder)
+            rAngstrom: point.rAngstrom, molecule: scan.spec.molecule, workDirectory: folder, cartesianAngstrom: cartesian)
     }
 
     /// An attempt that ended without running in a zone's back-end (a batch task harvested, a point that could not start), finished now.

@@ -69,29 +69,39 @@ public struct BerthaInput: Sendable, Hashable {
     }
 
     /// A coordinate line: three `%12.8f` numbers in bohr.
-    static func coordinateLine(zBohr: Double) -> String {
-        String(format: "%12.8f %12.8f %12.8f", 0.0, 0.0, zBohr)
+    static func coordinateLine(bohr xyz: [Double]) -> String {
+        String(format: "%12.8f %12.8f %12.8f", xyz[0], xyz[1], xyz[2])
     }
 
-    /// The z coordinates in bohr of the two centres at bond length `rAngstrom` (first atom at the origin).
-    func zBohr(_ rAngstrom: Double) -> [Double] {
-        [0, rAngstrom * bohrPerAngstrom]
+    /// Positions in ångström converted to bohr with this input's factor.
+    func bohr(_ positionsAngstrom: [[Double]]) -> [[Double]] {
+        positionsAngstrom.map { $0.map { $0 * bohrPerAngstrom } }
     }
 
     /// The text of `input.inp` at bond length `rAngstrom`.
+    public func inputFile(rAngstrom: Double) -> String {
+        inputFile(positionsAngstrom: EngineJob.diatomicPositionsAngstrom(rAngstrom))
+    }
+
+    /// The text of `fitt2.inp` at bond length `rAngstrom`.
+    public func fittingFile(rAngstrom: Double) -> String {
+        fittingFile(positionsAngstrom: EngineJob.diatomicPositionsAngstrom(rAngstrom))
+    }
+
+    /// The text of `input.inp` with one centre per atom at `positionsAngstrom`.
     ///
     /// The mass written is `massesDalton` (`%f`); the electron count
     /// (closed-shell electrons and NCORE) is ΣZ − charge.
-    public func inputFile(rAngstrom: Double) -> String {
+    public func inputFile(positionsAngstrom: [[Double]]) -> String {
         var lines = [
             "'TYPE OF BASIS SET; 1 FOR GEOMETRIC, 2 FOR OPTIMIZED'", "2",
             "'NUMBER OF CENTERS'", "\(molecule.atoms.count)",
         ]
-        for (index, (atom, z)) in zip(molecule.atoms, zBohr(rAngstrom)).enumerated() {
+        for (index, (atom, xyz)) in zip(molecule.atoms, bohr(positionsAngstrom)).enumerated() {
             let centre = String(format: "%6d", index + 1)
             let basis = bases[index]
             lines.append("'COORDINATES FOR CENTER\(centre) '")
-            lines.append(Self.coordinateLine(zBohr: z))
+            lines.append(Self.coordinateLine(bohr: xyz))
             lines.append("'Z, N, MAXL AND CHARGE FOR CENTER\(centre) '")
             lines.append("\(atom.atomicNumber)," + String(format: "%.6f", massesDalton[index]) + ",\(basis.maxL),0")
             lines.append("'BASIS SET FOR CENTER\(centre) \(atom.symbol) \(basis.name)'")
@@ -120,11 +130,11 @@ public struct BerthaInput: Sendable, Hashable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The text of `fitt2.inp` at bond length `rAngstrom`: centres, then per centre its coordinates and fitting functions.
-    public func fittingFile(rAngstrom: Double) -> String {
+    /// The text of `fitt2.inp`: centres, then per centre its coordinates (at `positionsAngstrom`) and fitting functions.
+    public func fittingFile(positionsAngstrom: [[Double]]) -> String {
         var lines = ["\(molecule.atoms.count)"]
-        for (fitting, z) in zip(fittingSets, zBohr(rAngstrom)) {
-            lines.append(Self.coordinateLine(zBohr: z))
+        for (fitting, xyz) in zip(fittingSets, bohr(positionsAngstrom)) {
+            lines.append(Self.coordinateLine(bohr: xyz))
             lines.append("\(fitting.functions.count)")
             lines.append(contentsOf: fitting.functions)
         }
@@ -138,8 +148,8 @@ struct BerthaInputWriter: InputWriter {
 
     func inputFiles(for job: EngineJob, values: [String: String]) -> [InputFile] {
         [
-            InputFile(name: "input.inp", contents: input.inputFile(rAngstrom: job.rAngstrom)),
-            InputFile(name: "fitt2.inp", contents: input.fittingFile(rAngstrom: job.rAngstrom)),
+            InputFile(name: "input.inp", contents: input.inputFile(positionsAngstrom: job.positionsAngstrom)),
+            InputFile(name: "fitt2.inp", contents: input.fittingFile(positionsAngstrom: job.positionsAngstrom)),
         ]
     }
 }

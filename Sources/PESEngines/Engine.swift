@@ -15,16 +15,30 @@ public struct EngineJob: Sendable, Hashable {
     public var molecule: Molecule
     /// The point's own work directory under the results folder.
     public var workDirectory: URL
+    /// Positions of every atom in ångström (x, y, z per atom) for a polyatomic point; nil puts a diatomic on the z axis at ``rAngstrom``.
+    public var cartesianAngstrom: [[Double]]?
 
     public init(
-        scanName: String, pointIndex: Int, attemptNumber: Int = 1, rAngstrom: Double, molecule: Molecule, workDirectory: URL
+        scanName: String, pointIndex: Int, attemptNumber: Int = 1, rAngstrom: Double, molecule: Molecule, workDirectory: URL,
+        cartesianAngstrom: [[Double]]? = nil
     ) {
+        self.cartesianAngstrom = cartesianAngstrom
         self.scanName = scanName
         self.pointIndex = pointIndex
         self.attemptNumber = attemptNumber
         self.rAngstrom = rAngstrom
         self.molecule = molecule
         self.workDirectory = workDirectory
+    }
+
+    /// Every atom's position in ångström: the polyatomic geometry, or the diatomic's first atom at the origin and the second on z.
+    public var positionsAngstrom: [[Double]] {
+        cartesianAngstrom ?? Self.diatomicPositionsAngstrom(rAngstrom)
+    }
+
+    /// A diatomic's positions in ångström: the first atom at the origin, the second on the z axis at `rAngstrom`.
+    public static func diatomicPositionsAngstrom(_ rAngstrom: Double) -> [[Double]] {
+        [[0, 0, 0], [0, 0, rAngstrom]]
     }
 }
 

@@ -43,11 +43,14 @@ public struct ClaimedPoint: Sendable, Hashable {
     public var attemptNumber: Int
     /// Attempts of the point that failed before this one; interrupted (released) and abandoned attempts do not count.
     public var failedAttempts: Int
+    /// Values of the scan's varied coordinates, for a polyatomic scan's point.
+    public var coordinates: [Double]?
 
     public init(
         scanID: Int64, pointID: Int64, index: Int, rAngstrom: Double, attemptID: Int64, attemptNumber: Int,
-        failedAttempts: Int = 0
+        failedAttempts: Int = 0, coordinates: [Double]? = nil
     ) {
+        self.coordinates = coordinates
         self.scanID = scanID
         self.pointID = pointID
         self.index = index

@@ -40,19 +40,20 @@ extension ScanStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.scan_id, p.id, p.idx, p.r_angstrom, p.batch_job, a.id AS attempt_id, a.number, a.zone, a.started_at,
+                    SELECT p.scan_id, p.id, p.idx, p.r_angstrom, p.coordinates, p.batch_job, a.id AS attempt_id, a.number, a.zone, a.started_at,
                         (SELECT COUNT(*) FROM attempt f WHERE f.point_id = p.id AND f.outcome = 'failed') AS failures
                     FROM point p JOIN attempt a ON a.point_id = p.id AND a.job_id = p.batch_job AND a.outcome = 'running'
                     WHERE p.state = 'running' AND p.batch_job IS NOT NULL AND p.scan_id IN (\(placeholders))
                     ORDER BY p.scan_id, p.idx
                     """,
                 arguments: StatementArguments(scanIDs)
-            ).compactMap { row -> SubmittedPoint? in
+            ).compactMap { row throws -> SubmittedPoint? in
                 let zone: String = row["zone"]
                 if let zones, !zones.contains(zone) { return nil }
                 let claim = ClaimedPoint(
                     scanID: row["scan_id"], pointID: row["id"], index: row["idx"], rAngstrom: row["r_angstrom"],
-                    attemptID: row["attempt_id"], attemptNumber: row["number"], failedAttempts: row["failures"])
+                    attemptID: row["attempt_id"], attemptNumber: row["number"], failedAttempts: row["failures"],
+                    coordinates: try Self.storedCoordinates(row))
                 return SubmittedPoint(claim: claim, zone: zone, jobID: row["batch_job"], submittedAtSeconds: row["started_at"])
             }
         }

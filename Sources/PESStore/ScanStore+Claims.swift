@@ -79,7 +79,8 @@ extension ScanStore {
                     claimed.append(
                         ClaimedPoint(
                             scanID: scanID, pointID: pointID, index: row["idx"], rAngstrom: row["r_angstrom"],
-                            attemptID: attemptID, attemptNumber: number, failedAttempts: row["failures"]))
+                            attemptID: attemptID, attemptNumber: number, failedAttempts: row["failures"],
+                            coordinates: try Self.storedCoordinates(row)))
                 }
                 results.append(claimed)
             }
@@ -277,7 +278,7 @@ extension ScanStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, scan_id, idx, r_angstrom, attempt_count,
+                    SELECT id, scan_id, idx, r_angstrom, attempt_count, coordinates,
                         CASE WHEN attempt_count = 0 THEN 0 ELSE (SELECT COUNT(*) FROM attempt
                             WHERE attempt.point_id = point.id AND outcome = 'failed') END AS failures
                     FROM point INDEXED BY point_by_state

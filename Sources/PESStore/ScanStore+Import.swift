@@ -111,6 +111,10 @@ extension ScanStore {
             return nil
         }
         let id: Int64 = row["id"]
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM point WHERE scan_id = ? AND coordinates IS NOT NULL)", arguments: [id]) == true {
+            throw StoreError.importRejected(
+                line: nil, "the scan \(name) is a polyatomic scan (points in several coordinates); import takes bond-length tables into diatomic scans. Give another --scan")
+        }
         let points = try Row.fetchAll(
             db, sql: "SELECT id, idx, r_angstrom, state, energy_hartree, zone FROM point WHERE scan_id = ?", arguments: [id]
         ).map { point in

@@ -16,4 +16,35 @@ extension ScanStore {
             return indices
         }
     }
+
+    /// Adds pending points of a polyatomic scan at new coordinates (values of its varied variables), numbered after its last point.
+    @discardableResult
+    public func addPoints(toScan scanID: Int64, coordinates: [[Double]]) throws(StoreError) -> [Int] {
+        try write { db in
+            let last = try Int.fetchOne(db, sql: "SELECT MAX(idx) FROM point WHERE scan_id = ?", arguments: [scanID]) ?? -1
+            try Self.insertPoints(coordinates, scanID: scanID, firstIndex: last + 1, db: db)
+            return Array((last + 1)..<(last + 1 + coordinates.count))
+        }
+    }
+
+    /// Inserts pending polyatomic points numbered from `firstIndex`; each point's first coordinate fills r_angstrom for orderings.
+    static func insertPoints(_ coordinates: [[Double]], scanID: Int64, firstIndex: Int, db: Database) throws {
+        let insert = try db.makeStatement(sql: "INSERT INTO point (scan_id, idx, r_angstrom, coordinates) VALUES (?, ?, ?, ?)")
+        for (offset, point) in coordinates.enumerated() {
+            guard let first = point.first else {
+                throw StoreError.corruptRecord("a polyatomic point needs at least one coordinate")
+            }
+            try insert.execute(arguments: [scanID, firstIndex + offset, first, CoordinateText.text(point)])
+        }
+    }
+
+    /// The coordinates stored on a point row (nil for a diatomic's point), or a corrupt-record error naming the point.
+    static func storedCoordinates(_ row: Row) throws -> [Double]? {
+        let text: String? = row["coordinates"]
+        guard let text else { return nil }
+        guard let coordinates = CoordinateText.coordinates(text) else {
+            throw StoreError.corruptRecord("point \(row["id"] as Int64) has coordinates \"\(text)\"")
+        }
+        return coordinates
+    }
 }

@@ -23,9 +23,13 @@ extension ScanStore {
                 sql: "INSERT INTO scan (name, molecule, engine, spec_json, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [name, spec.molecule.name, spec.engine.name, try Self.storedSpecJSON(spec), now])
             let scanID = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: "INSERT INTO point (scan_id, idx, r_angstrom) VALUES (?, ?, ?)")
-            for (index, r) in spec.bondLengthsAngstrom.enumerated() {
-                try insert.execute(arguments: [scanID, index, r])
+            if let geometry = spec.geometry {
+                try Self.insertPoints(geometry.pointCoordinates, scanID: scanID, firstIndex: 0, db: db)
+            } else {
+                let insert = try db.makeStatement(sql: "INSERT INTO point (scan_id, idx, r_angstrom) VALUES (?, ?, ?)")
+                for (index, r) in spec.bondLengthsAngstrom.enumerated() {
+                    try insert.execute(arguments: [scanID, index, r])
+                }
             }
             return ScanRecord(id: scanID, spec: spec, createdAtSeconds: now)
         }
@@ -82,7 +86,7 @@ extension ScanStore {
             let cursor = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT id, idx, r_angstrom, state, energy_hartree, converged, \(columns)
+                    SELECT id, idx, r_angstrom, state, energy_hartree, converged, coordinates, \(columns)
                     FROM point WHERE scan_id = ? \(state == nil ? "" : "AND state = ?") ORDER BY idx
                     """,
                 arguments: StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? [])))
@@ -97,7 +101,8 @@ extension ScanStore {
                     id: row["id"], index: row["idx"], rAngstrom: row["r_angstrom"], state: state,
                     energyHartree: row["energy_hartree"], converged: converged.map { $0 != 0 },
                     zone: row["zone"], host: row["host"], wallSeconds: row["wall_seconds"],
-                    exitStatus: row["exit_status"], error: row["error"], attemptCount: row["attempt_count"]))
+                    exitStatus: row["exit_status"], error: row["error"], attemptCount: row["attempt_count"],
+                    coordinates: try Self.storedCoordinates(row)))
             }
             return points
         }
@@ -172,6 +177,11 @@ extension ScanStore {
         let id: Int64 = row["id"]
         var spec = try decode(ScanSpec.self, from: row["spec_json"], what: "scan \(id)")
         spec.bondLengthsAngstrom = try Double.fetchAll(db, sql: "SELECT r_angstrom FROM point WHERE scan_id = ? ORDER BY idx", arguments: [id])
+        if spec.geometry != nil {
+            spec.geometry?.pointCoordinates = try Row.fetchAll(
+                db, sql: "SELECT id, coordinates FROM point WHERE scan_id = ? ORDER BY idx", arguments: [id]
+            ).map { row in try storedCoordinates(row) ?? [] }
+        }
         return ScanRecord(id: id, spec: spec, createdAtSeconds: row["created_at"])
     }
 
@@ -179,6 +189,7 @@ extension ScanStore {
     static func storedSpecJSON(_ spec: ScanSpec) throws -> String {
         var stored = spec
         stored.bondLengthsAngstrom = []
+        stored.geometry?.pointCoordinates = []
         return try encode(stored)
     }
 

@@ -92,6 +92,10 @@ enum Schema {
                 """)
         }
         migrator.registerMigration("v4-never-reused-ids-and-claims", migrate: migrateToUniqueIDsAndClaims)
+        migrator.registerMigration("v5-point-coordinates") { db in
+            // A polyatomic point's varied coordinates; NULL for a diatomic's point, whose r_angstrom is its whole geometry.
+            try db.execute(sql: "ALTER TABLE point ADD COLUMN coordinates TEXT")
+        }
         return migrator
     }
 

@@ -60,4 +60,32 @@ public struct MoleculeRequest: Sendable, Hashable {
             throw .molecule(error)
         }
     }
+
+    /// The polyatomic molecule of a Z-matrix's atoms: the library entry's charge and multiplicity, else the request's; masses as asked.
+    public func polyatomic(symbols: [String], entry: LibraryPolyatomic?) throws(WorkflowError) -> Molecule {
+        let overrides = try isotopes?.massesDalton(symbols: symbols)
+        let name = entry?.molecule.name ?? Self.hillFormula(symbols: symbols, charge: charge)
+        do {
+            var built: [Atom] = []
+            for (index, symbol) in symbols.enumerated() {
+                built.append(try Atom(symbol: symbol, massDalton: overrides?[index] ?? entry?.molecule.atoms[index].massDalton))
+            }
+            return try Molecule.polyatomic(
+                name: name, atoms: built, charge: entry?.molecule.charge ?? charge,
+                multiplicity: multiplicity ?? entry?.molecule.multiplicity ?? 0)
+        } catch {
+            throw .molecule(error)
+        }
+    }
+
+    /// The Hill formula of the atoms (C, then H, then the rest alphabetically; counts above 1 written) with the charge, e.g. `H2O`, `CH4+`.
+    static func hillFormula(symbols: [String], charge: Int) -> String {
+        var counts: [String: Int] = [:]
+        for symbol in symbols { counts[symbol, default: 0] += 1 }
+        let order = counts.keys.contains("C")
+            ? ["C", "H"].filter { counts[$0] != nil } + counts.keys.filter { $0 != "C" && $0 != "H" }.sorted()
+            : counts.keys.sorted()
+        let body = order.map { symbol in symbol + ((counts[symbol] ?? 1) > 1 ? "\(counts[symbol] ?? 1)" : "") }.joined()
+        return body + Molecule.chargeSuffix(charge)
+    }
 }

@@ -26,11 +26,14 @@ public struct PlanRequest: Sendable, Hashable {
     public var replace: Bool
     /// With `replace`, even while points of it run.
     public var force: Bool
+    /// How a polyatomic scan's points are laid out (used when the molecule is a library polyatomic or a Z-matrix is given); nil: the defaults.
+    public var coordinates: CoordinateScanRequest?
 
     public init(
         molecule: MoleculeRequest, points: Int, range: RangeRequest, scanName: String?, engine: EngineSettings,
-        replace: Bool = false, force: Bool = false
+        replace: Bool = false, force: Bool = false, coordinates: CoordinateScanRequest? = nil
     ) {
+        self.coordinates = coordinates
         self.molecule = molecule
         self.points = points
         self.range = range
@@ -58,8 +61,65 @@ public enum PlanUseCase {
     public static func spec(
         for request: PlanRequest, library: @autoclosure () throws(MoleculeLibraryError) -> MoleculeLibrary, engines: EngineCatalog
     ) throws(WorkflowError) -> CheckedSpec {
-        let (molecule, entry) = try request.molecule.resolve(in: try library())
         let spec: ScanSpec
+        if let polyatomic = try polyatomicSpec(for: request, library: try library()) {
+            spec = polyatomic
+        } else {
+            spec = try diatomicSpec(for: request, library: try library())
+        }
+        let engine: any Engine
+        do {
+            engine = try engines.engine(for: spec)
+        } catch {
+            throw .engineSetup(scan: spec.name.rawValue, error)
+        }
+        return CheckedSpec(spec: spec, programMissingOnHost: engine.programMissingOnHost)
+    }
+
+    /// A polyatomic scan's spec, when the request gives coordinates or names a polyatomic of the library; nil otherwise.
+    ///
+    /// Without `withPoints` the spec has no points yet (an optimisation adds its own, round by round).
+    public static func polyatomicSpec(
+        for request: PlanRequest, library: @autoclosure () throws(MoleculeLibraryError) -> MoleculeLibrary, withPoints: Bool = true
+    ) throws(WorkflowError) -> ScanSpec? {
+        var entry: LibraryPolyatomic?
+        if let name = request.molecule.libraryName {
+            let polyatomics: [String: LibraryPolyatomic]
+            do {
+                polyatomics = try library().polyatomics
+            } catch {
+                throw .library(error)
+            }
+            entry = polyatomics[name] ?? polyatomics.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+        let coordinates = request.coordinates ?? CoordinateScanRequest(counts: .each(request.points))
+        guard entry != nil || coordinates.zmatrixText != nil else {
+            guard !coordinates.asksForCoordinates else {
+                throw .coordinates(
+                    "--vary, --start, --widths, --design and --points name=count plan a polyatomic scan: name a polyatomic of the library "
+                        + "(e.g. --molecule H2O, see pesscan molecules) or give --zmatrix FILE.")
+            }
+            return nil
+        }
+        var geometry = try coordinates.geometry(library: entry)
+        let molecule = try request.molecule.polyatomic(symbols: geometry.zmatrix.symbols, entry: entry)
+        if withPoints { geometry.pointCoordinates = try coordinates.points(of: geometry) }
+        let name: ScanName
+        do {
+            name = try request.scanName.map(ScanName.init) ?? ScanName.derived(fromMolecule: molecule.name)
+        } catch {
+            throw .scan(error)
+        }
+        return ScanSpec(
+            name: name, molecule: molecule, engine: request.engine, modelConstants: nil,
+            bondLengthsAngstrom: geometry.pointCoordinates.compactMap(\.first), geometry: geometry)
+    }
+
+    /// A diatomic's bond-length scan spec.
+    static func diatomicSpec(
+        for request: PlanRequest, library: @autoclosure () throws(MoleculeLibraryError) -> MoleculeLibrary
+    ) throws(WorkflowError) -> ScanSpec {
+        let (molecule, entry) = try request.molecule.resolve(in: try library())
         do throws(ScanSpecError) {
             let range: ClosedRange<Double>
             switch request.range {
@@ -71,19 +131,12 @@ public enum PlanUseCase {
             }
             let name: ScanName
             if let given = request.scanName { name = try ScanName(given) } else { name = ScanName.derived(fromMolecule: molecule.name) }
-            spec = ScanSpec(
+            return ScanSpec(
                 name: name, molecule: molecule, engine: request.engine, modelConstants: entry?.constants,
                 bondLengthsAngstrom: try BondLengthRange.evenlySpaced(range, count: request.points))
         } catch {
             throw .scan(error)
         }
-        let engine: any Engine
-        do {
-            engine = try engines.engine(for: spec)
-        } catch {
-            throw .engineSetup(scan: spec.name.rawValue, error)
-        }
-        return CheckedSpec(spec: spec, programMissingOnHost: engine.programMissingOnHost)
     }
 
     /// Writes the planned scan, replacing one of the same name when asked (cancelling its batch jobs first when forced).

@@ -57,6 +57,9 @@ public struct Refiner: Sendable {
 
     /// Refines one scan, reporting each round as it ends.
     public func run(scan: ScanRecord, onRound: @Sendable (Round) -> Void = { _ in }) async throws(WorkflowError) -> Outcome {
+        guard scan.spec.geometry == nil else {
+            throw .coordinates("refine adds bond lengths to a diatomic's scan; \(scan.spec.name) is polyatomic: use pesscan optimize.")
+        }
         var outcome = Outcome(rounds: [], converged: false, interrupted: false, rEquilibriumAngstrom: nil)
         var previous: Double?
         for round in 1...max(1, maximumRounds) {

@@ -37,6 +37,14 @@ public enum WorkflowError: Error, Sendable, CustomStringConvertible {
     case encoding(reason: String)
     /// The batch scheduler refused to cancel jobs; nothing was changed.
     case schedulerRefused(String)
+    /// The Z-matrix cannot be read or gives no geometry at the values asked for.
+    case geometry(ZMatrixError)
+    /// A polyatomic request is not consistent with its Z-matrix (an unknown or repeated coordinate, a missing value).
+    case coordinates(String)
+    /// The scan is a diatomic's bond-length scan, and the command needs a polyatomic one (a Z-matrix).
+    case notPolyatomic(scan: String)
+    /// A point an optimisation round needs has no energy (its engine failed): `index` is the point, `error` its last error.
+    case optimizationPointMissing(scan: String, index: Int?, error: String?)
 
     public var description: String {
         switch self {
@@ -58,6 +66,14 @@ public enum WorkflowError: Error, Sendable, CustomStringConvertible {
         case .energyTable(let path, let error): return "\(path), \(error.description)"
         case .encoding(let reason): return "The result cannot be written as JSON: \(reason)."
         case .schedulerRefused(let reason): return "The scheduler refused to cancel the jobs: \(reason). Nothing was changed."
+        case .geometry(let error): return error.description
+        case .coordinates(let reason): return reason
+        case .notPolyatomic(let scan):
+            return "The scan \(scan) is a bond-length scan of a diatomic; this needs a polyatomic scan planned from a Z-matrix."
+        case .optimizationPointMissing(let scan, let index, let error):
+            let point = index.map { "point \($0) of \(scan)" } ?? "a point of \(scan)"
+            return "The optimisation stopped: \(point) has no energy" + (error.map { " (\($0))" } ?? "")
+                + ". Fix the engine's problem, then run the same optimisation again: finished points are kept."
         }
     }
 }

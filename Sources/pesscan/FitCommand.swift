@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PESCore
+import PESStore
 import PESWorkflow
 
 extension Pesscan {
@@ -78,7 +79,13 @@ extension Pesscan {
                 source = .file(
                     path: input, molecule: try molecule.resolvedMolecule(), lengthUnit: rUnit ?? .angstrom, energyUnit: energyUnit ?? .hartree)
             } else {
-                source = .scan(store: try noRecord ? store.openReadOnly() : store.open(create: false), name: scan, record: !noRecord)
+                let database = try noRecord ? store.openReadOnly() : store.open(create: false)
+                let record = try Workflow.run { () throws(WorkflowError) in try ScanSelection.record(named: scan, in: database) }
+                if record.spec.geometry != nil {
+                    try fitSurface(record, store: database)
+                    return
+                }
+                source = .scan(store: database, name: scan, record: !noRecord)
             }
             let request = FitRequest(
                 source: source, model: try curve.curveModel(), includeUnconverged: includeUnconverged,
@@ -96,6 +103,24 @@ extension Pesscan {
                 try Output.json(outcome.record)
             } else {
                 print(FitReportText(result: outcome.record).text)
+            }
+        }
+
+        /// Fits a polyatomic scan: a polynomial of total degree --degree in its varied coordinates, its stationary point and modes.
+        private func fitSurface(_ record: ScanRecord, store database: ScanStore) throws {
+            guard curve.model == nil || curve.model?.lowercased() == "polynomial", let degree = Int(curve.degree) else {
+                throw Failure.report(
+                    "A polyatomic scan is fitted with a polynomial of total degree --degree (a whole number, e.g. 4); --model and --degree auto are for diatomics.",
+                    status: .usage)
+            }
+            let report = try Workflow.run { () throws(WorkflowError) in
+                try SurfaceFitUseCase.run(record: record, store: database, degree: degree, includeUnconverged: includeUnconverged)
+            }
+            for warning in report.warnings { Output.diagnostic("Warning: \(warning).") }
+            if json {
+                try Output.json(report)
+            } else {
+                print(SurfaceReportText.text(report))
             }
         }
     }

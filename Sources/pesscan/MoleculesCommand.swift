@@ -28,7 +28,13 @@ extension Pesscan {
             } catch {
                 throw Failure.report(error.description, status: error.exitStatus)
             }
-            if json { return try Output.json(library.names.compactMap { name in library.entries[name].map { ListedMolecule(name: name, entry: $0) } }) }
+            if json {
+                let diatomics = library.names.compactMap { name in library.entries[name].map { ListedMolecule(name: name, entry: $0) } }
+                let polyatomics = library.polyatomicNames.compactMap { name in
+                    library.polyatomics[name].map { ListedMolecule(name: name, polyatomic: $0) }
+                }
+                return try Output.json(diatomics + polyatomics)
+            }
             print("Molecules in \(url.path):")
             for name in library.names {
                 guard let entry = library.entries[name] else { continue }
@@ -38,6 +44,18 @@ extension Pesscan {
                     "  \(name.padding(toLength: 7, withPad: " ", startingAt: 0)) charge \(m.charge), \(m.electronCount) electrons, "
                         + "r_e \(entry.constants.rEquilibriumAngstrom) Å, default \(Output.fixed(range.lowerBound, 3))–\(Output.fixed(range.upperBound, 3)) Å; "
                         + entry.constants.source + (entry.constants.assumptions.map { " (assumed: \($0))" } ?? ""))
+            }
+            guard !library.polyatomicNames.isEmpty else { return }
+            print("Polyatomic molecules (Z-matrix variables at their reference values; plan and optimize vary them):")
+            for name in library.polyatomicNames {
+                guard let entry = library.polyatomics[name] else { continue }
+                let m = entry.molecule
+                let values = entry.zmatrix.variableNames.map { variable in
+                    "\(variable) = \(entry.values[variable] ?? .nan)" + (entry.zmatrix.kind(of: variable) == .length ? " Å" : "°")
+                }
+                print(
+                    "  \(name.padding(toLength: 7, withPad: " ", startingAt: 0)) charge \(m.charge), \(m.electronCount) electrons, "
+                        + values.joined(separator: ", ") + "; " + entry.source + (entry.assumptions.map { " (assumed: \($0))" } ?? ""))
             }
         }
     }
@@ -51,11 +69,16 @@ struct ListedMolecule: Encodable {
     var multiplicity: Int
     var electrons: Int
     var massesDalton: [Double]
-    var rEAngstrom: Double
-    var defaultFromAngstrom: Double
-    var defaultToAngstrom: Double
+    /// A diatomic's r_e and default range (nil for a polyatomic).
+    var rEAngstrom: Double?
+    var defaultFromAngstrom: Double?
+    var defaultToAngstrom: Double?
     var source: String
     var assumptions: String?
+    /// A polyatomic's Z-matrix text with its reference values (nil for a diatomic).
+    var zmatrix: String?
+    /// A polyatomic's reference values by variable, Å and degrees.
+    var values: [String: Double]?
 
     init(name: String, entry: LibraryMolecule) {
         let m = entry.molecule
@@ -70,5 +93,22 @@ struct ListedMolecule: Encodable {
         defaultToAngstrom = entry.defaultRangeAngstrom.upperBound
         source = entry.constants.source
         assumptions = entry.constants.assumptions
+    }
+}
+
+extension ListedMolecule {
+    /// A polyatomic of the library, as `molecules --json` prints it.
+    init(name: String, polyatomic entry: LibraryPolyatomic) {
+        let m = entry.molecule
+        self.name = name
+        atoms = m.atoms.map(\.symbol)
+        charge = m.charge
+        multiplicity = m.multiplicity
+        electrons = m.electronCount
+        massesDalton = m.atoms.map(\.massDalton)
+        source = entry.source
+        assumptions = entry.assumptions
+        zmatrix = try? entry.zmatrix.text(values: entry.values)
+        values = entry.values
     }
 }

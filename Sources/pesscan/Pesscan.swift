@@ -18,7 +18,7 @@ struct Pesscan: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            Plan.self, Collect.self, Cancel.self, Fit.self, Refine.self, Status.self, Zones.self, Plot.self, Export.self, Import.self,
+            Plan.self, Collect.self, Cancel.self, Fit.self, Refine.self, Optimize.self, Status.self, Zones.self, Plot.self, Export.self, Import.self,
             Molecules.self, ModelEnergy.self, Show.self, Fits.self, Remove.self, Rename.self,
             Config.self, ExecWithLimits.self,
         ]

@@ -28,8 +28,22 @@ extension Pesscan {
 
         @OptionGroup var molecule: MoleculeOptions
 
-        @Option(parsing: .unconditional, help: "Number of points, at least 2.")
-        var points: Int = 11
+        @OptionGroup(title: "Polyatomic molecules (a library polyatomic such as H2O, or --zmatrix)") var coordinates: CoordinateOptions
+
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp(
+                "Number of points, at least 2 (default 11); for a polyatomic, values per varied coordinate (default 5), or one count each as r=7,theta=5.",
+                valueName: "n"))
+        var points: PointCountsArgument?
+
+        @Option(help: ArgumentHelp(
+            "Polyatomic: total width of each varied coordinate's range around its value (default 0.1 Å for lengths, 10° for angles).",
+            valueName: "r=0.1,theta=10"))
+        var widths: String?
+
+        @Option(help: "Polyatomic: grid (every combination, default) or composite (centre, corners and face centres: enough for a quadratic with fewer points).")
+        var design: GridDesign = .grid
 
         @Option(parsing: .unconditional, help: "Shortest bond length in ångström.")
         var from: Double?
@@ -46,19 +60,7 @@ extension Pesscan {
         @Option(help: "Scan name (default: derived from the molecule).")
         var scan: String?
 
-        @Option(help: "Engine: \(EngineCatalog.engineNames.joined(separator: ", ")) (any case; default: engine of the config file, else model).")
-        var engine: String?
-
-        @Option(help: "Method, stored as the engine option method (e.g. rhf, dks, x2c-hf for pyscf; scf, dft for nwchem).")
-        var method: String?
-
-        @Option(help: "Basis set, stored as the engine option basis (e.g. cc-pvdz).")
-        var basis: String?
-
-        @Option(
-            name: .customLong("option"),
-            help: ArgumentHelp("Engine option key=value, repeatable, e.g. delay_seconds=0.5.", valueName: "key=value"))
-        var engineOptions: [String] = []
+        @OptionGroup var engineChoice: EngineChoiceOptions
 
         @Flag(help: "Replace an existing scan of the same name, discarding its points and results (refused while points of it run).")
         var replace = false
@@ -75,18 +77,20 @@ extension Pesscan {
         var json = false
 
         func validate() throws {
-            guard molecule.isGiven else {
-                throw ValidationError("Give either --molecule NAME or --atoms A,B (with --from/--to).")
+            guard molecule.isGiven || coordinates.zmatrix != nil else {
+                throw ValidationError("Give either --molecule NAME or --atoms A,B (with --from/--to), or --zmatrix FILE.")
             }
-            guard points >= 2 else { throw ValidationError(ScanSpecError.tooFewPoints(points).description) }
-            guard points <= 10_000_000 else { throw ValidationError("--points \(points) is more than 10,000,000.") }
+            for count in points?.allCounts ?? [] {
+                guard count >= 2 else { throw ValidationError(ScanSpecError.tooFewPoints(count).description) }
+                guard count <= 10_000_000 else { throw ValidationError("--points \(count) is more than 10,000,000.") }
+            }
+            _ = try CoordinateOptions.values(widths, option: "--widths")
             if (from != nil || to != nil), (center != nil || width != nil) {
                 throw ValidationError(ScanSpecError.conflictingRangeOptions.description)
             }
             if (from == nil) != (to == nil) { throw ValidationError("Give both --from and --to.") }
             if force, !replace { throw ValidationError("--force goes with --replace.") }
             if (center == nil) != (width == nil) { throw ValidationError("Give both --center and --width.") }
-            _ = try givenEngine()
         }
 
         /// Whether the zone file (when there is one that reads) has a zone whose programs are found elsewhere (a container, an SSH site).
@@ -97,11 +101,15 @@ extension Pesscan {
 
         func run() async throws {
             let config = try store.configuration()
-            let engine = config.planEngine(given: try givenEngine())
+            let engine = config.planEngine(given: try engineChoice.givenEngine())
+            var diatomicPoints = 11
+            if case .each(let count) = points?.counts { diatomicPoints = count }
             let request = PlanRequest(
-                molecule: try molecule.request(), points: points, range: range, scanName: scan,
-                engine: EngineSettings(name: engine.kind.rawValue, options: try engineSettingsOptions(defaults: engine.options)),
-                replace: replace, force: force)
+                molecule: try molecule.request(), points: diatomicPoints, range: range, scanName: scan,
+                engine: EngineSettings(name: engine.kind.rawValue, options: try engineChoice.settingsOptions(defaults: engine.options)),
+                replace: replace, force: force,
+                coordinates: try coordinates.request(
+                    counts: points?.counts ?? .each(5), widths: try CoordinateOptions.values(widths, option: "--widths"), design: design))
             let library = { () throws(MoleculeLibraryError) in try molecule.library() }
             // Nothing is written yet: a bad value is a usage error (exit 64), an unusable library file 69 or 65.
             let spec: ScanSpec
@@ -131,15 +139,6 @@ extension Pesscan {
             }
         }
 
-        /// The engine named by --engine (any case), or nil; an unknown name is a usage error suggesting the nearest.
-        private func givenEngine() throws -> EngineKind? {
-            guard let engine else { return nil }
-            guard let kind = EngineKind(named: engine) else {
-                throw ValidationError(EngineSetupError.unknownEngine(engine, known: EngineCatalog.engineNames).description)
-            }
-            return kind
-        }
-
         /// The range as given: --from/--to, --center/--width, or the molecule's default.
         private var range: RangeRequest {
             if let from, let to { return .fromTo(from, to) }
@@ -147,34 +146,12 @@ extension Pesscan {
             return .moleculeDefault
         }
 
-        /// The `--option` pairs with `--method` and `--basis` folded in (a value given both ways must agree), then the config's `defaults` where unset.
-        private func engineSettingsOptions(defaults: [String: String]) throws -> [String: String] {
-            var options = try Self.parseOptions(engineOptions)
-            for (key, value) in [("method", method), ("basis", basis)] {
-                guard let value else { continue }
-                if let given = options[key], given != value {
-                    throw ValidationError("--\(key) \(value) disagrees with --option \(key)=\(given); give one.")
-                }
-                options[key] = value
-            }
-            for (key, value) in defaults where options[key] == nil { options[key] = value }
-            return options
-        }
-
-        static func parseOptions(_ pairs: [String]) throws -> [String: String] {
-            var options: [String: String] = [:]
-            for pair in pairs {
-                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty else {
-                    throw ValidationError("--option takes key=value; got \"\(pair)\".")
-                }
-                options[parts[0]] = parts[1]
-            }
-            return options
-        }
-
         private func printTable(_ record: ScanRecord) {
             let spec = record.spec
+            if let geometry = spec.geometry {
+                printPolyatomicTable(spec, geometry: geometry)
+                return
+            }
             let rs = spec.bondLengthsAngstrom
             print(
                 "Planned scan \(spec.name) of \(spec.molecule.name) (charge \(spec.molecule.charge), "
@@ -193,6 +170,34 @@ extension Pesscan {
     }
 }
 
+extension Pesscan.Plan {
+    /// The planned polyatomic scan: the molecule, the fixed values, and each point's varied coordinates.
+    private func printPolyatomicTable(_ spec: ScanSpec, geometry: PolyatomicGeometry) {
+        let points = geometry.pointCoordinates
+        let varied = geometry.varied
+        print(
+            "Planned scan \(spec.name) of \(spec.molecule.name) (\(spec.molecule.atoms.count) atoms, charge \(spec.molecule.charge), "
+                + "\(spec.molecule.electronCount) electrons, multiplicity \(spec.molecule.multiplicity)) "
+                + "with engine \(spec.engine.name): \(Plural.count(points.count, "point")) varying \(varied.joined(separator: ", ")) in \(store.databasePath)")
+        let fixed = geometry.zmatrix.variableNames.filter { !varied.contains($0) }
+        if !fixed.isEmpty {
+            print("Fixed: " + fixed.map { "\($0) = \(geometry.referenceValues[$0] ?? .nan) \(geometry.unitSymbol(of: $0))" }.joined(separator: ", "))
+        }
+        guard points.count <= 200 else { return }
+        print("point" + varied.map { " " + "\($0) (\(geometry.unitSymbol(of: $0)))".leftPadded(to: 14) }.joined())
+        for (index, point) in points.enumerated() {
+            print(String(format: "%5d", index) + point.map { " " + String(format: "%14.6f", $0) }.joined())
+        }
+    }
+}
+
+extension String {
+    /// The string with spaces in front up to `width` characters.
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
+
 /// The JSON printed by `plan --json`.
 struct PlannedScan: Encodable {
     var scan: String
@@ -205,9 +210,14 @@ struct PlannedScan: Encodable {
     var database: String
     var points: [PlannedPoint]
 
+    /// The varied coordinates of a polyatomic scan, in the order of each point's `coordinates`.
+    var varied: [String]?
+
     struct PlannedPoint: Encodable {
         var index: Int
         var rAngstrom: Double
+        /// The varied coordinates of a polyatomic point, by name (Å, degrees).
+        var coordinates: [String: Double]?
     }
 
     init(record: ScanRecord, database: String) {
@@ -220,7 +230,13 @@ struct PlannedScan: Encodable {
         engine = spec.engine.name
         engineOptions = spec.engine.options
         self.database = database
-        points = spec.bondLengthsAngstrom.enumerated().map { PlannedPoint(index: $0.offset, rAngstrom: $0.element) }
+        varied = spec.geometry?.varied
+        let coordinates = spec.geometry.map { geometry in
+            geometry.pointCoordinates.map { Dictionary(zip(geometry.varied, $0), uniquingKeysWith: { first, _ in first }) }
+        }
+        points = spec.bondLengthsAngstrom.enumerated().map { index, r in
+            PlannedPoint(index: index, rAngstrom: r, coordinates: coordinates?[index])
+        }
     }
 }
 

@@ -14,3 +14,10 @@ extension LengthUnit: ExpressibleByArgument {
 
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
+
+extension GridDesign: ExpressibleByArgument {
+    /// Reads `grid` or `composite`, ignoring case.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}

@@ -56,7 +56,8 @@ extension WorkflowError {
             return "\(path), \(error.description) Nothing was imported."
         case .schedulerRefused(let reason):
             return "Could not cancel the jobs: \(reason). Nothing was changed."
-        case .library, .molecule, .scan, .engineSetup, .dispatch, .encoding:
+        case .library, .molecule, .scan, .engineSetup, .dispatch, .encoding, .geometry, .coordinates, .notPolyatomic,
+            .optimizationPointMissing:
             return description
         }
     }
@@ -65,10 +66,10 @@ extension WorkflowError {
     var exitStatus: ExitStatus {
         switch self {
         case .store(let error): return .unavailableOrData(error)
-        case .fit, .noEnergies, .energyTable, .encoding: return .data
+        case .fit, .noEnergies, .energyTable, .encoding, .optimizationPointMissing: return .data
         case .unreadable, .unwritable, .dispatch, .engineSetup, .schedulerRefused: return .unavailable
         case .library(let error): return error.exitStatus
-        case .massCount, .molecule, .noMolecule, .scan: return .usage
+        case .massCount, .molecule, .noMolecule, .scan, .geometry, .coordinates, .notPolyatomic: return .usage
         }
     }
 }

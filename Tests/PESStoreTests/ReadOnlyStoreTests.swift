@@ -4,16 +4,6 @@ import PESStore
 import PESTestSupport
 import Testing
 
-/// Runs one SQL statement on the file at `path` with the sqlite3 shell, expecting success.
-private func sqlite(_ path: String, _ statement: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [path, statement]
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "sqlite3 \(statement)")
-}
-
 /// A database with one planned 5-point H2 scan, its writer closed; returns the file's path.
 private func plannedDatabase() throws -> String {
     let path: String
