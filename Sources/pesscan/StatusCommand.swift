@@ -49,14 +49,14 @@ extension ScanStatus {
         for group in failureGroups {
             if group.indices.count == 1, let failure = failures.first(where: { $0.index == group.indices.first }) {
                 lines.append(
-                    "  failed #\(failure.index) (r = \(Output.fixed(failure.rAngstrom, 5)) Å, \(Plural.count(failure.attempts, "attempt"))): "
+                    "  failed #\(failure.index) (\(place(rAngstrom: failure.rAngstrom, coordinates: failure.coordinates)), \(Plural.count(failure.attempts, "attempt"))): "
                         + failure.error)
             } else {
                 lines.append("  \(Plural.count(group.indices.count, "point")) failed (\(Self.indexList(group.indices))): \(group.reason)")
             }
         }
         for point in points ?? [] {
-            var line = "  #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  \(point.state.rawValue)"
+            var line = "  #\(point.index)  \(place(rAngstrom: point.rAngstrom, coordinates: point.coordinates))  \(point.state.rawValue)"
             if let energy = point.energyHartree { line += "  E = \(String(format: "%.10f", energy)) Eh" }
             if let converged = point.converged { line += converged ? "  converged" : "  UNCONVERGED" }
             if let zone = point.zone { line += "  zone \(zone)" }
@@ -66,6 +66,14 @@ extension ScanStatus {
             lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Where a point is: `r = 0.74000 Å` for a diatomic, `r = 0.95780 Å, theta = 104.47760°` for a polyatomic.
+    func place(rAngstrom: Double, coordinates values: [Double]?) -> String {
+        guard let coordinates, let values else { return "r = \(Output.fixed(rAngstrom, 5)) Å" }
+        return zip(coordinates, values).map { coordinate, value in
+            "\(coordinate.name) = \(Output.fixed(value, 5))" + (coordinate.unit == "°" ? "°" : " \(coordinate.unit)")
+        }.joined(separator: ", ")
     }
 
     /// Point indices as `#0–#10` runs: `#0–#3, #7`.
