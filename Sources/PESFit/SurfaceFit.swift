@@ -21,7 +21,7 @@ public struct SurfaceFit: Sendable, Hashable, Codable {
     public var exponents: [[Int]]
     /// Coefficient of each monomial of the scaled coordinates in hartree, in the order of ``exponents``.
     public var scaledCoefficientsHartree: [Double]
-    /// Root-mean-square residual in hartree.
+    /// Root-mean-square residual in hartree (each residual times its weight, for a weighted fit).
     public var rmsResidualHartree: Double
     /// Largest absolute residual in hartree.
     public var maxAbsResidualHartree: Double
@@ -56,8 +56,9 @@ public struct SurfaceFit: Sendable, Hashable, Codable {
     ///   - points: the geometries, one value per coordinate each, in the units the caller chooses.
     ///   - energyHartree: the energy of each point in hartree.
     ///   - totalDegree: the highest total degree, at least 2.
+    ///   - weights: one positive weight per point multiplying its residual, as NumPy's `polyfit(w=)` (default: all 1).
     public static func fit(
-        coordinateNames: [String], points: [[Double]], energyHartree: [Double], totalDegree: Int
+        coordinateNames: [String], points: [[Double]], energyHartree: [Double], totalDegree: Int, weights: [Double]? = nil
     ) throws(FitError) -> SurfaceFit {
         let n = coordinateNames.count
         try checkNames(coordinateNames)
@@ -70,6 +71,10 @@ public struct SurfaceFit: Sendable, Hashable, Codable {
         guard totalDegree >= 2 else { throw .degreeTooLow(totalDegree) }
         for (index, point) in points.enumerated() where !energyHartree[index].isFinite || !point.allSatisfy(\.isFinite) {
             throw .nonFinitePoint(index: index)
+        }
+        let weights = weights ?? [Double](repeating: 1, count: points.count)
+        guard weights.count == points.count, weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw .mismatchedDimensions(what: "positive finite weights (one per point)", have: weights.count, expected: points.count)
         }
         let basis = MonomialBasis(variableCount: n, totalDegree: totalDegree)
         let rows = points.count, columns = basis.termCount
@@ -88,13 +93,14 @@ public struct SurfaceFit: Sendable, Hashable, Codable {
         let rowValues = scaledPoints.map(basis.values(at:))
         var design = [Double](repeating: 0, count: rows * columns)
         for row in 0..<rows {
-            for column in 0..<columns { design[column * rows + row] = rowValues[row][column] }
+            for column in 0..<columns { design[column * rows + row] = rowValues[row][column] * weights[row] }
         }
         // Solved for the energies less their mean, so that a large total energy does not swamp the rounding.
         let reference = energyHartree.reduce(0, +) / Double(rows)
         let relative = energyHartree.map { $0 - reference }
         let solved = try LinearAlgebra.leastSquares(
-            matrixColumnMajor: design, rows: rows, columns: columns, rightHandSide: relative, rcond: rankTolerance)
+            matrixColumnMajor: design, rows: rows, columns: columns, rightHandSide: zip(relative, weights).map { $0 * $1 },
+            rcond: rankTolerance)
         guard solved.rank == columns else {
             throw .surfaceRankDeficient(coordinates: coordinateNames, degree: totalDegree, terms: columns, rank: solved.rank)
         }
@@ -106,7 +112,7 @@ public struct SurfaceFit: Sendable, Hashable, Codable {
         }
         var coefficients = solved.solution
         coefficients[0] += reference
-        let squares = residuals.reduce(0) { $0 + $1 * $1 }
+        let squares = zip(residuals, weights).reduce(0) { $0 + $1.0 * $1.0 * $1.1 * $1.1 }
         return SurfaceFit(
             coordinateNames: coordinateNames, totalDegree: totalDegree, centres: centres, halfWidths: halfWidths,
             exponents: basis.exponents, scaledCoefficientsHartree: coefficients,

@@ -6,13 +6,20 @@ import PESStore
 
 /// Energy-only geometry optimisation in rounds: each round one parallel batch of independent points around the current estimate.
 ///
-/// A round places the fewest points that determine a full quadratic in the
-/// varied coordinates (``OptimizationStencil``) around its centre, collects
-/// them, fits the quadratic by least squares and moves to the model's
-/// minimum, the step limited to a trust region of a few stencil widths.
-/// The stencil then shrinks to the size of the step, never below a floor
-/// (so the quadratic's bias from higher terms stays far below the tolerance).
-/// It stops when every component of the step is below the tolerance.
+/// Round 1 places the fewest points that determine a quadratic in the
+/// varied coordinates around the start (``OptimizationStencil``); round 2
+/// the same around the new estimate, its corners turned across the last
+/// step; later rounds a star (the centre and ± one half-width along each
+/// coordinate). Every round fits all the optimisation's points so far with
+/// the highest total degree they determine (at most 4), weighted towards the
+/// round's centre, bonds in the Simons–Parr–Finlan coordinate (affine in
+/// 1/r, which takes most of a stretch's anharmonicity), and moves to the
+/// fit's minimum within four half-widths. The half-widths then shrink to a
+/// quarter of the step, never below a floor. It stops when every component
+/// of a step that did not reach the box's edge is below the tolerance; the
+/// answer is that last minimum. On H2O RHF/cc-pVDZ from r = 1.0 Å,
+/// θ = 110° this takes 3 rounds and 17 energies, where a quadratic fitted
+/// to each round's own points alone took 5 and 30.
 ///
 /// Every point is an ordinary point of the scan. A round's points follow
 /// from the energies stored before it, so a killed optimisation run again
@@ -25,17 +32,21 @@ public struct GeometryOptimizer: Sendable {
         public var round: Int
         /// The round's centre, coordinates by name (ångström, degrees).
         public var centre: [String: Double]
-        /// Points the round's fit used.
+        /// The stencil's half-widths, ångström or degrees.
+        public var halfWidths: [String: Double]
+        /// Points the round's fit used: every point of the optimisation so far.
         public var points: Int
-        /// Points the round added to the scan (the rest were there from an earlier, interrupted run).
+        /// Points the round added to the scan (the rest were there from earlier rounds or an interrupted run).
         public var addedPoints: Int
-        /// The quadratic model's energy at the new estimate, in hartree.
+        /// Total degree of the round's fit.
+        public var degree: Int
+        /// The fit's energy at the new estimate, in hartree.
         public var energyHartree: Double
-        /// The model's gradient at the centre, per ångström or per degree.
+        /// The fit's gradient at the centre, per ångström or per degree.
         public var gradient: [String: Double]
         /// The step taken, ångström or degrees.
         public var step: [String: Double]
-        /// Whether the step was cut to the trust region (or the model had no minimum and a descent step was taken).
+        /// Whether the step ended on the edge of the trust box (the fit goes on down beyond it).
         public var limited: Bool
         /// Engine calls made on the scan so far (finished attempts, successful or not).
         public var engineCalls: Int
@@ -51,7 +62,7 @@ public struct GeometryOptimizer: Sendable {
         public var interrupted: Bool
         /// The final estimate, coordinates by name (ångström, degrees).
         public var coordinates: [String: Double]
-        /// The model energy there, in hartree.
+        /// The fit's energy there, in hartree.
         public var energyHartree: Double?
         /// Engine calls spent on the scan (finished attempts, successful or not).
         public var engineCalls: Int
@@ -68,12 +79,14 @@ public struct GeometryOptimizer: Sendable {
     /// Most rounds to run.
     public var maximumRounds: Int
 
-    /// First stencil half-widths: 0.02 Å for lengths, 2° for angles.
+    /// First half-widths, also the unit of the fit's coordinates: 0.02 Å for lengths, 2° for angles.
     public static let initialHalfWidths = (lengthAngstrom: 0.02, angleDegrees: 2.0)
-    /// Smallest stencil half-widths: 0.005 Å and 0.5°, where the quadratic's bias is about 3e-5 Å for an O–H bond.
+    /// Smallest half-widths: 0.005 Å and 0.5°.
     public static let smallestHalfWidths = (lengthAngstrom: 0.005, angleDegrees: 0.5)
-    /// A step is cut to at most this many stencil half-widths in any coordinate.
+    /// A step reaches at most this many half-widths in any coordinate.
     public static let trustHalfWidths = 4.0
+    /// Highest total degree fitted.
+    public static let highestDegree = 4
 
     public init(
         store: ScanStore, collector: Collector, lengthToleranceAngstrom: Double, angleToleranceDegrees: Double, maximumRounds: Int
@@ -97,12 +110,18 @@ public struct GeometryOptimizer: Sendable {
         }
         let tolerance = isLength.map { $0 ? lengthToleranceAngstrom : angleToleranceDegrees }
         let floor = pick(Self.smallestHalfWidths)
-        var halfWidths = pick(Self.initialHalfWidths)
+        let units = pick(Self.initialHalfWidths)
+        let coordinates = FitCoordinates(isLength: isLength, units: units)
+        var halfWidths = units
         var centre = start
+        var previousStep: [Double]?
+        var visited: [[Double]] = []
         var outcome = Outcome(rounds: [], converged: false, interrupted: false, coordinates: Self.named(names, start), engineCalls: 0)
         for round in 1...max(1, maximumRounds) {
-            let wanted = OptimizationStencil.points(centre: centre, halfWidths: halfWidths)
-            let added = try ensurePoints(wanted, scanID: scan.id)
+            let offsets = OptimizationStencil.offsets(count: names.count, round: round, previousStep: previousStep)
+            let wanted = offsets.map { offset in (0..<names.count).map { centre[$0] + offset[$0] * halfWidths[$0] } }
+            for point in wanted where !visited.contains(where: { Self.same($0, point) }) { visited.append(point) }
+            let added = try ensurePoints(visited, scanID: scan.id)
             let summary: CollectSummary
             do {
                 summary = try await collector.run(scans: [scan])
@@ -113,48 +132,59 @@ public struct GeometryOptimizer: Sendable {
                 outcome.interrupted = true
                 return outcome
             }
-            let energies = try roundEnergies(wanted, scan: scan)
+            let energies = try roundEnergies(visited, scan: scan)
+            let fitted = visited.map { coordinates.fitValues($0, centre: centre) }
+            let spread = zip(halfWidths, units).map { $0 / $1 }.max() ?? 1
+            let weights = fitted.map { q in
+                let distance = q.reduce(0) { $0 + $1 * $1 }.squareRoot() / spread
+                return 1 / (1 + distance * distance)  // the square root of the weight 1/(1 + d²)² on the squared residual
+            }
+            let degree = Self.degree(pointCount: visited.count, coordinateCount: names.count)
             let model: SurfaceFit
+            let minimum: SurfaceBoxedMinimum
             do {
-                model = try SurfaceFit.fit(coordinateNames: names, points: wanted, energyHartree: energies, totalDegree: 2)
+                model = try SurfaceFit.fit(
+                    coordinateNames: names, points: fitted, energyHartree: energies, totalDegree: degree, weights: weights)
+                minimum = try model.minimum(
+                    from: [Double](repeating: 0, count: names.count),
+                    reach: zip(halfWidths, units).map { Self.trustHalfWidths * $0 / $1 })
             } catch {
                 throw .fit(error, notComputed: 0, remedy: nil)
             }
-            let gradient = model.gradientHartreePerUnit(at: centre)
-            var step: [Double]
-            var limited = false
-            if let minimum = try? model.stationaryPoint(start: centre), minimum.isMinimum {
-                step = zip(minimum.coordinates, centre).map { $0 - $1 }
-            } else {
-                // No minimum of the model: go downhill by the trust region's size, scaled per coordinate by its stencil.
-                let scaled = zip(gradient, halfWidths).map { -$0 * $1 }
-                let largest = zip(scaled, halfWidths).map { abs($0) / $1 }.max() ?? 1
-                step = scaled.map { $0 * Self.trustHalfWidths / max(largest, .leastNormalMagnitude) }
-                limited = true
-            }
-            let reach = zip(step, halfWidths).map { abs($0) / $1 }.max() ?? 0
-            if reach > Self.trustHalfWidths {
-                step = step.map { $0 * Self.trustHalfWidths / reach }
-                limited = true
-            }
-            centre = zip(centre, step).map { $0 + $1 }
+            let next = coordinates.values(minimum.coordinates, centre: centre)
+            let step = zip(next, centre).map { $0 - $1 }
+            let gradient = zip(model.gradientHartreePerUnit(at: [Double](repeating: 0, count: names.count)), units).map { $0 / $1 }
             let calls = try engineCalls(scanID: scan.id)
             let record = Round(
-                round: round, centre: Self.named(names, zip(centre, step).map { $0 - $1 }), points: wanted.count,
-                addedPoints: added, energyHartree: model.energyHartree(at: centre), gradient: Self.named(names, gradient),
-                step: Self.named(names, step), limited: limited, engineCalls: calls)
+                round: round, centre: Self.named(names, centre), halfWidths: Self.named(names, halfWidths), points: visited.count,
+                addedPoints: added, degree: degree, energyHartree: minimum.energyHartree, gradient: Self.named(names, gradient),
+                step: Self.named(names, step), limited: minimum.onBoundary, engineCalls: calls)
             outcome.rounds.append(record)
-            outcome.coordinates = Self.named(names, centre)
-            outcome.energyHartree = record.energyHartree
+            outcome.coordinates = Self.named(names, next)
+            outcome.energyHartree = minimum.energyHartree
             outcome.engineCalls = calls
             onRound(record)
-            if !limited, zip(step, tolerance).allSatisfy({ abs($0) < $1 }) {
+            previousStep = step
+            centre = next
+            if !minimum.onBoundary, zip(step, tolerance).allSatisfy({ abs($0) < $1 }) {
                 outcome.converged = true
                 return outcome
             }
-            halfWidths = zip(zip(halfWidths, floor), step).map { pair, s in min(pair.0, max(pair.1, abs(s))) }
+            halfWidths = (0..<names.count).map { max(floor[$0], min(halfWidths[$0], abs(step[$0]) / 4)) }
         }
         return outcome
+    }
+
+    /// The highest total degree, at most ``highestDegree`` and at least 2, whose polynomial in `coordinateCount` variables `pointCount` points determine.
+    static func degree(pointCount: Int, coordinateCount: Int) -> Int {
+        var degree = 2
+        while degree < highestDegree, termCount(variables: coordinateCount, totalDegree: degree + 1) <= pointCount { degree += 1 }
+        return degree
+    }
+
+    /// Number of monomials of total degree at most d in n variables: C(n + d, n).
+    static func termCount(variables n: Int, totalDegree d: Int) -> Int {
+        (0..<n).reduce(1) { $0 * (d + $1 + 1) / ($1 + 1) }
     }
 
     /// Adds the wanted points the scan does not have yet; returns how many were added.
@@ -211,32 +241,66 @@ public struct GeometryOptimizer: Sendable {
     }
 }
 
-/// The points of one optimisation round: the fewest that determine a full quadratic in n coordinates.
+/// The points of one optimisation round, as offsets in half-widths from its centre.
 ///
-/// The centre, the centre moved by ± one half-width along each coordinate,
-/// and one corner (+, +) per pair of coordinates: 1 + 2n + n(n − 1)/2
-/// points for the (n + 1)(n + 2)/2 coefficients of a quadratic, so the
-/// gradient and the diagonal curvatures at the centre come from central
-/// differences. Two coordinates take 6 points, three take 10.
+/// Rounds 1 and 2 take the centre, ± one half-width along each coordinate and
+/// one corner per pair of coordinates: 1 + 2n + n(n − 1)/2 points for the
+/// (n + 1)(n + 2)/2 coefficients of a quadratic (6 for two coordinates, 10
+/// for three). Round 1's corners are (+, +); round 2's lie across the last
+/// step, (sign sᵢ, −sign sⱼ), so that the two rounds' points together
+/// determine the cubic terms (with the corners along the step the cubic fit
+/// was nearly singular). Later rounds take the star alone (2n + 1 points),
+/// which measures the gradient afresh by central differences.
 public enum OptimizationStencil {
-    /// The stencil's points around `centre` with the given half-widths.
-    public static func points(centre: [Double], halfWidths: [Double]) -> [[Double]] {
-        var points = [centre]
-        for (axis, h) in halfWidths.enumerated() {
-            for sign in [-1.0, 1.0] {
-                var point = centre
-                point[axis] += sign * h
-                points.append(point)
+    /// The offsets of round `round` for `count` coordinates, `previousStep` the step the round before took.
+    public static func offsets(count: Int, round: Int, previousStep: [Double]?) -> [[Double]] {
+        let zero = [Double](repeating: 0, count: count)
+        var offsets = [zero]
+        for axis in 0..<count {
+            for sign in [1.0, -1.0] {
+                var offset = zero
+                offset[axis] = sign
+                offsets.append(offset)
             }
         }
-        for first in halfWidths.indices {
-            for second in halfWidths.indices where second > first {
-                var point = centre
-                point[first] += halfWidths[first]
-                point[second] += halfWidths[second]
-                points.append(point)
+        guard round <= 2 else { return offsets }
+        let signs = previousStep.map { step in step.map { $0 >= 0 ? 1.0 : -1.0 } } ?? [Double](repeating: 1, count: count)
+        for first in 0..<count {
+            for second in (first + 1)..<max(first + 1, count) {
+                var offset = zero
+                offset[first] = signs[first]
+                offset[second] = previousStep == nil ? 1 : -signs[second]
+                offsets.append(offset)
             }
         }
-        return points
+        return offsets
+    }
+}
+
+/// The coordinates an optimisation round fits in, measured from the round's centre in units of the first half-widths.
+///
+/// A length r becomes q = c (r − c) / (r u), the Simons–Parr–Finlan
+/// coordinate (affine in 1/r, zero at the centre c, with slope 1/u there); an
+/// angle becomes q = (θ − c) / u.
+struct FitCoordinates: Sendable {
+    /// Whether each coordinate is a length.
+    var isLength: [Bool]
+    /// The unit u of each coordinate, ångström or degrees.
+    var units: [Double]
+
+    /// The fit coordinates of a point.
+    func fitValues(_ x: [Double], centre: [Double]) -> [Double] {
+        (0..<x.count).map { i -> Double in
+            let offset: Double = x[i] - centre[i]
+            return isLength[i] ? centre[i] * offset / (x[i] * units[i]) : offset / units[i]
+        }
+    }
+
+    /// The point of fit coordinates q.
+    func values(_ q: [Double], centre: [Double]) -> [Double] {
+        (0..<q.count).map { i -> Double in
+            let scaled: Double = q[i] * units[i]
+            return isLength[i] ? centre[i] / (1 - scaled / centre[i]) : centre[i] + scaled
+        }
     }
 }
