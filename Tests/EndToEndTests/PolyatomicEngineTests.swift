@@ -50,7 +50,7 @@ struct PolyatomicEngineTests {
         #expect(collected.status == 0, "\(collected.stderr)")
         let fit = try runner.run(["fit", "--scan", "grid", "--degree", "4", "--json"])
         #expect(fit.status == 0, "\(fit.stderr)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any], fit.stderr)
+        return try #require(try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any], "\(fit.stderr)")
     }
 
     /// The wavenumbers of a fit's modes, each repeated by its degeneracy, ascending.

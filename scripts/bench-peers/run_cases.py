@@ -394,18 +394,46 @@ def case_ssh(runner, quick):
                    "per collect: " + ", ".join(map(str, opened)) + " (a master left by the previous collect is reused)")
 
 
+def case_optimize(runner, quick):
+    """Case 8: energy-only optimisation of H2O RHF/cc-pVDZ from r = 1.0 A, theta = 110 deg: pesscan optimize against Psi4 1.3.2."""
+    print("8. Optimisation: pesscan optimize (PySCF) against Psi4's optimize(dertype='energy'), H2O RHF/cc-pVDZ from (1.0 A, 110 deg)",
+          flush=True)
+    psi4 = shutil.which("psi4")
+    python = runner.env.get("PESSCAN_PYTHON") or str(Path(runner.args.inputs).parent / ".venv/bin/python")
+    if psi4 is None or not os.access(python, os.X_OK):
+        runner.row("optimize", "sequential rounds", None, None, "psi4 steps", "fewer", None,
+                   "needs psi4 on PATH and PESSCAN_PYTHON (a Python with pyscf)")
+        return
+    out = runner.work / "psi4-optimize.out"
+    runner.run([psi4, str(HERE / "psi4-optimize-h2o.dat"), str(out)], capture=False)
+    _, _, counted = runner.run([sys.executable, str(HERE / "psi4-optimize-count.py"), str(out)])
+    peer = json.loads(counted)
+    runner.env["PESSCAN_PYTHON"] = python
+    db = runner.work / "optimize.sqlite"
+    _, _, text = runner.run([runner.pesscan, "optimize", "--db", str(db), "--molecule", "H2O", "--engine", "pyscf",
+                             "--method", "rhf", "--basis", "cc-pvdz", "--start", "r=1.0,theta=110", "--json"])
+    ours = json.loads(text)
+    note = (f"pesscan r {ours['coordinates']['r']:.6f} A, theta {ours['coordinates']['theta']:.4f} deg, "
+            f"E {ours['energy_hartree']:.10f}; Psi4 r {peer['r_angstrom']:.6f} A, theta {peer['theta_degrees']:.4f} deg, "
+            f"E {peer['energy_hartree']:.10f}")
+    runner.row("optimize", "sequential rounds", float(ours["round_count"]), float(peer["steps"]), "psi4 steps",
+               "fewer", ours["converged"] and ours["round_count"] < peer["steps"], note)
+    runner.row("optimize", "energies in total", float(ours["energies"]), float(peer["energies"]), "psi4 energies",
+               "no more", ours["converged"] and ours["energies"] <= peer["energies"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bin", required=True)
     parser.add_argument("--inputs", required=True)
     parser.add_argument("--results", required=True)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and smaller sizes")
-    parser.add_argument("--case", action="append", choices=["fit", "dispatch", "scale", "parallel", "refine", "slurm", "ssh"],
+    parser.add_argument("--case", action="append", choices=["fit", "dispatch", "scale", "parallel", "refine", "slurm", "ssh", "optimize"],
                         help="run only these cases (repeatable)")
     args = parser.parse_args()
     runner = Runner(args)
     cases = dict(fit=case_fit, dispatch=case_dispatch, scale=case_scale, parallel=case_parallel, refine=case_refine,
-                 slurm=case_slurm, ssh=case_ssh)
+                 slurm=case_slurm, ssh=case_ssh, optimize=case_optimize)
     started = time.time()
     try:
         for name, function in cases.items():
