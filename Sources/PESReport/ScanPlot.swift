@@ -11,7 +11,8 @@ import PESFit
 /// so that no computed energy is hidden. With ``showResiduals`` a second panel
 /// shows each fitted energy minus the curve. The curve is whichever model the
 /// caller fitted (polynomial, localised or Morse), so the figure and `fit`
-/// agree.
+/// agree. A polyatomic scan varying one coordinate is drawn the same way
+/// along that coordinate (``coordinate``), in its unit.
 public struct ScanPlot: Sendable {
     /// The scan as planned: molecule, engine, name.
     public var spec: ScanSpec
@@ -25,12 +26,15 @@ public struct ScanPlot: Sendable {
     public let selection: FitSelection
     /// The fit drawn, or why there is none; the plot never fits on its own.
     public let fit: Result<DiatomicAnalysis, FitError>
+    /// The coordinate across: the bond length, or a polyatomic's one varied coordinate (whose values the points' r holds).
+    public var coordinate: PlotCoordinate
 
     /// Prepares the figure of `points` with a fit made elsewhere from `selection` (the same one `fit` reports).
     public init(
         spec: ScanSpec, points: [ScanPoint], selection: FitSelection, fit: Result<DiatomicAnalysis, FitError>,
-        unit: EnergyUnit, showResiduals: Bool
+        unit: EnergyUnit, showResiduals: Bool, coordinate: PlotCoordinate = .bondLength
     ) {
+        self.coordinate = coordinate
         self.spec = spec
         self.points = points
         self.unit = unit
@@ -138,9 +142,9 @@ public struct ScanPlot: Sendable {
         let x = xScale, y = yScale
         svg.text(title, x: Geometry.plotLeft, y: 28, size: 16, extra: [("font-weight", "bold")])
         svg.text(subtitle, x: Geometry.plotLeft, y: 50, size: 12, extra: [("fill", "#444444")])
-        drawAxes(&svg, x: x, y: y, top: Geometry.plotTop, bottom: Geometry.plotBottom, yLabel: "E − E(r_e) (\(unit.symbol))")
+        drawAxes(&svg, x: x, y: y, top: Geometry.plotTop, bottom: Geometry.plotBottom, yLabel: "E − E(\(coordinate.equilibriumName)) (\(unit.symbol))")
         let bottomLabelY = (showResiduals ? Geometry.residualBottom : Geometry.plotBottom) + 44
-        svg.text("r (Å)", x: (Geometry.plotLeft + Geometry.plotRight) / 2, y: bottomLabelY, size: 13, anchor: "middle")
+        svg.text(coordinate.axisLabel, x: (Geometry.plotLeft + Geometry.plotRight) / 2, y: bottomLabelY, size: 13, anchor: "middle")
         let curvePoints = curve.map { (x: x.pixel($0.r), y: y.pixel($0.energy)) }
         if !curvePoints.isEmpty { svg.polyline(curvePoints, stroke: Colour.curve, width: 1.6, id: "fit-curve") }
         if let analysis { drawMinimum(&svg, rAngstrom: analysis.rEquilibriumAngstrom, energyHartree: analysis.energyHartree, x: x, y: y) }
@@ -227,7 +231,8 @@ public struct ScanPlot: Sendable {
             ("id", "minimum"), ("data-r-angstrom", String(rAngstrom)), ("data-energy-hartree", String(energyHartree)),
             ("data-cx", SVGWriter.number(px)), ("data-cy", SVGWriter.number(py)),
         ])
-        let label = "r_e = \(String(format: "%.4f", rAngstrom)) Å, E(r_e) = \(String(format: "%.8f", energyHartree)) Eh"
+        let e = coordinate.equilibriumName
+        let label = "\(e) = \(coordinate.valueText(rAngstrom)), E(\(e)) = \(String(format: "%.8f", energyHartree)) Eh"
         let labelX = min(max(px, Geometry.plotLeft + 150), Geometry.plotRight - 150)
         svg.text(label, x: labelX, y: py + 24, size: 12, anchor: "middle", extra: [("id", "minimum-label"), ("fill", Colour.minimum)])
     }
@@ -262,7 +267,7 @@ public struct ScanPlot: Sendable {
             svg.text(analysis?.morse == nil ? "fitted polynomial" : "fitted Morse curve", x: left + 22, y: rowY, size: 12)
             rowY += 22
             svg.polygon(Self.triangle(x: left + 8, y: rowY - 4, size: 7), fill: Colour.minimum)
-            svg.text("fitted minimum r_e", x: left + 22, y: rowY, size: 12)
+            svg.text("fitted minimum \(coordinate.equilibriumName)", x: left + 22, y: rowY, size: 12)
         }
         if points.contains(where: { $0.state == .done && $0.converged == false }) {
             rowY += 22
