@@ -40,6 +40,8 @@ public struct ContourPlot: Sendable {
     public let referenceEnergyHartree: Double
     /// Spacing of the contour levels in ``unit``; nil without a fit.
     public let levelStep: Double?
+    /// The contour levels drawn, in ``unit`` above ``referenceEnergyHartree``, ascending; empty without a fit.
+    public let levels: [Double]
     /// The contour lines, their levels in ``unit`` relative to ``referenceEnergyHartree``, in the coordinates' units.
     public let contours: [ContourLine]
 
@@ -51,11 +53,11 @@ public struct ContourPlot: Sendable {
     /// Pixel geometry of the figure.
     public enum Geometry {
         public static let width = 880.0
-        public static let height = 560.0
+        public static let height = 576.0
         public static let plotLeft = 92.0
         public static let plotRight = 512.0
-        public static let plotTop = 72.0
-        public static let plotBottom = 492.0
+        public static let plotTop = 88.0
+        public static let plotBottom = 508.0
         public static let legendLeft = 540.0
     }
 
@@ -87,6 +89,7 @@ public struct ContourPlot: Sendable {
             stationaryPoint = nil
             referenceEnergyHartree = points.compactMap(\.energyHartree).min() ?? 0
             levelStep = nil
+            levels = []
             contours = []
             return
         }
@@ -101,12 +104,14 @@ public struct ContourPlot: Sendable {
         let top = relative.joined().filter(\.isFinite).max() ?? 0
         guard top > 0 else {
             levelStep = nil
+            levels = []
             contours = []
             return
         }
         let step = AxisScale(lower: 0, upper: top, pixelLower: 0, pixelUpper: 1).tickStep(count: Self.levelCount)
         levelStep = step
         let levels = (1...max(1, Int((top / step).rounded(.down)))).map { Double($0) * step }.filter { $0 < top }
+        self.levels = levels
         contours = levels.flatMap { MarchingSquares.lines(values: relative, xs: grid.xs, ys: grid.ys, level: $0) }
     }
 
@@ -132,9 +137,6 @@ public struct ContourPlot: Sendable {
         if case .failure(let problem) = fit { return problem }
         return nil
     }
-
-    /// The contour levels drawn, in ``unit`` above the reference, ascending.
-    public var levels: [Double] { Array(Set(contours.map(\.level))).sorted() }
 
     /// Axis of the first coordinate: every point, the fitted box and the stationary point when inside it, 4 % padding.
     public var xScale: AxisScale { scale(axis: 0, pixels: Geometry.plotLeft...Geometry.plotRight, flipped: false) }
@@ -188,7 +190,9 @@ public struct ContourPlot: Sendable {
         var svg = SVGWriter(width: Geometry.width, height: Geometry.height)
         let x = xScale, y = yScale
         svg.text(title, x: Geometry.plotLeft, y: 28, size: 16, extra: [("font-weight", "bold")])
-        svg.text(subtitle, x: Geometry.plotLeft, y: 50, size: 12, extra: [("fill", "#444444")])
+        for (row, line) in Self.wrapped(subtitle, width: 112).enumerated() {
+            svg.text(line, x: Geometry.plotLeft, y: 50 + 16 * Double(row), size: 12, extra: [("fill", "#444444")])
+        }
         drawAxes(&svg, x: x, y: y)
         drawContours(&svg, x: x, y: y)
         drawPoints(&svg, x: x, y: y)
@@ -201,6 +205,19 @@ public struct ContourPlot: Sendable {
         }
         drawLegend(&svg)
         return svg.document(title: title)
+    }
+
+    /// `text`'s parts (split at ` · `) in lines of at most `width` characters, a longer part on a line of its own.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        for part in text.components(separatedBy: " · ") {
+            if let last = lines.last, last.count + 3 + part.count <= width {
+                lines[lines.count - 1] = last + " · " + part
+            } else {
+                lines.append(part)
+            }
+        }
+        return lines
     }
 
     private func drawAxes(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale) {
@@ -240,7 +257,6 @@ public struct ContourPlot: Sendable {
 
     private func drawContours(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale) {
         guard !contours.isEmpty else { return }
-        let levels = self.levels
         let labelled = Set(stride(from: 0, to: levels.count, by: max(1, levels.count / 4)).map { levels[$0] })
         svg.beginGroup([("id", "contours")])
         for line in contours {
