@@ -163,8 +163,7 @@ public struct ContourPlot: Sendable {
 
     /// The figure's first line: molecule, coordinates, engine and its options.
     public var title: String {
-        let options = spec.engine.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let engine = options.isEmpty ? spec.engine.name : "\(spec.engine.name) (\(options.joined(separator: ", ")))"
+        let engine = PlotMarks.engineText(spec.engine)
         return "\(spec.molecule.name): potential-energy surface in \(coordinateNames.joined(separator: ", ")), engine \(engine)"
     }
 
@@ -179,10 +178,7 @@ public struct ContourPlot: Sendable {
         } else {
             parts.append("no fitted surface")
         }
-        if selection.failedCount > 0 { parts.append("\(selection.failedCount) failed") }
-        if selection.unconvergedCount > 0 { parts.append("\(selection.unconvergedCount) unconverged") }
-        if selection.notComputedCount > 0 { parts.append("\(selection.notComputedCount) not computed") }
-        return parts.joined(separator: " · ")
+        return (parts + PlotMarks.leftOut(selection)).joined(separator: " · ")
     }
 
     /// The whole figure as a self-contained SVG document.
@@ -222,23 +218,7 @@ public struct ContourPlot: Sendable {
 
     private func drawAxes(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale) {
         let top = Geometry.plotTop, bottom = Geometry.plotBottom, left = Geometry.plotLeft, right = Geometry.plotRight
-        svg.raw("rect", [
-            ("x", SVGWriter.number(left)), ("y", SVGWriter.number(top)),
-            ("width", SVGWriter.number(right - left)), ("height", SVGWriter.number(bottom - top)),
-            ("fill", "none"), ("stroke", "#000000"), ("stroke-width", "1"),
-        ])
-        for tick in x.ticks() {
-            let px = x.pixel(tick)
-            svg.line(x1: px, y1: bottom, x2: px, y2: bottom + 5, stroke: "#000000", extra: [("class", "x-tick")])
-            svg.line(x1: px, y1: top, x2: px, y2: bottom, stroke: "#eeeeee")
-            svg.text(x.label(tick), x: px, y: bottom + 19, size: 11, anchor: "middle")
-        }
-        for tick in y.ticks() {
-            let py = y.pixel(tick)
-            svg.line(x1: left - 5, y1: py, x2: left, y2: py, stroke: "#000000", extra: [("class", "y-tick")])
-            svg.line(x1: left, y1: py, x2: right, y2: py, stroke: "#eeeeee")
-            svg.text(y.label(tick), x: left - 8, y: py + 4, size: 11, anchor: "end")
-        }
+        PlotMarks.frame(&svg, x: x, y: y, left: left, right: right, top: top, bottom: bottom)
         svg.text(axisLabel(0), x: (left + right) / 2, y: bottom + 44, size: 13, anchor: "middle", extra: [("id", "x-label")])
         let middle = (top + bottom) / 2
         svg.text(axisLabel(1), x: 22, y: middle, size: 13, anchor: "middle", extra: [
@@ -298,7 +278,7 @@ public struct ContourPlot: Sendable {
         for point in points {
             guard let coordinates = point.coordinates, coordinates.count >= 2 else { continue }
             let px = x.pixel(coordinates[0]), py = y.pixel(coordinates[1])
-            guard drawn.isNew(x: px, y: py, kind: Self.markerKind(point)) else { continue }
+            guard drawn.isNew(x: px, y: py, kind: PlotMarks.markerKind(point)) else { continue }
             let data = [("data-index", "\(point.index)"), ("data-x", String(coordinates[0])), ("data-y", String(coordinates[1]))]
             switch point.state {
             case .done where point.energyHartree == nil:
@@ -308,32 +288,12 @@ public struct ContourPlot: Sendable {
             case .done:
                 svg.circle(cx: px, cy: py, r: 4.5, fill: ScanPlot.Colour.computed, extra: [("class", used.contains(point.id) ? "computed" : "computed unused")] + data)
             case .failed:
-                drawCross(&svg, x: px, y: py, extra: [("class", "failed")] + data)
+                PlotMarks.cross(&svg, x: px, y: py, half: 4.5, extra: [("class", "failed")] + data)
             case .pending, .running:
                 svg.circle(cx: px, cy: py, r: 4.5, fill: "none", stroke: Colour.pending, extra: [("stroke-width", "1.5"), ("class", "pending")] + data)
             }
         }
         svg.endGroup()
-    }
-
-    /// The marker a point gets, for thinning: computed, unconverged, failed or not computed.
-    private static func markerKind(_ point: ScanPoint) -> Int {
-        switch point.state {
-        case .done: return point.converged == false ? 1 : 0
-        case .failed: return 2
-        case .pending, .running: return 3
-        }
-    }
-
-    private func drawCross(_ svg: inout SVGWriter, x: Double, y: Double, extra: [(String, String)]) {
-        svg.beginGroup(extra)
-        svg.line(x1: x - 4.5, y1: y - 4.5, x2: x + 4.5, y2: y + 4.5, stroke: ScanPlot.Colour.failed, width: 2.5)
-        svg.line(x1: x - 4.5, y1: y + 4.5, x2: x + 4.5, y2: y - 4.5, stroke: ScanPlot.Colour.failed, width: 2.5)
-        svg.endGroup()
-    }
-
-    private static func triangle(x: Double, y: Double, size: Double) -> [(x: Double, y: Double)] {
-        [(x, y - size), (x - size * 0.9, y + size * 0.6), (x + size * 0.9, y + size * 0.6)]
     }
 
     /// What the stationary point is: a minimum, or a saddle point with its number of falling directions.
@@ -346,7 +306,7 @@ public struct ContourPlot: Sendable {
         let inside = (min(x.pixelLower, x.pixelUpper)...max(x.pixelLower, x.pixelUpper)).contains(px)
             && (min(y.pixelLower, y.pixelUpper)...max(y.pixelLower, y.pixelUpper)).contains(py)
         guard inside else { return }
-        svg.polygon(Self.triangle(x: px, y: py, size: 8), fill: ScanPlot.Colour.minimum, extra: [
+        svg.polygon(PlotMarks.triangle(x: px, y: py, size: 8), fill: ScanPlot.Colour.minimum, extra: [
             ("id", "minimum"), ("class", stationary.isMinimum ? "minimum" : "saddle"),
             ("data-x", String(stationary.coordinates[0])), ("data-y", String(stationary.coordinates[1])),
             ("data-energy-hartree", String(stationary.energyHartree)),
@@ -368,7 +328,7 @@ public struct ContourPlot: Sendable {
         }
         if selection.failedCount > 0 {
             rowY += 22
-            drawCross(&svg, x: left + 8, y: rowY - 4, extra: [])
+            PlotMarks.cross(&svg, x: left + 8, y: rowY - 4, half: 4.5, extra: [])
             svg.text("failed (no energy)", x: left + 22, y: rowY, size: 12)
         }
         if selection.notComputedCount > 0 {
@@ -386,7 +346,7 @@ public struct ContourPlot: Sendable {
         }
         if let stationary {
             rowY += 22
-            svg.polygon(Self.triangle(x: left + 8, y: rowY - 4, size: 7), fill: ScanPlot.Colour.minimum)
+            svg.polygon(PlotMarks.triangle(x: left + 8, y: rowY - 4, size: 7), fill: ScanPlot.Colour.minimum)
             svg.text(kind(of: stationary) + (stationary.liesOutsideData ? ", outside the data" : ""), x: left + 22, y: rowY, size: 12)
             var lines = coordinateNames.indices.map { "\(coordinateNames[$0]) = \(valueText(stationary.coordinates[$0], axis: $0))" }
             lines.append("E = \(String(format: "%.8f", stationary.energyHartree)) Eh")

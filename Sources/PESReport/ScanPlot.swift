@@ -116,8 +116,7 @@ public struct ScanPlot: Sendable {
 
     /// The figure's first line: molecule, engine and its options.
     public var title: String {
-        let options = spec.engine.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let engine = options.isEmpty ? spec.engine.name : "\(spec.engine.name) (\(options.joined(separator: ", ")))"
+        let engine = PlotMarks.engineText(spec.engine)
         return "\(spec.molecule.name): potential-energy curve, engine \(engine)"
     }
 
@@ -130,10 +129,7 @@ public struct ScanPlot: Sendable {
         } else {
             parts.append("no fitted curve")
         }
-        if selection.failedCount > 0 { parts.append("\(selection.failedCount) failed") }
-        if selection.unconvergedCount > 0 { parts.append("\(selection.unconvergedCount) unconverged") }
-        if selection.notComputedCount > 0 { parts.append("\(selection.notComputedCount) not computed") }
-        return parts.joined(separator: " · ")
+        return (parts + PlotMarks.leftOut(selection)).joined(separator: " · ")
     }
 
     /// The whole figure as a self-contained SVG document.
@@ -158,23 +154,7 @@ public struct ScanPlot: Sendable {
     }
 
     private func drawAxes(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale, top: Double, bottom: Double, yLabel: String) {
-        svg.raw("rect", [
-            ("x", SVGWriter.number(Geometry.plotLeft)), ("y", SVGWriter.number(top)),
-            ("width", SVGWriter.number(Geometry.plotRight - Geometry.plotLeft)), ("height", SVGWriter.number(bottom - top)),
-            ("fill", "none"), ("stroke", "#000000"), ("stroke-width", "1"),
-        ])
-        for tick in x.ticks() {
-            let px = x.pixel(tick)
-            svg.line(x1: px, y1: bottom, x2: px, y2: bottom + 5, stroke: "#000000", extra: [("class", "x-tick")])
-            svg.line(x1: px, y1: top, x2: px, y2: bottom, stroke: "#e6e6e6")
-            svg.text(x.label(tick), x: px, y: bottom + 19, size: 11, anchor: "middle")
-        }
-        for tick in y.ticks() {
-            let py = y.pixel(tick)
-            svg.line(x1: Geometry.plotLeft - 5, y1: py, x2: Geometry.plotLeft, y2: py, stroke: "#000000", extra: [("class", "y-tick")])
-            svg.line(x1: Geometry.plotLeft, y1: py, x2: Geometry.plotRight, y2: py, stroke: "#e6e6e6")
-            svg.text(y.label(tick), x: Geometry.plotLeft - 8, y: py + 4, size: 11, anchor: "end")
-        }
+        PlotMarks.frame(&svg, x: x, y: y, left: Geometry.plotLeft, right: Geometry.plotRight, top: top, bottom: bottom)
         let middle = (top + bottom) / 2
         svg.text(yLabel, x: 22, y: middle, size: 13, anchor: "middle", extra: [("transform", "rotate(-90 22 \(SVGWriter.number(middle)))")])
     }
@@ -186,7 +166,7 @@ public struct ScanPlot: Sendable {
         for point in points {
             let px = x.pixel(point.rAngstrom)
             let py = point.energyHartree.map { y.pixel(relative($0)) } ?? Geometry.plotBottom
-            guard drawn.isNew(x: px, y: py, kind: Self.markerKind(point)) else { continue }
+            guard drawn.isNew(x: px, y: py, kind: PlotMarks.markerKind(point)) else { continue }
             let data = [("data-index", "\(point.index)"), ("data-r-angstrom", String(point.rAngstrom))]
             switch point.state {
             case .done:
@@ -197,7 +177,7 @@ public struct ScanPlot: Sendable {
                     svg.circle(cx: px, cy: py, r: 5, fill: Colour.computed, extra: [("class", used.contains(point.id) ? "computed" : "computed unused")] + data)
                 }
             case .failed:
-                drawCross(&svg, x: px, y: Geometry.plotBottom, extra: [("class", "failed")] + data)
+                PlotMarks.cross(&svg, x: px, y: Geometry.plotBottom, extra: [("class", "failed")] + data)
             case .pending, .running:
                 continue
             }
@@ -205,29 +185,9 @@ public struct ScanPlot: Sendable {
         svg.endGroup()
     }
 
-    /// The marker a point gets, for thinning: computed, unconverged, failed or none.
-    private static func markerKind(_ point: ScanPoint) -> Int {
-        switch point.state {
-        case .done: return point.converged == false ? 1 : 0
-        case .failed: return 2
-        case .pending, .running: return 3
-        }
-    }
-
-    private func drawCross(_ svg: inout SVGWriter, x: Double, y: Double, extra: [(String, String)]) {
-        svg.beginGroup(extra)
-        svg.line(x1: x - 5, y1: y - 5, x2: x + 5, y2: y + 5, stroke: Colour.failed, width: 2.5)
-        svg.line(x1: x - 5, y1: y + 5, x2: x + 5, y2: y - 5, stroke: Colour.failed, width: 2.5)
-        svg.endGroup()
-    }
-
-    private static func triangle(x: Double, y: Double, size: Double) -> [(x: Double, y: Double)] {
-        [(x, y - size), (x - size * 0.9, y + size * 0.6), (x + size * 0.9, y + size * 0.6)]
-    }
-
     private func drawMinimum(_ svg: inout SVGWriter, rAngstrom: Double, energyHartree: Double, x: AxisScale, y: AxisScale) {
         let px = x.pixel(rAngstrom), py = y.pixel(0)
-        svg.polygon(Self.triangle(x: px, y: py, size: 9), fill: Colour.minimum, extra: [
+        svg.polygon(PlotMarks.triangle(x: px, y: py, size: 9), fill: Colour.minimum, extra: [
             ("id", "minimum"), ("data-r-angstrom", String(rAngstrom)), ("data-energy-hartree", String(energyHartree)),
             ("data-cx", SVGWriter.number(px)), ("data-cy", SVGWriter.number(py)),
         ])
@@ -266,7 +226,7 @@ public struct ScanPlot: Sendable {
             svg.line(x1: left, y1: rowY - 4, x2: left + 16, y2: rowY - 4, stroke: Colour.curve, width: 1.6)
             svg.text(analysis?.morse == nil ? "fitted polynomial" : "fitted Morse curve", x: left + 22, y: rowY, size: 12)
             rowY += 22
-            svg.polygon(Self.triangle(x: left + 8, y: rowY - 4, size: 7), fill: Colour.minimum)
+            svg.polygon(PlotMarks.triangle(x: left + 8, y: rowY - 4, size: 7), fill: Colour.minimum)
             svg.text("fitted minimum \(coordinate.equilibriumName)", x: left + 22, y: rowY, size: 12)
         }
         if points.contains(where: { $0.state == .done && $0.converged == false }) {
@@ -276,7 +236,7 @@ public struct ScanPlot: Sendable {
         }
         if selection.failedCount > 0 {
             rowY += 22
-            drawCross(&svg, x: left + 8, y: rowY - 4, extra: [])
+            PlotMarks.cross(&svg, x: left + 8, y: rowY - 4, extra: [])
             svg.text("failed (no energy)", x: left + 22, y: rowY, size: 12)
         }
         svg.endGroup()
