@@ -63,9 +63,11 @@ public struct ContourPlot: Sendable {
 
     /// Colours of the lines and the pending points; the points' markers take ``ScanPlot/Colour``'s.
     public enum Colour {
-        /// The lowest level's colour; higher levels fade towards ``highLevel``.
+        /// The lowest level's colour, as red, green and blue from 0 to 255; higher levels fade towards ``highLevel``.
         public static let lowLevel = (red: 8.0, green: 48.0, blue: 107.0)
+        /// The highest level's colour, as red, green and blue from 0 to 255.
         public static let highLevel = (red: 107.0, green: 174.0, blue: 214.0)
+        /// The outline of a point not computed yet.
         public static let pending = "#7f7f7f"
     }
 
