@@ -37,4 +37,10 @@ public struct PolyatomicGeometry: Sendable, Hashable, Codable {
 
     /// The unit symbol of a variable: `Å` for lengths, `°` for angles and dihedrals.
     public func unitSymbol(of name: String) -> String { isLength(name) ? "Å" : "°" }
+
+    /// The unit of a variable as a word for keys and column names: `angstrom` for lengths, `degree` for angles and dihedrals.
+    public func unitName(of name: String) -> String { isLength(name) ? "angstrom" : "degree" }
+
+    /// A variable's key with its unit, as exports name columns and fields: `r_angstrom`, `theta_degree`.
+    public func keyWithUnit(of name: String) -> String { "\(name)_\(unitName(of: name))" }
 }

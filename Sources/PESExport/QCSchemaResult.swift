@@ -3,8 +3,9 @@ import PESCore
 
 /// One point as a QCSchema AtomicResult (schema `qcschema_output`, version 1), as `qcelemental.models.AtomicResult` reads it.
 ///
-/// The molecule is in bohr, the first atom at the origin and the second on
-/// the z axis; energies are in hartree. `success` is false when the engine
+/// The molecule is in bohr: a diatomic's first atom at the origin and the
+/// second on the z axis, a polyatomic's atoms all where its Z-matrix puts them
+/// at the point's coordinates; energies are in hartree. `success` is false when the engine
 /// reported no convergence. The engine's options `method` and `basis` fill
 /// `model`; without them the method is the engine's name.
 public struct QCSchemaResult: Sendable, Encodable {
@@ -54,10 +55,14 @@ public struct QCSchemaResult: Sendable, Encodable {
         public var pesscan: PointProvenance
     }
 
+    /// The point's place in its scan: a diatomic's bond length, or a polyatomic's varied coordinates keyed `<name>_angstrom` / `<name>_degree`.
     public struct PointProvenance: Sendable, Encodable {
         public var scan: String
         public var pointIndex: Int
-        public var rAngstrom: Double
+        /// Bond length in ångström; nil for a polyatomic, whose point is given by ``coordinates``.
+        public var rAngstrom: Double?
+        /// Values of a polyatomic's varied coordinates (Å, degrees) by name with unit; nil for a diatomic.
+        public var coordinates: [String: Double]?
         public var engine: String
         public var zone: String?
         public var host: String?
@@ -65,13 +70,22 @@ public struct QCSchemaResult: Sendable, Encodable {
         public var converged: Bool?
     }
 
-    /// The result for one done point; nil when the point has no energy.
+    /// The result for one done point; nil when the point has no energy or (a polyatomic's) no geometry.
+    ///
+    /// ``init(spec:point:positionsAngstrom:creatorVersion:)`` takes the
+    /// positions from a caller that reports a point without a geometry.
     public init?(spec: ScanSpec, point: ScanPoint, creatorVersion: String) {
+        guard let positions = try? spec.positionsAngstrom(of: point) else { return nil }
+        self.init(spec: spec, point: point, positionsAngstrom: positions, creatorVersion: creatorVersion)
+    }
+
+    /// The result for one done point with its atoms at `positionsAngstrom` (x, y, z per atom, ångström); nil when the point has no energy.
+    public init?(spec: ScanSpec, point: ScanPoint, positionsAngstrom: [[Double]], creatorVersion: String) {
         guard let energy = point.energyHartree else { return nil }
         let atoms = spec.molecule.atoms
         molecule = Molecule(
             symbols: atoms.map(\.symbol),
-            geometry: [0, 0, 0, 0, 0, point.rAngstrom * PhysicalConstants.angstromInBohr],
+            geometry: positionsAngstrom.flatMap { $0 }.map { $0 * PhysicalConstants.angstromInBohr },
             masses: atoms.map(\.massDalton), molecularCharge: Double(spec.molecule.charge),
             molecularMultiplicity: spec.molecule.multiplicity, name: spec.molecule.name)
         var options = spec.engine.options
@@ -83,7 +97,11 @@ public struct QCSchemaResult: Sendable, Encodable {
         success = point.converged != false
         extras = Extras(
             pesscan: PointProvenance(
-                scan: spec.name.rawValue, pointIndex: point.index, rAngstrom: point.rAngstrom, engine: spec.engine.name,
+                scan: spec.name.rawValue, pointIndex: point.index, rAngstrom: spec.geometry == nil ? point.rAngstrom : nil,
+                coordinates: spec.geometry.map { geometry in
+                    Dictionary(uniqueKeysWithValues: zip(geometry.varied.map(geometry.keyWithUnit(of:)), point.coordinates ?? []))
+                },
+                engine: spec.engine.name,
                 zone: point.zone, host: point.host, wallSeconds: point.wallSeconds, converged: point.converged))
     }
 

@@ -42,6 +42,13 @@ public struct SVGWriter: Sendable {
         raw("polyline", [("id", id), ("points", list), ("fill", "none"), ("stroke", stroke), ("stroke-width", Self.number(width)), ("stroke-linejoin", "round")])
     }
 
+    /// A path through `points`, unfilled, closed back to its first point when `closed`.
+    public mutating func path(_ points: [(x: Double, y: Double)], closed: Bool, stroke: String, width: Double, extra: [(String, String)] = []) {
+        let moves = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(Self.number($0.element.x)),\(Self.number($0.element.y))" }
+        let d = moves.joined(separator: " ") + (closed ? " Z" : "")
+        raw("path", [("d", d), ("fill", "none"), ("stroke", stroke), ("stroke-width", Self.number(width)), ("stroke-linejoin", "round")] + extra)
+    }
+
     /// A filled polygon with the given corners.
     public mutating func polygon(_ points: [(x: Double, y: Double)], fill: String, extra: [(String, String)] = []) {
         let list = points.map { "\(Self.number($0.x)),\(Self.number($0.y))" }.joined(separator: " ")

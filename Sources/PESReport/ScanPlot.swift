@@ -11,7 +11,8 @@ import PESFit
 /// so that no computed energy is hidden. With ``showResiduals`` a second panel
 /// shows each fitted energy minus the curve. The curve is whichever model the
 /// caller fitted (polynomial, localised or Morse), so the figure and `fit`
-/// agree.
+/// agree. A polyatomic scan varying one coordinate is drawn the same way
+/// along that coordinate (``coordinate``), in its unit.
 public struct ScanPlot: Sendable {
     /// The scan as planned: molecule, engine, name.
     public var spec: ScanSpec
@@ -25,12 +26,15 @@ public struct ScanPlot: Sendable {
     public let selection: FitSelection
     /// The fit drawn, or why there is none; the plot never fits on its own.
     public let fit: Result<DiatomicAnalysis, FitError>
+    /// The coordinate across: the bond length, or a polyatomic's one varied coordinate (whose values the points' r holds).
+    public var coordinate: PlotCoordinate
 
     /// Prepares the figure of `points` with a fit made elsewhere from `selection` (the same one `fit` reports).
     public init(
         spec: ScanSpec, points: [ScanPoint], selection: FitSelection, fit: Result<DiatomicAnalysis, FitError>,
-        unit: EnergyUnit, showResiduals: Bool
+        unit: EnergyUnit, showResiduals: Bool, coordinate: PlotCoordinate = .bondLength
     ) {
+        self.coordinate = coordinate
         self.spec = spec
         self.points = points
         self.unit = unit
@@ -112,8 +116,7 @@ public struct ScanPlot: Sendable {
 
     /// The figure's first line: molecule, engine and its options.
     public var title: String {
-        let options = spec.engine.options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let engine = options.isEmpty ? spec.engine.name : "\(spec.engine.name) (\(options.joined(separator: ", ")))"
+        let engine = PlotMarks.engineText(spec.engine)
         return "\(spec.molecule.name): potential-energy curve, engine \(engine)"
     }
 
@@ -126,10 +129,7 @@ public struct ScanPlot: Sendable {
         } else {
             parts.append("no fitted curve")
         }
-        if selection.failedCount > 0 { parts.append("\(selection.failedCount) failed") }
-        if selection.unconvergedCount > 0 { parts.append("\(selection.unconvergedCount) unconverged") }
-        if selection.notComputedCount > 0 { parts.append("\(selection.notComputedCount) not computed") }
-        return parts.joined(separator: " · ")
+        return (parts + PlotMarks.leftOut(selection)).joined(separator: " · ")
     }
 
     /// The whole figure as a self-contained SVG document.
@@ -138,9 +138,9 @@ public struct ScanPlot: Sendable {
         let x = xScale, y = yScale
         svg.text(title, x: Geometry.plotLeft, y: 28, size: 16, extra: [("font-weight", "bold")])
         svg.text(subtitle, x: Geometry.plotLeft, y: 50, size: 12, extra: [("fill", "#444444")])
-        drawAxes(&svg, x: x, y: y, top: Geometry.plotTop, bottom: Geometry.plotBottom, yLabel: "E − E(r_e) (\(unit.symbol))")
+        drawAxes(&svg, x: x, y: y, top: Geometry.plotTop, bottom: Geometry.plotBottom, yLabel: "E − E(\(coordinate.equilibriumName)) (\(unit.symbol))")
         let bottomLabelY = (showResiduals ? Geometry.residualBottom : Geometry.plotBottom) + 44
-        svg.text("r (Å)", x: (Geometry.plotLeft + Geometry.plotRight) / 2, y: bottomLabelY, size: 13, anchor: "middle")
+        svg.text(coordinate.axisLabel, x: (Geometry.plotLeft + Geometry.plotRight) / 2, y: bottomLabelY, size: 13, anchor: "middle")
         let curvePoints = curve.map { (x: x.pixel($0.r), y: y.pixel($0.energy)) }
         if !curvePoints.isEmpty { svg.polyline(curvePoints, stroke: Colour.curve, width: 1.6, id: "fit-curve") }
         if let analysis { drawMinimum(&svg, rAngstrom: analysis.rEquilibriumAngstrom, energyHartree: analysis.energyHartree, x: x, y: y) }
@@ -154,23 +154,7 @@ public struct ScanPlot: Sendable {
     }
 
     private func drawAxes(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale, top: Double, bottom: Double, yLabel: String) {
-        svg.raw("rect", [
-            ("x", SVGWriter.number(Geometry.plotLeft)), ("y", SVGWriter.number(top)),
-            ("width", SVGWriter.number(Geometry.plotRight - Geometry.plotLeft)), ("height", SVGWriter.number(bottom - top)),
-            ("fill", "none"), ("stroke", "#000000"), ("stroke-width", "1"),
-        ])
-        for tick in x.ticks() {
-            let px = x.pixel(tick)
-            svg.line(x1: px, y1: bottom, x2: px, y2: bottom + 5, stroke: "#000000", extra: [("class", "x-tick")])
-            svg.line(x1: px, y1: top, x2: px, y2: bottom, stroke: "#e6e6e6")
-            svg.text(x.label(tick), x: px, y: bottom + 19, size: 11, anchor: "middle")
-        }
-        for tick in y.ticks() {
-            let py = y.pixel(tick)
-            svg.line(x1: Geometry.plotLeft - 5, y1: py, x2: Geometry.plotLeft, y2: py, stroke: "#000000", extra: [("class", "y-tick")])
-            svg.line(x1: Geometry.plotLeft, y1: py, x2: Geometry.plotRight, y2: py, stroke: "#e6e6e6")
-            svg.text(y.label(tick), x: Geometry.plotLeft - 8, y: py + 4, size: 11, anchor: "end")
-        }
+        PlotMarks.frame(&svg, x: x, y: y, left: Geometry.plotLeft, right: Geometry.plotRight, top: top, bottom: bottom)
         let middle = (top + bottom) / 2
         svg.text(yLabel, x: 22, y: middle, size: 13, anchor: "middle", extra: [("transform", "rotate(-90 22 \(SVGWriter.number(middle)))")])
     }
@@ -182,7 +166,7 @@ public struct ScanPlot: Sendable {
         for point in points {
             let px = x.pixel(point.rAngstrom)
             let py = point.energyHartree.map { y.pixel(relative($0)) } ?? Geometry.plotBottom
-            guard drawn.isNew(x: px, y: py, kind: Self.markerKind(point)) else { continue }
+            guard drawn.isNew(x: px, y: py, kind: PlotMarks.markerKind(point)) else { continue }
             let data = [("data-index", "\(point.index)"), ("data-r-angstrom", String(point.rAngstrom))]
             switch point.state {
             case .done:
@@ -193,7 +177,7 @@ public struct ScanPlot: Sendable {
                     svg.circle(cx: px, cy: py, r: 5, fill: Colour.computed, extra: [("class", used.contains(point.id) ? "computed" : "computed unused")] + data)
                 }
             case .failed:
-                drawCross(&svg, x: px, y: Geometry.plotBottom, extra: [("class", "failed")] + data)
+                PlotMarks.cross(&svg, x: px, y: Geometry.plotBottom, extra: [("class", "failed")] + data)
             case .pending, .running:
                 continue
             }
@@ -201,33 +185,14 @@ public struct ScanPlot: Sendable {
         svg.endGroup()
     }
 
-    /// The marker a point gets, for thinning: computed, unconverged, failed or none.
-    private static func markerKind(_ point: ScanPoint) -> Int {
-        switch point.state {
-        case .done: return point.converged == false ? 1 : 0
-        case .failed: return 2
-        case .pending, .running: return 3
-        }
-    }
-
-    private func drawCross(_ svg: inout SVGWriter, x: Double, y: Double, extra: [(String, String)]) {
-        svg.beginGroup(extra)
-        svg.line(x1: x - 5, y1: y - 5, x2: x + 5, y2: y + 5, stroke: Colour.failed, width: 2.5)
-        svg.line(x1: x - 5, y1: y + 5, x2: x + 5, y2: y - 5, stroke: Colour.failed, width: 2.5)
-        svg.endGroup()
-    }
-
-    private static func triangle(x: Double, y: Double, size: Double) -> [(x: Double, y: Double)] {
-        [(x, y - size), (x - size * 0.9, y + size * 0.6), (x + size * 0.9, y + size * 0.6)]
-    }
-
     private func drawMinimum(_ svg: inout SVGWriter, rAngstrom: Double, energyHartree: Double, x: AxisScale, y: AxisScale) {
         let px = x.pixel(rAngstrom), py = y.pixel(0)
-        svg.polygon(Self.triangle(x: px, y: py, size: 9), fill: Colour.minimum, extra: [
+        svg.polygon(PlotMarks.triangle(x: px, y: py, size: 9), fill: Colour.minimum, extra: [
             ("id", "minimum"), ("data-r-angstrom", String(rAngstrom)), ("data-energy-hartree", String(energyHartree)),
             ("data-cx", SVGWriter.number(px)), ("data-cy", SVGWriter.number(py)),
         ])
-        let label = "r_e = \(String(format: "%.4f", rAngstrom)) Å, E(r_e) = \(String(format: "%.8f", energyHartree)) Eh"
+        let e = coordinate.equilibriumName
+        let label = "\(e) = \(coordinate.valueText(rAngstrom)), E(\(e)) = \(String(format: "%.8f", energyHartree)) Eh"
         let labelX = min(max(px, Geometry.plotLeft + 150), Geometry.plotRight - 150)
         svg.text(label, x: labelX, y: py + 24, size: 12, anchor: "middle", extra: [("id", "minimum-label"), ("fill", Colour.minimum)])
     }
@@ -261,8 +226,8 @@ public struct ScanPlot: Sendable {
             svg.line(x1: left, y1: rowY - 4, x2: left + 16, y2: rowY - 4, stroke: Colour.curve, width: 1.6)
             svg.text(analysis?.morse == nil ? "fitted polynomial" : "fitted Morse curve", x: left + 22, y: rowY, size: 12)
             rowY += 22
-            svg.polygon(Self.triangle(x: left + 8, y: rowY - 4, size: 7), fill: Colour.minimum)
-            svg.text("fitted minimum r_e", x: left + 22, y: rowY, size: 12)
+            svg.polygon(PlotMarks.triangle(x: left + 8, y: rowY - 4, size: 7), fill: Colour.minimum)
+            svg.text("fitted minimum \(coordinate.equilibriumName)", x: left + 22, y: rowY, size: 12)
         }
         if points.contains(where: { $0.state == .done && $0.converged == false }) {
             rowY += 22
@@ -271,7 +236,7 @@ public struct ScanPlot: Sendable {
         }
         if selection.failedCount > 0 {
             rowY += 22
-            drawCross(&svg, x: left + 8, y: rowY - 4, extra: [])
+            PlotMarks.cross(&svg, x: left + 8, y: rowY - 4, extra: [])
             svg.text("failed (no energy)", x: left + 22, y: rowY, size: 12)
         }
         svg.endGroup()

@@ -173,7 +173,7 @@ public struct TerminalPlot: Sendable {
         }
         let margin = String(repeating: " ", count: Self.labelWidth - 1)
         let labelLine = margin + " " + String(labels).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        return [margin + "└" + axis.joined(), labelLine, margin + " " + String(repeating: " ", count: max(0, plotColumns / 2 - 3)) + "r (Å)"]
+        return [margin + "└" + axis.joined(), labelLine, margin + " " + String(repeating: " ", count: max(0, plotColumns / 2 - 3)) + plot.coordinate.axisLabel]
     }
 
     /// What the markers mean, the energy axis's unit and r_e, wrapped to ``columns``.
@@ -183,9 +183,10 @@ public struct TerminalPlot: Sendable {
         if plot.points.contains(where: { $0.state == .done && $0.converged == false }) { parts.append("\(painted("○", ANSI.unconverged)) unconverged") }
         if plot.selection.failedCount > 0 { parts.append("\(painted("×", ANSI.failed)) failed") }
         if let analysis = plot.analysis {
-            parts.append("\(painted("▲", ANSI.minimum)) r_e = \(String(format: "%.4f", analysis.rEquilibriumAngstrom)) Å")
+            let value = plot.coordinate.valueText(analysis.rEquilibriumAngstrom)
+            parts.append("\(painted("▲", ANSI.minimum)) \(plot.coordinate.equilibriumName) = \(value)")
         }
-        parts.append("energies E − E(r_e) in \(plot.unit.symbol)")
+        parts.append("energies E − E(\(plot.coordinate.equilibriumName)) in \(plot.unit.symbol)")
         return wrapped(parts, separator: "   ")
     }
 

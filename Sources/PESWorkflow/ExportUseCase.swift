@@ -70,8 +70,10 @@ public enum ExportUseCase {
             pointsWithEnergy: points.filter { $0.energyHartree != nil }.count, printed: nil)
         if request.format == .qcschema {
             let folder = location(request.destination, default: "\(spec.name)-qcschema")
-            for point in points {
-                guard let document = QCSchemaResult(spec: spec, point: point, creatorVersion: request.creatorVersion) else { continue }
+            for point in points where point.energyHartree != nil {
+                let positions = try positionsAngstrom(spec: spec, point: point)
+                guard let document = QCSchemaResult(spec: spec, point: point, positionsAngstrom: positions, creatorVersion: request.creatorVersion)
+                else { continue }
                 try ResultFile.write(try encoded { try document.jsonText() }, to: folder.appendingPathComponent(QCSchemaResult.fileName(scan: spec.name, index: point.index)))
                 result.files += 1
             }
@@ -94,9 +96,13 @@ public enum ExportUseCase {
         let spec = record.spec
         switch request.format {
         case .csv:
-            return PointsCSV.text(scan: spec.name, points: points, unit: request.energyUnit)
+            return PointsCSV.text(scan: spec.name, points: points, unit: request.energyUnit, geometry: spec.geometry)
         case .xyz:
-            return ExtendedXYZ.text(molecule: spec.molecule, scan: spec.name, points: points)
+            do {
+                return try ExtendedXYZ.text(spec: spec, points: points)
+            } catch {
+                throw .geometry(error)
+            }
         case .json, .qcschema:
             let attempts: [AttemptRecord]
             let fits: [StoredFit]
@@ -106,8 +112,22 @@ public enum ExportUseCase {
             } catch {
                 throw .store(error)
             }
-            let document = ScanDocument(record: record, points: points, attempts: attempts, fits: fits, unit: request.energyUnit)
+            let document: ScanDocument
+            do {
+                document = try ScanDocument(record: record, points: points, attempts: attempts, fits: fits, unit: request.energyUnit)
+            } catch {
+                throw .geometry(error)
+            }
             return try encoded { try document.jsonText() }
+        }
+    }
+
+    /// Every atom's position at `point` in ångström; a polyatomic point without a geometry is an error, not a skipped file.
+    private static func positionsAngstrom(spec: ScanSpec, point: ScanPoint) throws(WorkflowError) -> [[Double]] {
+        do {
+            return try spec.positionsAngstrom(of: point)
+        } catch {
+            throw .geometry(error)
         }
     }
 

@@ -75,9 +75,24 @@ public struct PlotOutcome: Sendable, Codable {
     public var pngProblem: String?
     /// Whether no PNG converter (rsvg-convert) is installed although a PNG was asked for.
     public var pngConverterMissing: Bool
+    /// A polyatomic scan's varied coordinates drawn, in axis order; nil for a diatomic.
+    public var coordinates: [String]? = nil
+    /// A polyatomic's drawn stationary point (or, along one coordinate, minimum) by coordinate name, Å and degrees.
+    public var stationaryPoint: [String: Double]? = nil
+    /// Whether that stationary point is a minimum (not a saddle point or maximum).
+    public var stationaryPointIsMinimum: Bool? = nil
+    /// Why a contour plot's asked total degree could not be fitted, when a lower one is drawn.
+    public var requestedDegreeProblem: FitError? = nil
+    /// Why a contour plot's surface has no stationary point marked, when it was fitted but the search failed.
+    public var stationaryPointProblem: FitError? = nil
 }
 
 /// `plot`: fits the scan as `fit` does, draws the points and that fit as SVG, and converts it to PNG when it can.
+///
+/// A diatomic's scan, or a polyatomic's along its one varied coordinate, is
+/// drawn as E against that coordinate (SVG or terminal); a polyatomic's in two
+/// varied coordinates as a contour map of its surface (SVG only, see
+/// ``ContourPlot``); a scan varying more coordinates is refused.
 public struct PlotUseCase: Sendable {
     /// The database.
     public var store: ScanStore
@@ -89,28 +104,73 @@ public struct PlotUseCase: Sendable {
     /// Draws the figure the request describes and writes it.
     public func run(_ request: PlotRequest) throws(WorkflowError) -> PlotOutcome {
         let scan = try ScanSelection(store: store, scan: request.scan, includeUnconverged: request.includeUnconverged)
-        let name = scan.record.spec.name.rawValue
+        let spec = scan.record.spec
+        let name = spec.name.rawValue
+        let varied = spec.geometry?.varied
+        if let varied, varied.count != 1 {
+            guard varied.count == 2 else { throw .plotCoordinates(scan: name, coordinates: varied) }
+            if case .terminal = request.destination { throw .contourNotInTerminal(scan: name) }
+            guard case .polynomial(let degree) = request.model else { throw .surfaceModel(scan: name, model: request.model.name) }
+            guard scan.points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
+            return try contour(request, scan: scan, degree: degree)
+        }
         guard scan.points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
         let fit = Result { () throws(FitError) in try scan.selection.analyse(model: request.model) }
+        let coordinate = PlotCoordinate.of(spec)
         let plot = ScanPlot(
-            spec: scan.record.spec, points: scan.points, selection: scan.selection, fit: fit, unit: request.unit,
-            showResiduals: request.showResiduals)
+            spec: spec, points: scan.points, selection: scan.selection, fit: fit, unit: request.unit,
+            showResiduals: request.showResiduals, coordinate: coordinate)
+        // A polyatomic's one coordinate may be an angle: no r_e in ångström, and no remedy worded in bond lengths.
         var outcome = PlotOutcome(
             scan: name, svg: nil, terminalText: nil, energyUnit: request.unit.rawValue, model: request.model.name,
-            degree: plot.analysis?.degree, rEAngstrom: plot.analysis?.rEquilibriumAngstrom,
+            degree: plot.analysis?.degree, rEAngstrom: varied == nil ? plot.analysis?.rEquilibriumAngstrom : nil,
             energyHartree: plot.analysis?.energyHartree, fitProblem: plot.fitProblem,
-            fitRemedy: plot.fitProblem.flatMap(scan.remedy(for:)), scanChosenByDefault: scan.chosenByDefault, pngProblem: nil,
-            pngConverterMissing: false)
-        let svgPath: String
-        switch request.destination {
-        case .file(let path): svgPath = path
-        case .folder(let path): svgPath = (path as NSString).appendingPathComponent("\(name).svg")
-        case .terminal(let columns, let rows, let colour):
+            fitRemedy: varied == nil ? plot.fitProblem.flatMap(scan.remedy(for:)) : nil, scanChosenByDefault: scan.chosenByDefault,
+            pngProblem: nil, pngConverterMissing: false)
+        if let varied {
+            outcome.coordinates = varied
+            outcome.stationaryPoint = plot.analysis.map { [coordinate.name: $0.rEquilibriumAngstrom] }
+            outcome.stationaryPointIsMinimum = plot.analysis == nil ? nil : true
+        }
+        if case .terminal(let columns, let rows, let colour) = request.destination {
             outcome.terminalText = TerminalPlot(plot: plot, columns: columns, rows: rows, colour: colour).text()
             return outcome
         }
+        return try write(plot.svg(), request: request, outcome: outcome)
+    }
+
+    /// The contour plot of a scan in two varied coordinates, its surface of total degree `degree` or the highest lower one that fits.
+    private func contour(_ request: PlotRequest, scan: ScanSelection, degree: Int) throws(WorkflowError) -> PlotOutcome {
+        let spec = scan.record.spec
+        let surface = ContourSurface(selection: scan.selection, coordinateNames: spec.geometry?.varied ?? [], degree: degree)
+        guard let plot = ContourPlot(
+            spec: spec, points: scan.points, selection: scan.selection, fit: surface.fit, requestedDegree: degree,
+            requestedDegreeProblem: surface.requestedDegreeProblem, unit: request.unit)
+        else { throw .plotCoordinates(scan: spec.name.rawValue, coordinates: spec.geometry?.varied ?? []) }
+        var outcome = PlotOutcome(
+            scan: spec.name.rawValue, svg: nil, terminalText: nil, energyUnit: request.unit.rawValue, model: request.model.name,
+            degree: plot.surface?.totalDegree, rEAngstrom: nil, energyHartree: plot.stationary?.energyHartree,
+            fitProblem: plot.fitProblem,
+            fitRemedy: nil, scanChosenByDefault: scan.chosenByDefault, pngProblem: nil, pngConverterMissing: false)
+        outcome.coordinates = plot.coordinateNames
+        outcome.stationaryPoint = plot.stationary.map { GeometryOptimizer.named(plot.coordinateNames, $0.coordinates) }
+        outcome.stationaryPointIsMinimum = plot.stationary?.isMinimum
+        outcome.requestedDegreeProblem = plot.surface == nil ? nil : surface.requestedDegreeProblem
+        if case .failure(let problem) = plot.stationaryPoint { outcome.stationaryPointProblem = problem }
+        return try write(plot.svg(), request: request, outcome: outcome)
+    }
+
+    /// Writes `svg` where the request says, and the PNG beside it when asked and possible.
+    private func write(_ svg: String, request: PlotRequest, outcome: PlotOutcome) throws(WorkflowError) -> PlotOutcome {
+        var outcome = outcome
+        let svgPath: String
+        switch request.destination {
+        case .file(let path): svgPath = path
+        case .folder(let path): svgPath = (path as NSString).appendingPathComponent("\(outcome.scan).svg")
+        case .terminal: return outcome
+        }
         let svgURL = URL(fileURLWithPath: svgPath)
-        try ResultFile.write(plot.svg(), to: svgURL, shownAs: svgPath)
+        try ResultFile.write(svg, to: svgURL, shownAs: svgPath)
         outcome.svg = svgPath
         guard request.makePNG else { return outcome }
         guard let converter = PNGConverter.executable() else {

@@ -131,7 +131,7 @@ public enum SurfaceFitUseCase {
         let symbols = record.spec.molecule.atoms.map(\.symbol)
         return SurfaceFitReport(
             scan: record.spec.name.rawValue, molecule: record.spec.molecule.name, coordinates: names,
-            units: Dictionary(uniqueKeysWithValues: names.map { ($0, geometry.isLength($0) ? "angstrom" : "degree") }),
+            units: Dictionary(uniqueKeysWithValues: names.map { ($0, geometry.unitName(of: $0)) }),
             degree: degree, pointsUsed: used.count, pointsExcluded: points.count - used.count,
             rmsResidualHartree: fit.rmsResidualHartree, maxAbsResidualHartree: fit.maxAbsResidualHartree,
             conditionNumber: fit.conditionNumber, stationaryPoint: GeometryOptimizer.named(names, stationary.coordinates),

@@ -45,6 +45,12 @@ public enum WorkflowError: Error, Sendable, CustomStringConvertible {
     case notPolyatomic(scan: String)
     /// A point an optimisation round needs has no energy (its engine failed): `index` is the point, `error` its last error.
     case optimizationPointMissing(scan: String, index: Int?, error: String?)
+    /// A plot was asked of a polyatomic scan varying other than one or two coordinates (`coordinates`, in order): a contour needs two.
+    case plotCoordinates(scan: String, coordinates: [String])
+    /// A terminal drawing was asked of a scan in two coordinates, whose contour plot is SVG only.
+    case contourNotInTerminal(scan: String)
+    /// A curve model (`model`) was asked for a scan in two coordinates, which is fitted by a polynomial of total degree.
+    case surfaceModel(scan: String, model: String)
 
     public var description: String {
         switch self {
@@ -74,6 +80,13 @@ public enum WorkflowError: Error, Sendable, CustomStringConvertible {
             let point = index.map { "point \($0) of \(scan)" } ?? "a point of \(scan)"
             return "The optimisation stopped: \(point) has no energy" + (error.map { " (\($0))" } ?? "")
                 + ". Fix the engine's problem, then run the same optimisation again: finished points are kept."
+        case .plotCoordinates(let scan, let coordinates):
+            return "The scan \(scan) varies \(Plural.count(coordinates.count, "coordinate")) (\(coordinates.joined(separator: ", "))); "
+                + "its contour plot needs exactly two. Plan a scan varying two of them to draw one."
+        case .contourNotInTerminal(let scan):
+            return "The scan \(scan) varies two coordinates: its contour plot is drawn as SVG only, not as text."
+        case .surfaceModel(let scan, let model):
+            return "The scan \(scan) varies two coordinates and is fitted with a polynomial of total degree; the \(model) model is for a curve in one."
         }
     }
 }

@@ -13,8 +13,11 @@ extension Pesscan {
             discussion: """
                 csv: one row per point with state, energy and provenance (zone, host, attempts, error). \
                 json: the scan, its points, every attempt and every fit. xyz: one extended-XYZ frame per \
-                point with an energy, atoms on the z axis, energy in eV (ASE's unit) and in hartree on the \
+                point with an energy, a diatomic's atoms on the z axis, energy in eV (ASE's unit) and in hartree on the \
                 comment line. qcschema: one QCSchema AtomicResult file per point with an energy, in a folder. \
+                A polyatomic scan's varied coordinates become columns <name>_angstrom or <name>_degree after index \
+                (csv, in place of r_angstrom and r_bohr) and fields of each point (json, xyz, qcschema), and every atom \
+                is where its Z-matrix puts it at the point. \
                 Without --output files go under the results folder, in exports/; --output - writes csv, json \
                 or xyz to stdout. --energy-unit adds energies in that unit to csv and json; xyz and qcschema \
                 have the units their readers expect.

@@ -15,12 +15,20 @@ extension Pesscan {
                 The SVG is self-contained; a PNG beside it is made with rsvg-convert (Debian librsvg2-bin) when \
                 that is installed.
 
+                A polyatomic scan varying two coordinates (plan --vary r,theta) is drawn as a contour map: the \
+                first coordinate across, the second up, the contours of its surface fitted as `fit` fits it \
+                (total degree --degree, or the highest lower one its points support) at round energies above \
+                its minimum in --energy-unit, every point at its coordinates and the stationary point as the \
+                blue triangle, its coordinates in the legend. That map is SVG (and PNG) only, not --terminal. \
+                A scan varying one coordinate is drawn as a curve along it; one varying more is refused.
+
                 Examples:
                   pesscan plot
                   pesscan plot --scan AuOg+ --energy-unit kcal/mol --residuals
                   pesscan plot --scan H2 --degree 6 --output h2.svg --json
                   pesscan plot --model morse
                   pesscan plot --terminal
+                  pesscan plot --scan water --degree 4 --energy-unit cm-1
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -78,9 +86,20 @@ extension Pesscan {
                 throw error.reported
             }
             ScanChoiceNote.report(verb: "Plotting", scan: outcome.scan, chosenByDefault: outcome.scanChosenByDefault)
+            let isContour = outcome.coordinates?.count == 2
             if let problem = outcome.fitProblem {
-                Output.diagnostic("Warning: no fitted curve drawn: \(problem.commandLineMessage(remedy: outcome.fitRemedy))")
+                let what = isContour ? "no contours drawn" : "no fitted curve drawn"
+                Output.diagnostic("Warning: \(what): \(problem.commandLineMessage(remedy: outcome.fitRemedy))")
             }
+            if let problem = outcome.requestedDegreeProblem, let degree = outcome.degree {
+                Output.diagnostic(
+                    "Warning: the contours are of total degree \(degree), as --degree \(curve.degree) could not be fitted: "
+                        + problem.commandLineMessage(remedy: nil))
+            }
+            if let problem = outcome.stationaryPointProblem {
+                Output.diagnostic("Warning: no stationary point marked: \(problem.commandLineMessage(remedy: nil))")
+            }
+            if isContour, residuals { Output.diagnostic("Note: --residuals applies to curves; the contour plot has no residual panel.") }
             if let problem = outcome.pngProblem { Output.diagnostic("Warning: \(problem)") }
             if outcome.pngConverterMissing {
                 Output.diagnostic("Note: no PNG made; install rsvg-convert (apt-get install librsvg2-bin) for one.")

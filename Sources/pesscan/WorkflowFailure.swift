@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PESCore
 import PESFit
 import PESStore
 import PESWorkflow
@@ -56,6 +57,17 @@ extension WorkflowError {
             return "\(path), \(error.description) Nothing was imported."
         case .schedulerRefused(let reason):
             return "Could not cancel the jobs: \(reason). Nothing was changed."
+        case .plotCoordinates(let scan, let coordinates):
+            let pair = coordinates.prefix(2).joined(separator: ",")
+            return "The scan \(scan) varies \(Plural.count(coordinates.count, "coordinate")) (\(coordinates.joined(separator: ", "))); "
+                + "its contour plot needs exactly two. Plan a scan of two of them (pesscan plan with the same options and "
+                + "--vary \(pair) --scan \(scan)-2d), then plot that; pesscan fit --scan \(scan) fits this one."
+        case .contourNotInTerminal(let scan):
+            return "The scan \(scan) varies two coordinates: its contour plot is drawn as SVG only. "
+                + "Run pesscan plot --scan \(scan) without --terminal (add --no-png for the SVG alone)."
+        case .surfaceModel(let scan, _):
+            return "The scan \(scan) varies two coordinates: its contours are of a polynomial of total degree --degree "
+                + "(a whole number, e.g. 4); --model and --degree auto are for curves."
         case .library, .molecule, .scan, .engineSetup, .dispatch, .encoding, .geometry, .coordinates, .notPolyatomic,
             .optimizationPointMissing:
             return description
@@ -69,7 +81,9 @@ extension WorkflowError {
         case .fit, .noEnergies, .energyTable, .encoding, .optimizationPointMissing: return .data
         case .unreadable, .unwritable, .dispatch, .engineSetup, .schedulerRefused: return .unavailable
         case .library(let error): return error.exitStatus
-        case .massCount, .molecule, .noMolecule, .scan, .geometry, .coordinates, .notPolyatomic: return .usage
+        case .massCount, .molecule, .noMolecule, .scan, .geometry, .coordinates, .notPolyatomic, .plotCoordinates, .contourNotInTerminal,
+            .surfaceModel:
+            return .usage
         }
     }
 }
