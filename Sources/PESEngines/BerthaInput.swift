@@ -80,12 +80,12 @@ public struct BerthaInput: Sendable, Hashable {
 
     /// The text of `input.inp` at bond length `rAngstrom`.
     public func inputFile(rAngstrom: Double) -> String {
-        inputFile(positionsAngstrom: EngineJob.diatomicPositionsAngstrom(rAngstrom))
+        inputFile(positionsAngstrom: ScanSpec.diatomicPositionsAngstrom(rAngstrom))
     }
 
     /// The text of `fitt2.inp` at bond length `rAngstrom`.
     public func fittingFile(rAngstrom: Double) -> String {
-        fittingFile(positionsAngstrom: EngineJob.diatomicPositionsAngstrom(rAngstrom))
+        fittingFile(positionsAngstrom: ScanSpec.diatomicPositionsAngstrom(rAngstrom))
     }
 
     /// The text of `input.inp` with one centre per atom at `positionsAngstrom`.

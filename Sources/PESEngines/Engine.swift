@@ -33,12 +33,7 @@ public struct EngineJob: Sendable, Hashable {
 
     /// Every atom's position in ångström: the polyatomic geometry, or the diatomic's first atom at the origin and the second on z.
     public var positionsAngstrom: [[Double]] {
-        cartesianAngstrom ?? Self.diatomicPositionsAngstrom(rAngstrom)
-    }
-
-    /// A diatomic's positions in ångström: the first atom at the origin, the second on the z axis at `rAngstrom`.
-    public static func diatomicPositionsAngstrom(_ rAngstrom: Double) -> [[Double]] {
-        [[0, 0, 0], [0, 0, rAngstrom]]
+        cartesianAngstrom ?? ScanSpec.diatomicPositionsAngstrom(rAngstrom)
     }
 }
 

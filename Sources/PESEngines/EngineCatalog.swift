@@ -32,6 +32,7 @@ public struct EngineCatalog: Sendable {
         guard let kind = EngineKind(rawValue: spec.engine.name) else { throw .unknownEngine(spec.engine.name, known: Self.engineNames) }
         switch kind {
         case .model, .modelProcess:
+            guard spec.geometry == nil else { throw .modelIsDiatomic(spec.molecule.name) }
             guard let constants = spec.modelConstants else { throw .noModelParameters(spec.molecule.name) }
             let model = MorseModel(constants: constants, reducedMassDalton: spec.molecule.reducedMassDalton)
             let delay = try Self.number(spec.engine, "delay_seconds", in: 0...86_400, expected: "a number of seconds from 0 to 86400") ?? 0

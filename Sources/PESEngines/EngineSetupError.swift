@@ -4,6 +4,8 @@ import PESCore
 public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownEngine(String, known: [String])
     case noModelParameters(String)
+    /// The built-in model is a diatomic's Morse curve; a polyatomic needs a program engine.
+    case modelIsDiatomic(String)
     case invalidOption(engine: String, key: String, value: String, expected: String)
     case unknownOption(engine: String, key: String, known: [String])
     case missingOption(engine: String, key: String, hint: String)
@@ -24,6 +26,9 @@ public enum EngineSetupError: Error, Sendable, Equatable, CustomStringConvertibl
             return "Unknown engine \"\(name)\".\(Suggestion.didYouMean(name, among: known)) Available: \(known.joined(separator: ", "))."
         case .noModelParameters(let molecule):
             return "The built-in model has no parameters for \(molecule): add it with its r_e, ω_e and ω_e x_e to Inputs/molecules.json, or choose another --engine."
+        case .modelIsDiatomic(let molecule):
+            return "The built-in model is a diatomic's Morse curve and cannot compute \(molecule), a polyatomic; "
+                + "choose a program engine, e.g. --engine pyscf --method rhf --basis cc-pvdz, or --engine xtb."
         case .invalidOption(let engine, let key, let value, let expected):
             return "Engine \(engine): option \(key)=\(value) is invalid; expected \(expected)."
         case .unknownOption(let engine, let key, let known):

@@ -122,13 +122,7 @@ public struct GeometryOptimizer: Sendable {
             let wanted = offsets.map { offset in (0..<names.count).map { centre[$0] + offset[$0] * halfWidths[$0] } }
             for point in wanted where !visited.contains(where: { Self.same($0, point) }) { visited.append(point) }
             let added = try ensurePoints(visited, scanID: scan.id)
-            let summary: CollectSummary
-            do {
-                summary = try await collector.run(scans: [scan])
-            } catch {
-                throw .dispatch(error)
-            }
-            if summary.interrupted {
+            if try await collector.collectRound(of: scan) {
                 outcome.interrupted = true
                 return outcome
             }

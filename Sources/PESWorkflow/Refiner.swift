@@ -63,13 +63,7 @@ public struct Refiner: Sendable {
         var outcome = Outcome(rounds: [], converged: false, interrupted: false, rEquilibriumAngstrom: nil)
         var previous: Double?
         for round in 1...max(1, maximumRounds) {
-            let summary: CollectSummary
-            do {
-                summary = try await collector.run(scans: [scan])
-            } catch {
-                throw .dispatch(error)
-            }
-            if summary.interrupted {
+            if try await collector.collectRound(of: scan) {
                 outcome.interrupted = true
                 return outcome
             }

@@ -80,35 +80,30 @@ struct ListedMolecule: Encodable {
     /// A polyatomic's reference values by variable, Å and degrees.
     var values: [String: Double]?
 
-    init(name: String, entry: LibraryMolecule) {
-        let m = entry.molecule
+    /// The fields every entry has: the molecule's atoms, charge, multiplicity, electrons and masses, and the source.
+    private init(name: String, molecule m: Molecule, source: String, assumptions: String?) {
         self.name = name
         atoms = m.atoms.map(\.symbol)
         charge = m.charge
         multiplicity = m.multiplicity
         electrons = m.electronCount
         massesDalton = m.atoms.map(\.massDalton)
+        self.source = source
+        self.assumptions = assumptions
+    }
+
+    init(name: String, entry: LibraryMolecule) {
+        self.init(name: name, molecule: entry.molecule, source: entry.constants.source, assumptions: entry.constants.assumptions)
         rEAngstrom = entry.constants.rEquilibriumAngstrom
         defaultFromAngstrom = entry.defaultRangeAngstrom.lowerBound
         defaultToAngstrom = entry.defaultRangeAngstrom.upperBound
-        source = entry.constants.source
-        assumptions = entry.constants.assumptions
     }
-}
 
-extension ListedMolecule {
     /// A polyatomic of the library, as `molecules --json` prints it.
     init(name: String, polyatomic entry: LibraryPolyatomic) {
-        let m = entry.molecule
-        self.name = name
-        atoms = m.atoms.map(\.symbol)
-        charge = m.charge
-        multiplicity = m.multiplicity
-        electrons = m.electronCount
-        massesDalton = m.atoms.map(\.massDalton)
-        source = entry.source
-        assumptions = entry.assumptions
+        self.init(name: name, molecule: entry.molecule, source: entry.source, assumptions: entry.assumptions)
         zmatrix = try? entry.zmatrix.text(values: entry.values)
         values = entry.values
     }
 }
+
