@@ -9,14 +9,18 @@ extension Pesscan {
         static let configuration = CommandConfiguration(
             abstract: "Optimise a polyatomic's geometry from energies alone: rounds of independent points, refit, move, shrink.",
             discussion: """
-                Each round places the fewest points that determine a quadratic in the varied \
-                coordinates (the centre, ± a half-width along each, one corner per pair: 6 points \
-                for two coordinates) around the current estimate and collects them as one batch \
-                across the zones. It fits the quadratic, moves to its minimum (at most 4 \
-                half-widths) and shrinks the half-widths to the step (first 0.02 Å and 2°, at \
-                least 0.005 Å and 0.5°). It stops when the step is below the tolerance in every \
-                coordinate. Every point is stored in the scan (default <molecule>-optimize), so \
-                the same command run again after a kill resumes: finished points are not run again.
+                Each round is one batch of independent points collected across the zones. \
+                Rounds 1 and 2 place the fewest points that determine a quadratic in the \
+                varied coordinates (the centre, ± a half-width along each, one corner per \
+                pair: 6 points for two coordinates; round 2's corners across the last step), \
+                later rounds the centre and ± a half-width. Each round fits all points so \
+                far at the highest total degree they determine (at most 4), weighted to the \
+                round's centre, bonds affine in 1/r, and moves to the fit's minimum (at most \
+                4 half-widths). Half-widths start at 0.02 Å and 2° and shrink to a quarter \
+                of the step, never below 0.005 Å and 0.5°. It stops when the step is below \
+                the tolerance in every coordinate. Every point is stored in the scan \
+                (default <molecule>-optimize), so the same command run again after a kill \
+                resumes: finished points are not run again.
 
                 Examples:
                   pesscan optimize --molecule H2O --engine pyscf --method rhf --basis cc-pvdz --start r=1.0,theta=110 --json
