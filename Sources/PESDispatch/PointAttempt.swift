@@ -24,7 +24,7 @@ struct FinishedPoint: Sendable {
             engineVersion: details.engineVersion, startedAtSeconds: startedAtSeconds, finishedAtSeconds: finishedAtSeconds,
             exitStatus: details.exitStatus, stderrTail: details.stderrTail, image: image, launchFailure: details.launchFailure)
         display = PointReport(
-            scanName: scanName, index: point.index, rAngstrom: point.rAngstrom, zone: zone.name,
+            scanName: scanName, index: point.index, rAngstrom: point.rAngstrom, coordinates: point.coordinates, zone: zone.name,
             wallSeconds: finishedAtSeconds - startedAtSeconds)
         switch outcome {
         case .done(let energy, let converged):

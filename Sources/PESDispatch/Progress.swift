@@ -66,6 +66,8 @@ public struct PointReport: Sendable {
     public var scanName: String
     public var index: Int
     public var rAngstrom: Double
+    /// The varied coordinates of a polyatomic scan's point (Å and degrees, in the scan's order); nil for a diatomic's.
+    public var coordinates: [Double]? = nil
     public var zone: String
     public var wallSeconds: Double
     public var energyHartree: Double?

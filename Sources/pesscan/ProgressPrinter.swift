@@ -130,12 +130,15 @@ final class ProgressPrinter: @unchecked Sendable {
     private func pointLine(_ point: PointReport, _ totals: CollectTotals) -> String {
         let counter = "[\(totals.done + totals.failed)/\(totals.total)]"
         let place = "(\(point.zone), \(Output.fixed(point.wallSeconds, 2)) s)"
+        // A polyatomic point shows its varied coordinates in the scan's order (Å and degrees), a diatomic's its bond length.
+        let at = point.coordinates.map { "at " + $0.map { Output.fixed($0, 5) }.joined(separator: ", ") }
+            ?? "r = \(Output.fixed(point.rAngstrom, 5)) Å"
         if let energy = point.energyHartree {
-            return "\(counter) \(point.scanName) #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  "
+            return "\(counter) \(point.scanName) #\(point.index)  \(at)  "
                 + "E = \(String(format: "%.10f", energy)) Eh  " + (point.converged == false ? "UNCONVERGED  " : "") + place
         }
         let retry = point.willRetry ? " (will retry)" : ""
-        return "\(counter) \(point.scanName) #\(point.index)  r = \(Output.fixed(point.rAngstrom, 5)) Å  FAILED\(retry) \(place): \(point.failure ?? "")"
+        return "\(counter) \(point.scanName) #\(point.index)  \(at)  FAILED\(retry) \(place): \(point.failure ?? "")"
     }
 
     private func statusLine(_ totals: CollectTotals) -> String {
