@@ -32,7 +32,7 @@ struct PolyatomicReference {
 /// ±0.02 Å and ±2° (±4° for HCN's bend through 180°), fitted at total degree
 /// 4: the quartic's Hessian at its minimum is then the surface's to far
 /// better than 1 cm⁻¹.
-@Suite("Polyatomic molecules on PySCF", .serialized)
+@Suite("Polyatomic molecules on real engines (PySCF, xtb)", .serialized)
 struct PolyatomicEngineTests {
     static let pyscf = ["--engine", "pyscf", "--method", "rhf", "--basis", "cc-pvdz"]
 
@@ -158,6 +158,41 @@ struct PolyatomicEngineTests {
             let coordinates = try #require(object["coordinates"] as? [String: Double])
             #expect(abs((coordinates["rch"] ?? 0) - (try reference.number("r_ch_angstrom"))) < 1e-4, "rch \(coordinates["rch"] ?? 0)")
             #expect(abs((coordinates["rcn"] ?? 0) - (try reference.number("r_cn_angstrom"))) < 1e-4, "rcn \(coordinates["rcn"] ?? 0)")
+        }
+    }
+
+    @Test(
+        "xtb H2O: each point's XYZ input has the three atoms, and optimize lands on xtb's own optimiser's geometry (2e-4 Å, 0.05°: its gradient threshold)",
+        .enabled(if: RealPrograms.installed("xtb"), "xtb is not installed (apt-get install xtb)"))
+    func xtbWater() async throws {
+        try await offPool {
+            let folder = try TestSupport.temporaryFolder("pesscan-xtbwater")
+            try "3\nwater\nO 0 0 0\nH 0 0 0.96\nH 0.93 0 -0.24\n".write(
+                to: folder.appendingPathComponent("w.xyz"), atomically: true, encoding: .utf8)
+            _ = try RealPrograms.output(["xtb", "w.xyz", "--opt", "extreme"], in: folder)
+            let lines = try String(contentsOf: folder.appendingPathComponent("xtbopt.xyz"), encoding: .utf8).split(separator: "\n")
+            let atoms = try lines.dropFirst(2).prefix(3).map { line in
+                try line.split(separator: " ").dropFirst().map { try #require(Double($0)) }
+            }
+            let oh1 = (0..<3).map { atoms[1][$0] - atoms[0][$0] }, oh2 = (0..<3).map { atoms[2][$0] - atoms[0][$0] }
+            func length(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+            let cosine = zip(oh1, oh2).reduce(0) { $0 + $1.0 * $1.1 } / (length(oh1) * length(oh2))
+            let reference = (r: (length(oh1) + length(oh2)) / 2, theta: acos(cosine) * 180 / Double.pi)
+            let runner = try BinaryRunner()
+            let done = try runner.run(
+                ["optimize", "--molecule", "H2O", "--engine", "xtb", "--start", "r=1.0,theta=110", "--slots", "2", "--json"])
+            #expect(done.status == 0, "\(done.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(done.stdout.utf8)) as? [String: Any])
+            let coordinates = try #require(object["coordinates"] as? [String: Double])
+            #expect(abs((coordinates["r"] ?? 0) - reference.r) < 2e-4, "pesscan \(coordinates), xtb \(reference)")
+            #expect(abs((coordinates["theta"] ?? 0) - reference.theta) < 0.05, "pesscan \(coordinates), xtb \(reference)")
+            let inputs = try FileManager.default.subpathsOfDirectory(atPath: runner.folder.appendingPathComponent("Results/runs").path)
+                .filter { $0.hasSuffix("mol.xyz") }
+            #expect(!inputs.isEmpty)
+            for input in inputs {
+                let text = try String(contentsOfFile: runner.folder.appendingPathComponent("Results/runs/\(input)").path, encoding: .utf8)
+                #expect(text.hasPrefix("3\n") && text.split(separator: "\n").count == 5, "\(input): \(text)")
+            }
         }
     }
 }
