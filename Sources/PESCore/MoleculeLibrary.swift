@@ -43,6 +43,11 @@ public struct MoleculeLibrary: Sendable {
         throw .unknownPolyatomic(name, known: polyatomicNames)
     }
 
+    /// The polyatomic entry named `name` as ``polyatomic(named:)`` finds it, or nil when there is none (a diatomic, or no molecule).
+    public func polyatomicEntry(named name: String) -> LibraryPolyatomic? {
+        Self.lookUp(name, in: polyatomics)
+    }
+
     /// The entry named `name` exactly, else the one entry whose name matches ignoring case.
     private static func lookUp<Entry>(_ name: String, in entries: [String: Entry]) -> Entry? {
         if let entry = entries[name] { return entry }

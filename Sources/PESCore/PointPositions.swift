@@ -5,8 +5,13 @@ extension ScanSpec {
     /// as ``ZMatrixError/missingValues(_:)`` of the varied coordinates, never
     /// placed at the reference geometry.
     public func positionsAngstrom(of point: ScanPoint) throws(ZMatrixError) -> [[Double]] {
-        guard let geometry else { return Self.diatomicPositionsAngstrom(point.rAngstrom) }
-        guard let coordinates = point.coordinates, coordinates.count == geometry.varied.count else {
+        try positionsAngstrom(rAngstrom: point.rAngstrom, coordinates: point.coordinates)
+    }
+
+    /// Every atom's position in ångström at a point of bond length `rAngstrom` (a diatomic's) or varied `coordinates` (a polyatomic's).
+    public func positionsAngstrom(rAngstrom: Double, coordinates: [Double]?) throws(ZMatrixError) -> [[Double]] {
+        guard let geometry else { return Self.diatomicPositionsAngstrom(rAngstrom) }
+        guard let coordinates, coordinates.count == geometry.varied.count else {
             throw .missingValues(geometry.varied)
         }
         return try geometry.cartesianAngstrom(at: coordinates)

@@ -27,6 +27,11 @@ public struct PolyatomicGeometry: Sendable, Hashable, Codable {
         return values
     }
 
+    /// Values of the varied coordinates (in ``varied``'s order) keyed by name.
+    public func named(_ values: [Double]) -> [String: Double] {
+        Dictionary(zip(varied, values), uniquingKeysWith: { first, _ in first })
+    }
+
     /// Cartesian positions in ångström (one x, y, z row per atom) at a point.
     public func cartesianAngstrom(at coordinates: [Double]) throws(ZMatrixError) -> [[Double]] {
         try zmatrix.cartesianAngstrom(values: values(at: coordinates))

@@ -13,7 +13,6 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
     /// No container zone is there to run an engine whose program is not on this machine.
     case programOnlyInImages(scan: String, program: String)
     case zoneFile(ZoneFileError)
-    case polyatomicPointWithoutCoordinates(scan: String, index: Int)
     case geometry(scan: String, index: Int, ZMatrixError)
 
     public var description: String {
@@ -31,8 +30,6 @@ public enum DispatchError: Error, Sendable, CustomStringConvertible {
         case .programOnlyInImages(let scan, let program):
             return "No zone can run scan \(scan): its program \(program) is not on this machine, so only a container zone whose image has it can; "
                 + "add one to the zone file (kind: container), or install the program here."
-        case .polyatomicPointWithoutCoordinates(let scan, let index):
-            return "Point \(index) of the polyatomic scan \(scan) has no coordinates in the database; plan the scan again (pesscan plan --replace)."
         case .geometry(let scan, let index, let error):
             return "Point \(index) of \(scan) has no geometry: \(error) Plan the scan again with other values (pesscan plan --replace)."
         case .zoneFile(let error):

@@ -57,12 +57,9 @@ extension DispatchLoop {
                 fileURLWithPath: ([collector.resultsFolder.path] + components).joined(separator: "/"), isDirectory: true)
         }
         var cartesian: [[Double]]?
-        if let geometry = scan.spec.geometry {
-            guard let coordinates = point.coordinates else {
-                throw .polyatomicPointWithoutCoordinates(scan: scan.spec.name.rawValue, index: point.index)
-            }
+        if scan.spec.geometry != nil {
             do {
-                cartesian = try geometry.cartesianAngstrom(at: coordinates)
+                cartesian = try scan.spec.positionsAngstrom(rAngstrom: point.rAngstrom, coordinates: point.coordinates)
             } catch {
                 throw .geometry(scan: scan.spec.name.rawValue, index: point.index, error)
             }

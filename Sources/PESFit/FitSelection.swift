@@ -24,6 +24,12 @@ public struct FitSelection: Sendable, Hashable {
     /// Energies of the usable points in hartree, same order.
     public var energyHartree: [Double] { usable.compactMap(\.energyHartree) }
 
+    /// The usable points of a polyatomic scan (those with coordinates): their coordinates and energies in hartree, same order.
+    public var surfaceData: (points: [[Double]], energyHartree: [Double]) {
+        let used = usable.filter { $0.coordinates != nil && $0.energyHartree != nil }
+        return (used.compactMap(\.coordinates), used.compactMap(\.energyHartree))
+    }
+
     /// Fits `model` through the usable points and finds its minimum.
     public func analyse(model: CurveModel) throws(FitError) -> DiatomicAnalysis {
         try DiatomicAnalysis.analyse(rAngstrom: rAngstrom, energyHartree: energyHartree, model: model)

@@ -72,7 +72,7 @@ extension ScanStore {
         try points(ofScan: scanID, inState: state, columns: "zone, host, wall_seconds, exit_status, error, attempt_count")
     }
 
-    /// Points of a scan in index order with only what a fit or plot reads: index, r, state, energy and convergence.
+    /// Points of a scan in index order with only what a fit or plot reads: index, r, coordinates, state, energy and convergence.
     ///
     /// Zone, host, timings and errors are left nil: a scan of a million
     /// points reads a tenth of the bytes.
@@ -176,11 +176,13 @@ extension ScanStore {
     static func scanRecord(from row: Row, db: Database) throws -> ScanRecord {
         let id: Int64 = row["id"]
         var spec = try decode(ScanSpec.self, from: row["spec_json"], what: "scan \(id)")
-        spec.bondLengthsAngstrom = try Double.fetchAll(db, sql: "SELECT r_angstrom FROM point WHERE scan_id = ? ORDER BY idx", arguments: [id])
-        if spec.geometry != nil {
-            spec.geometry?.pointCoordinates = try Row.fetchAll(
-                db, sql: "SELECT id, coordinates FROM point WHERE scan_id = ? ORDER BY idx", arguments: [id]
-            ).map { row in try storedCoordinates(row) ?? [] }
+        if spec.geometry == nil {
+            spec.bondLengthsAngstrom = try Double.fetchAll(
+                db, sql: "SELECT r_angstrom FROM point WHERE scan_id = ? ORDER BY idx", arguments: [id])
+        } else {
+            let rows = try Row.fetchAll(db, sql: "SELECT id, r_angstrom, coordinates FROM point WHERE scan_id = ? ORDER BY idx", arguments: [id])
+            spec.bondLengthsAngstrom = rows.map { $0["r_angstrom"] }
+            spec.geometry?.pointCoordinates = try rows.map { row in try storedCoordinates(row) ?? [] }
         }
         return ScanRecord(id: id, spec: spec, createdAtSeconds: row["created_at"])
     }

@@ -14,8 +14,7 @@ struct ContourSurface {
 
     /// Fits the usable points of `selection` that have coordinates, one value per name in `coordinateNames`.
     init(selection: FitSelection, coordinateNames: [String], degree: Int) {
-        let used = selection.usable.filter { $0.coordinates != nil && $0.energyHartree != nil }
-        let points = used.compactMap(\.coordinates), energies = used.compactMap(\.energyHartree)
+        let (points, energies) = selection.surfaceData
         var problem: FitError?
         var last: FitError = .degreeTooLow(degree)
         for trial in stride(from: degree, through: 2, by: -1) {

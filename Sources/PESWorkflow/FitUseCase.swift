@@ -10,6 +10,8 @@ public struct FitRequest: Sendable {
     public enum Source: Sendable {
         /// A scan of the database `store` (nil name: the most recently planned); its fit is stored there when `record` is true.
         case scan(store: ScanStore, name: String?, record: Bool = true)
+        /// A scan of `store` already read for fitting; its fit is stored there when `record` is true.
+        case selection(ScanSelection, store: ScanStore, record: Bool = true)
         /// An energy table (``EnergyTableReader``) for this molecule, lengths and energies in these units unless its header names them; nothing is stored.
         case file(path: String, molecule: Molecule, lengthUnit: LengthUnit = .angstrom, energyUnit: EnergyUnit = .hartree)
     }
@@ -64,19 +66,26 @@ public struct FitUseCase: Sendable {
             return FitOutcome(record: record, notStoredBecause: nil)
         case .scan(let store, let name, let keep):
             let scan = try ScanSelection(store: store, scan: name, includeUnconverged: request.includeUnconverged)
-            let molecule = try request.isotopes?.applied(to: scan.record.spec.molecule) ?? scan.record.spec.molecule
-            let analysis = try scan.analyse(model: request.model)
-            var record = scan.record(of: analysis, molecule: molecule)
-            addJackknife(request, scan.selection.rAngstrom, scan.selection.energyHartree, molecule, to: &record)
-            var outcome = FitOutcome(record: record, notStoredBecause: nil, scanChosenByDefault: scan.chosenByDefault)
-            guard keep else { return outcome }
-            do {
-                try record.store(in: store, scanID: scan.record.id)
-            } catch {
-                outcome.notStoredBecause = error.description
-            }
-            return outcome
+            return try run(request, scan: scan, store: store, keep: keep)
+        case .selection(let scan, let store, let keep):
+            return try run(request, scan: scan, store: store, keep: keep)
         }
+    }
+
+    /// Fits a scan read for fitting, storing the fit when `keep` is true.
+    private func run(_ request: FitRequest, scan: ScanSelection, store: ScanStore, keep: Bool) throws(WorkflowError) -> FitOutcome {
+        let molecule = try request.isotopes?.applied(to: scan.record.spec.molecule) ?? scan.record.spec.molecule
+        let analysis = try scan.analyse(model: request.model)
+        var record = scan.record(of: analysis, molecule: molecule)
+        addJackknife(request, scan.selection.rAngstrom, scan.selection.energyHartree, molecule, to: &record)
+        var outcome = FitOutcome(record: record, notStoredBecause: nil, scanChosenByDefault: scan.chosenByDefault)
+        guard keep else { return outcome }
+        do {
+            try record.store(in: store, scanID: scan.record.id)
+        } catch {
+            outcome.notStoredBecause = error.description
+        }
+        return outcome
     }
 
     /// Adds the leave-one-out estimate to `record` when the request asks for one, or a warning saying why none was made.

@@ -116,7 +116,7 @@ public struct GeometryOptimizer: Sendable {
         var centre = start
         var previousStep: [Double]?
         var visited: [[Double]] = []
-        var outcome = Outcome(rounds: [], converged: false, interrupted: false, coordinates: Self.named(names, start), engineCalls: 0)
+        var outcome = Outcome(rounds: [], converged: false, interrupted: false, coordinates: geometry.named(start), engineCalls: 0)
         for round in 1...max(1, maximumRounds) {
             let offsets = OptimizationStencil.offsets(count: names.count, round: round, previousStep: previousStep)
             let wanted = offsets.map { offset in (0..<names.count).map { centre[$0] + offset[$0] * halfWidths[$0] } }
@@ -150,11 +150,11 @@ public struct GeometryOptimizer: Sendable {
             let gradient = zip(model.gradientHartreePerUnit(at: [Double](repeating: 0, count: names.count)), units).map { $0 / $1 }
             let calls = try engineCalls(scanID: scan.id)
             let record = Round(
-                round: round, centre: Self.named(names, centre), halfWidths: Self.named(names, halfWidths), points: visited.count,
-                addedPoints: added, degree: degree, energyHartree: minimum.energyHartree, gradient: Self.named(names, gradient),
-                step: Self.named(names, step), limited: minimum.onBoundary, engineCalls: calls)
+                round: round, centre: geometry.named(centre), halfWidths: geometry.named(halfWidths), points: visited.count,
+                addedPoints: added, degree: degree, energyHartree: minimum.energyHartree, gradient: geometry.named(gradient),
+                step: geometry.named(step), limited: minimum.onBoundary, engineCalls: calls)
             outcome.rounds.append(record)
-            outcome.coordinates = Self.named(names, next)
+            outcome.coordinates = geometry.named(next)
             outcome.energyHartree = minimum.energyHartree
             outcome.engineCalls = calls
             onRound(record)
@@ -184,7 +184,7 @@ public struct GeometryOptimizer: Sendable {
     /// Adds the wanted points the scan does not have yet; returns how many were added.
     private func ensurePoints(_ wanted: [[Double]], scanID: Int64) throws(WorkflowError) -> Int {
         do {
-            let existing = try store.points(ofScan: scanID).compactMap(\.coordinates)
+            let existing = try store.pointsForFitting(ofScan: scanID).compactMap(\.coordinates)
             let missing = wanted.filter { point in !existing.contains { Self.same($0, point) } }
             if !missing.isEmpty { try store.addPoints(toScan: scanID, coordinates: missing) }
             return missing.count
@@ -197,7 +197,7 @@ public struct GeometryOptimizer: Sendable {
     private func roundEnergies(_ wanted: [[Double]], scan: ScanRecord) throws(WorkflowError) -> [Double] {
         let points: [ScanPoint]
         do {
-            points = try store.points(ofScan: scan.id)
+            points = try store.pointsForFitting(ofScan: scan.id)
         } catch {
             throw .store(error)
         }
@@ -228,11 +228,6 @@ public struct GeometryOptimizer: Sendable {
     static func same(_ a: [Double], _ b: [Double]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($0), abs($1)) }
     }
-
-    /// Values keyed by coordinate name.
-    static func named(_ names: [String], _ values: [Double]) -> [String: Double] {
-        Dictionary(zip(names, values), uniquingKeysWith: { first, _ in first })
-    }
 }
 
 /// The points of one optimisation round, as offsets in half-widths from its centre.
@@ -260,7 +255,7 @@ public enum OptimizationStencil {
         guard round <= 2 else { return offsets }
         let signs = previousStep.map { step in step.map { $0 >= 0 ? 1.0 : -1.0 } } ?? [Double](repeating: 1, count: count)
         for first in 0..<count {
-            for second in (first + 1)..<max(first + 1, count) {
+            for second in (first + 1)..<count {
                 var offset = zero
                 offset[first] = signs[first]
                 offset[second] = previousStep == nil ? 1 : -signs[second]

@@ -84,13 +84,11 @@ public enum PlanUseCase {
     ) throws(WorkflowError) -> ScanSpec? {
         var entry: LibraryPolyatomic?
         if let name = request.molecule.libraryName {
-            let polyatomics: [String: LibraryPolyatomic]
             do {
-                polyatomics = try library().polyatomics
+                entry = try library().polyatomicEntry(named: name)
             } catch {
                 throw .library(error)
             }
-            entry = polyatomics[name] ?? polyatomics.first { $0.key.lowercased() == name.lowercased() }?.value
         }
         let coordinates = request.coordinates ?? CoordinateScanRequest(counts: .each(request.points))
         guard entry != nil || coordinates.zmatrixText != nil else {

@@ -153,7 +153,7 @@ public struct PlotUseCase: Sendable {
             fitProblem: plot.fitProblem,
             fitRemedy: nil, scanChosenByDefault: scan.chosenByDefault, pngProblem: nil, pngConverterMissing: false)
         outcome.coordinates = plot.coordinateNames
-        outcome.stationaryPoint = plot.stationary.map { GeometryOptimizer.named(plot.coordinateNames, $0.coordinates) }
+        outcome.stationaryPoint = plot.stationary.flatMap { point in spec.geometry?.named(point.coordinates) }
         outcome.stationaryPointIsMinimum = plot.stationary?.isMinimum
         outcome.requestedDegreeProblem = plot.surface == nil ? nil : surface.requestedDegreeProblem
         if case .failure(let problem) = plot.stationaryPoint { outcome.stationaryPointProblem = problem }

@@ -60,38 +60,25 @@ public struct SurfaceFitReport: Sendable, Codable {
 
 /// `fit` for a polyatomic scan: a polynomial of total degree d in the varied coordinates, its stationary point and harmonic modes.
 public enum SurfaceFitUseCase {
-    /// Fits the scan's done (and, if asked, unconverged) points.
-    public static func run(
-        record: ScanRecord, store: ScanStore, degree: Int, includeUnconverged: Bool
-    ) throws(WorkflowError) -> SurfaceFitReport {
+    /// Fits the selected points of a polyatomic scan (``FitSelection``: done, and converged unless asked otherwise).
+    public static func run(_ scan: ScanSelection, degree: Int) throws(WorkflowError) -> SurfaceFitReport {
+        let record = scan.record
         guard let geometry = record.spec.geometry else { throw .notPolyatomic(scan: record.spec.name.rawValue) }
-        let points: [ScanPoint]
-        do {
-            points = try store.points(ofScan: record.id)
-        } catch {
-            throw .store(error)
-        }
-        let used = points.filter { point in
-            point.state == .done && point.energyHartree != nil && point.coordinates != nil
-                && (includeUnconverged || point.converged != false)
-        }
-        let notComputed = points.filter { $0.state == .pending || $0.state == .running }.count
         let names = geometry.varied
+        let (points, energies) = scan.selection.surfaceData
         let fit: SurfaceFit
         let stationary: SurfaceStationaryPoint
         do {
-            fit = try SurfaceFit.fit(
-                coordinateNames: names, points: used.compactMap(\.coordinates), energyHartree: used.compactMap(\.energyHartree),
-                totalDegree: degree)
+            fit = try SurfaceFit.fit(coordinateNames: names, points: points, energyHartree: energies, totalDegree: degree)
             stationary = try fit.stationaryPoint()
         } catch {
-            throw .fit(error, notComputed: notComputed, remedy: nil)
+            throw .fit(error, notComputed: scan.selection.notComputedCount, remedy: nil)
         }
         let values = geometry.values(at: stationary.coordinates)
         let cartesian: [[Double]]
         let jacobian: [Double]
         do {
-            cartesian = try geometry.zmatrix.cartesianAngstrom(values: values)
+            cartesian = try geometry.cartesianAngstrom(at: stationary.coordinates)
             jacobian = try geometry.zmatrix.jacobianAngstrom(values: values, with: names)
         } catch {
             throw .geometry(error)
@@ -132,10 +119,10 @@ public enum SurfaceFitUseCase {
         return SurfaceFitReport(
             scan: record.spec.name.rawValue, molecule: record.spec.molecule.name, coordinates: names,
             units: Dictionary(uniqueKeysWithValues: names.map { ($0, geometry.unitName(of: $0)) }),
-            degree: degree, pointsUsed: used.count, pointsExcluded: points.count - used.count,
+            degree: degree, pointsUsed: points.count, pointsExcluded: scan.points.count - points.count,
             rmsResidualHartree: fit.rmsResidualHartree, maxAbsResidualHartree: fit.maxAbsResidualHartree,
-            conditionNumber: fit.conditionNumber, stationaryPoint: GeometryOptimizer.named(names, stationary.coordinates),
-            standardErrors: stationary.standardErrors.map { GeometryOptimizer.named(names, $0) },
+            conditionNumber: fit.conditionNumber, stationaryPoint: geometry.named(stationary.coordinates),
+            standardErrors: stationary.standardErrors.map(geometry.named),
             energyHartree: stationary.energyHartree, energyStandardErrorHartree: stationary.energyStandardErrorHartree,
             isMinimum: stationary.isMinimum, negativeDirections: stationary.negativeDirectionCount,
             outsideData: stationary.liesOutsideData,

@@ -57,13 +57,24 @@ struct CoordinateOptions: ParsableArguments {
     /// `name=value` pairs separated by commas, values finite numbers; nil text gives no pairs.
     static func values(_ text: String?, option: String) throws -> [String: Double] {
         guard let text else { return [:] }
-        var values: [String: Double] = [:]
+        return try namedList(text) { Double($0).flatMap { $0.isFinite ? $0 : nil } } refuse: { pair, repeated in
+            ValidationError(
+                repeated ? "\(option) gives \(pair) twice."
+                    : "\(option) takes name=value pairs separated by commas, e.g. r=1.0,theta=110; got \"\(pair)\".")
+        }
+    }
+
+    /// `name=value` pairs separated by commas, each name a Z-matrix variable's once, each value read by `parse`.
+    ///
+    /// A malformed pair, or a name given twice, is `refuse(pair, false)` or `refuse(name, true)`.
+    static func namedList<Value, Failure: Error>(
+        _ text: String, parse: (String) -> Value?, refuse: (String, Bool) -> Failure
+    ) throws(Failure) -> [String: Value] {
+        var values: [String: Value] = [:]
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, ZMatrix.isVariableName(parts[0]), let value = Double(parts[1]), value.isFinite else {
-                throw ValidationError("\(option) takes name=value pairs separated by commas, e.g. r=1.0,theta=110; got \"\(pair)\".")
-            }
-            guard values[parts[0]] == nil else { throw ValidationError("\(option) gives \(parts[0]) twice.") }
+            guard parts.count == 2, ZMatrix.isVariableName(parts[0]), let value = parse(parts[1]) else { throw refuse(String(pair), false) }
+            guard values[parts[0]] == nil else { throw refuse(parts[0], true) }
             values[parts[0]] = value
         }
         return values
@@ -80,13 +91,10 @@ struct PointCountsArgument: ExpressibleByArgument, Sendable {
             counts = .each(count)
             return
         }
-        var byName: [String: Int] = [:]
-        for pair in argument.split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, ZMatrix.isVariableName(parts[0]), let count = Int(parts[1]), byName[parts[0]] == nil else { return nil }
-            byName[parts[0]] = count
-        }
-        guard !byName.isEmpty else { return nil }
+        struct Malformed: Error {}
+        guard let byName = try? CoordinateOptions.namedList(argument, parse: { Int($0) }, refuse: { _, _ in Malformed() }),
+              !byName.isEmpty
+        else { return nil }
         counts = .byName(byName)
     }
 

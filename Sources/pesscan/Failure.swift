@@ -53,4 +53,9 @@ enum Output {
     static func fixed(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)
     }
+
+    /// A number written with its unit symbol: `0.95780 Å` with a space, `104.47760°` without.
+    static func withUnit(_ number: String, _ unitSymbol: String) -> String {
+        unitSymbol == "°" ? number + "°" : number + " " + unitSymbol
+    }
 }

@@ -80,12 +80,14 @@ extension Pesscan {
                     path: input, molecule: try molecule.resolvedMolecule(), lengthUnit: rUnit ?? .angstrom, energyUnit: energyUnit ?? .hartree)
             } else {
                 let database = try noRecord ? store.openReadOnly() : store.open(create: false)
-                let record = try Workflow.run { () throws(WorkflowError) in try ScanSelection.record(named: scan, in: database) }
-                if record.spec.geometry != nil {
-                    try fitSurface(record, store: database)
+                let selection = try Workflow.run { () throws(WorkflowError) in
+                    try ScanSelection(store: database, scan: scan, includeUnconverged: includeUnconverged)
+                }
+                if selection.record.spec.geometry != nil {
+                    try fitSurface(selection)
                     return
                 }
-                source = .scan(store: database, name: scan, record: !noRecord)
+                source = .selection(selection, store: database, record: !noRecord)
             }
             let request = FitRequest(
                 source: source, model: try curve.curveModel(), includeUnconverged: includeUnconverged,
@@ -107,14 +109,14 @@ extension Pesscan {
         }
 
         /// Fits a polyatomic scan: a polynomial of total degree --degree in its varied coordinates, its stationary point and modes.
-        private func fitSurface(_ record: ScanRecord, store database: ScanStore) throws {
+        private func fitSurface(_ selection: ScanSelection) throws {
             guard curve.model == nil || curve.model?.lowercased() == "polynomial", let degree = Int(curve.degree) else {
                 throw Failure.report(
                     "A polyatomic scan is fitted with a polynomial of total degree --degree (a whole number, e.g. 4); --model and --degree auto are for diatomics.",
                     status: .usage)
             }
             let report = try Workflow.run { () throws(WorkflowError) in
-                try SurfaceFitUseCase.run(record: record, store: database, degree: degree, includeUnconverged: includeUnconverged)
+                try SurfaceFitUseCase.run(selection, degree: degree)
             }
             for warning in report.warnings { Output.diagnostic("Warning: \(warning).") }
             if json {

@@ -51,7 +51,7 @@ extension Pesscan {
                 guard let entry = library.polyatomics[name] else { continue }
                 let m = entry.molecule
                 let values = entry.zmatrix.variableNames.map { variable in
-                    "\(variable) = \(entry.values[variable] ?? .nan)" + (entry.zmatrix.kind(of: variable) == .length ? " Å" : "°")
+                    "\(variable) = " + Output.withUnit("\(entry.values[variable] ?? .nan)", entry.zmatrix.kind(of: variable) == .length ? "Å" : "°")
                 }
                 print(
                     "  \(name.padding(toLength: 7, withPad: " ", startingAt: 0)) charge \(m.charge), \(m.electronCount) electrons, "

@@ -139,14 +139,14 @@ enum OptimizeReportText {
     /// The coordinates as `r = 0.946286 Å, theta = 104.6131°`.
     static func values(_ values: [String: Double], names: [String], units: [String], digits: Int = 6) -> String {
         zip(names, units).map { name, unit in
-            "\(name) = " + String(format: "%.\(digits)f", values[name] ?? .nan) + (unit == "°" ? "°" : " \(unit)")
+            "\(name) = " + Output.withUnit(Output.fixed(values[name] ?? .nan, digits), unit)
         }.joined(separator: ", ")
     }
 
     /// One round as it ends, for stderr.
     static func round(_ round: GeometryOptimizer.Round, names: [String], units: [String]) -> String {
         let step = zip(names, units).map { name, unit in
-            "\(name) " + String(format: "%+.2e", round.step[name] ?? .nan) + (unit == "°" ? "°" : " \(unit)")
+            "\(name) " + Output.withUnit(String(format: "%+.2e", round.step[name] ?? .nan), unit)
         }.joined(separator: ", ")
         return "Round \(round.round): \(Plural.count(round.points, "point")) (\(round.addedPoints) new), "
             + "\(round.engineCalls) energies so far, model E = " + String(format: "%.10f", round.energyHartree) + " Eh, step "

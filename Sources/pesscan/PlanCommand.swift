@@ -181,7 +181,7 @@ extension Pesscan.Plan {
                 + "with engine \(spec.engine.name): \(Plural.count(points.count, "point")) varying \(varied.joined(separator: ", ")) in \(store.databasePath)")
         let fixed = geometry.zmatrix.variableNames.filter { !varied.contains($0) }
         if !fixed.isEmpty {
-            print("Fixed: " + fixed.map { "\($0) = \(geometry.referenceValues[$0] ?? .nan) \(geometry.unitSymbol(of: $0))" }.joined(separator: ", "))
+            print("Fixed: " + fixed.map { "\($0) = " + Output.withUnit("\(geometry.referenceValues[$0] ?? .nan)", geometry.unitSymbol(of: $0)) }.joined(separator: ", "))
         }
         guard points.count <= 200 else { return }
         print("point" + varied.map { " " + "\($0) (\(geometry.unitSymbol(of: $0)))".leftPadded(to: 14) }.joined())

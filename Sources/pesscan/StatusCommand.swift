@@ -72,7 +72,7 @@ extension ScanStatus {
     func place(rAngstrom: Double, coordinates values: [Double]?) -> String {
         guard let coordinates, let values else { return "r = \(Output.fixed(rAngstrom, 5)) Å" }
         return zip(coordinates, values).map { coordinate, value in
-            "\(coordinate.name) = \(Output.fixed(value, 5))" + (coordinate.unit == "°" ? "°" : " \(coordinate.unit)")
+            "\(coordinate.name) = " + Output.withUnit(Output.fixed(value, 5), coordinate.unit)
         }.joined(separator: ", ")
     }
 

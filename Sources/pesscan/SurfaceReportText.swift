@@ -13,9 +13,9 @@ enum SurfaceReportText {
             report.isMinimum ? "Minimum:" : "Stationary point (saddle, \(report.negativeDirections) negative):",
         ]
         for name in report.coordinates {
-            let unit = report.units[name] == "angstrom" ? " Å" : "°"
+            let unit = report.units[name] == "angstrom" ? "Å" : "°"
             let error = report.standardErrors?[name].map { String(format: " ± %.1e", $0) } ?? ""
-            lines.append("  \(name) = " + String(format: "%.6f", report.stationaryPoint[name] ?? .nan) + error + unit)
+            lines.append("  \(name) = " + Output.withUnit(Output.fixed(report.stationaryPoint[name] ?? .nan, 6) + error, unit))
         }
         lines.append(
             "  E = " + String(format: "%.10f", report.energyHartree)
