@@ -39,6 +39,16 @@ public struct ScanSpec: Sendable, Hashable, Codable {
     }
 }
 
+extension ScanSpec {
+    /// The spec without its points (bond lengths, a polyatomic's coordinates): what the scan table stores, the point table holding the rest.
+    public var withoutPoints: ScanSpec {
+        var spec = self
+        spec.bondLengthsAngstrom = []
+        spec.geometry?.pointCoordinates = []
+        return spec
+    }
+}
+
 /// Why a scan could not be planned.
 public enum ScanSpecError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooFewPoints(Int)

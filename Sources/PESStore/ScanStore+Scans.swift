@@ -189,10 +189,7 @@ extension ScanStore {
 
     /// The spec as stored: everything but the bond lengths, which live in the point table.
     static func storedSpecJSON(_ spec: ScanSpec) throws -> String {
-        var stored = spec
-        stored.bondLengthsAngstrom = []
-        stored.geometry?.pointCoordinates = []
-        return try encode(stored)
+        try encode(spec.withoutPoints)
     }
 
     /// A scan's attempts counted per zone by how they ended, zones in order of first use.

@@ -39,7 +39,7 @@ public enum OptimizeUseCase {
     ) throws(WorkflowError) -> (record: ScanRecord, start: [Double], resumed: Bool) {
         let plan = request.plan
         guard var spec = try PlanUseCase.polyatomicSpec(for: plan, library: try library(), withPoints: false),
-              var geometry = spec.geometry
+              let geometry = spec.geometry
         else {
             throw .coordinates("optimize works on polyatomic molecules: name one of the library (e.g. --molecule H2O) or give --zmatrix FILE.")
         }
@@ -50,10 +50,8 @@ public enum OptimizeUseCase {
                 throw .scan(error)
             }
         }
+        // The start is stored as the reference values, so a run that resumes the scan starts where it did.
         let start = geometry.varied.compactMap { geometry.referenceValues[$0] }
-        // The start is the optimisation's own: the stored reference values are the start's, so a resumed run must start there too.
-        geometry.pointCoordinates = []
-        spec.geometry = geometry
         do {
             _ = try engines.engine(for: spec)
         } catch {
@@ -67,10 +65,7 @@ public enum OptimizeUseCase {
             existing = nil
         }
         if let existing {
-            var stored = existing.spec
-            stored.geometry?.pointCoordinates = []
-            stored.bondLengthsAngstrom = []
-            if stored == spec, !plan.replace { return (existing, start, true) }
+            if existing.spec.withoutPoints == spec, !plan.replace { return (existing, start, true) }
             guard plan.replace else {
                 throw .coordinates(
                     "A scan named \(spec.name) exists and is not this optimisation (another molecule, start, coordinates or engine); "
