@@ -28,7 +28,11 @@ let package = Package(
         .target(name: "PESCore"),
         .target(
             name: "PESStore",
-            dependencies: ["PESCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PESCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own calls, for the bulk inserts that bind values without GRDB's argument arrays.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "PESFit", dependencies: ["PESCore", "CLAPACK"]),
         .target(name: "PESEngines", dependencies: ["PESCore"]),

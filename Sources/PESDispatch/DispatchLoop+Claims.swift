@@ -35,8 +35,10 @@ extension DispatchLoop {
 
     /// Recomputes, for each zone, which active scans it can run.
     func updateEligibility() {
-        eligibleScanIDs = collector.zones.map { zone in
-            activeScanIDs.filter { id in collector.engines[id].map(zone.canRun) ?? false }
+        immediateEngines = immediateEnginesByZone()
+        // A scan a zone computes at once in batches is never claimed point by point there.
+        eligibleScanIDs = zip(collector.zones, immediateEngines).map { zone, immediate in
+            activeScanIDs.filter { id in immediate[id] == nil && (collector.engines[id].map(zone.canRun) ?? false) }
         }
         distinctScanSets = Set(zip(collector.zones, eligibleScanIDs).filter { !$0.0.isBatch && !$0.1.isEmpty }.map { $0.1.sorted() })
     }

@@ -8,6 +8,31 @@ extension DispatchLoop {
         onEvent: @Sendable (CollectEvent) -> Void
     ) throws {
         let now = clock.wallNow
+        let decision = Self.decideRetry(
+            &finished, zoneCount: collector.zones.count, policy: policy, nowSeconds: now.timeIntervalSince1970)
+        try account(finished, decision: decision, zone: index, summary: &summary, onEvent: onEvent)
+        unwritten.append(finished.report, at: now)
+        // A failure is written at once: its retry time decides when the point may run again.
+        if case .failed = finished.report.outcome { try flushResults(summary: &summary, onEvent: onEvent) }
+    }
+
+    /// Whether a failed attempt's point runs again (its report then carries the retry time) or fails for good; nil for a success.
+    static func decideRetry(
+        _ finished: inout FinishedPoint, zoneCount: Int, policy: DispatchPolicy, nowSeconds: Double
+    ) -> RetryDecision? {
+        guard case .failed = finished.report.outcome else { return nil }
+        let decision = RetryDecision.decide(
+            failedBefore: finished.failedBefore, launchFailure: finished.report.launchFailure,
+            fullDisk: finished.fullDiskFolder != nil, zoneCount: zoneCount, policy: policy, nowSeconds: nowSeconds)
+        if case .retry(let atSeconds) = decision { finished.report.retryAfterSeconds = atSeconds }
+        return decision
+    }
+
+    /// Counts a finished attempt in the run's totals and its zone's health; rests or stops a zone whose launches fail.
+    func account(
+        _ finished: FinishedPoint, decision: RetryDecision?, zone index: Int, summary: inout CollectSummary,
+        onEvent: @Sendable (CollectEvent) -> Void
+    ) throws {
         switch finished.report.outcome {
         case .done:
             zoneStates[index].claimAhead.recordSuccess(
@@ -19,17 +44,12 @@ extension DispatchLoop {
         case .failed(let reason):
             zoneStates[index].claimAhead.recordFailure()
             zoneStates[index].failed += 1
-            let decision = RetryDecision.decide(
-                failedBefore: finished.failedBefore, launchFailure: finished.report.launchFailure,
-                fullDisk: finished.fullDiskFolder != nil, zoneCount: collector.zones.count, policy: policy,
-                nowSeconds: now.timeIntervalSince1970)
             switch decision {
-            case .retry(let atSeconds):
-                finished.report.retryAfterSeconds = atSeconds
+            case .retry:
                 retryMayBeWaiting = true
                 pendingMayExist = true
                 summary.retried += 1
-            case .failForGood:
+            case .failForGood, nil:
                 summary.failed += 1
                 totals.failed += 1
             }
@@ -43,9 +63,6 @@ extension DispatchLoop {
                 zoneStates[index].health.recordSuccess()
             }
         }
-        unwritten.append(finished.report, at: now)
-        // A failure is written at once: its retry time decides when the point may run again.
-        if case .failed = finished.report.outcome { try flushResults(summary: &summary, onEvent: onEvent) }
     }
 
     /// Writes every finished attempt waiting in the buffer, in one transaction; results that lost their claims are counted, not used.

@@ -43,7 +43,14 @@ final class DispatchLoop: @unchecked Sendable {
     /// The distinct sets of scans that the run's process zones can run.
     var distinctScanSets: Set<[Int64]> = []
     /// Whether a claim may find pending points: false once every zone's scans came back short, until something may return points.
-    var pendingMayExist = true
+    var pendingMayExist = true {
+        didSet {
+            guard pendingMayExist else { return }
+            for index in zoneStates.indices { zoneStates[index].immediateDrained = false }
+        }
+    }
+    /// For each zone, the engines of active scans it computes at once in batches (``ImmediateBatch``), by scan id.
+    var immediateEngines: [[Int64: any ImmediateEngine]] = []
     /// Zones that started an attempt in this run.
     var usedZones: Set<Int> = []
     /// When this run last renewed its leases, on the monotonic clock.
@@ -62,11 +69,17 @@ final class DispatchLoop: @unchecked Sendable {
         var claimedAhead: [ClaimedPoint] = []
         /// How many points to claim beyond the free slots.
         var claimAhead = ClaimAhead()
+        /// Whether a batch of points computed at once is running in one of the zone's slots.
+        var immediateBatchRunning = false
+        /// Whether the zone's last batch computed at once came back short, until points may be pending again.
+        var immediateDrained = false
     }
 
     /// What the task group's children report.
     enum Event: Sendable {
         case finished(zone: Int, FinishedPoint?)
+        /// A batch of points computed at once, already written.
+        case finishedAtOnce(zone: Int, ImmediateBatch.Result)
         case wake
     }
 
@@ -126,6 +139,12 @@ final class DispatchLoop: @unchecked Sendable {
             }
             func fill() throws {
                 guard !Task.isCancelled else { return }
+                for index in zoneStates.indices {
+                    guard let batch = immediateBatch(forZone: index) else { continue }
+                    usedZones.insert(index)
+                    zoneStates[index].immediateBatchRunning = true
+                    group.addTask { .finishedAtOnce(zone: index, try batch.run()) }
+                }
                 if pendingMayExist { try claimForIdleZones() }
                 for index in zoneStates.indices where !zoneStates[index].claimedAhead.isEmpty {
                     let zone = collector.zones[index]
@@ -172,6 +191,8 @@ final class DispatchLoop: @unchecked Sendable {
                         try handle(&finished, zone: index, summary: &summary, onEvent: onEvent)
                         emit(finished, onEvent: onEvent)
                     }
+                case .finishedAtOnce(let index, let batch):
+                    try account(batch, zone: index, summary: &summary, onEvent: onEvent)
                 }
                 if unwritten.isDue(at: clock.wallNow) || running == 0 { try flushResults(summary: &summary, onEvent: onEvent) }
                 if renewalIsDue { try renewLeases(summary: &summary, onEvent: onEvent) }

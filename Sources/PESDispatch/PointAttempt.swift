@@ -39,23 +39,26 @@ struct FinishedPoint: Sendable {
 }
 
 extension DispatchLoop {
-    /// The work directory of one attempt, created when the engine uses one: `runs/<database>/<scan>/<index>/<attempt id>`.
+    /// The job of one attempt, its work directory created when the engine uses one: `runs/<database>/<scan>/<index>/<attempt id>`.
     ///
     /// Attempt ids are never reused, so no two attempts, and no two databases
     /// sharing a results folder, ever write the same files. No component is
     /// followed if it is a symbolic link.
     func job(for point: ClaimedPoint, scan: ScanRecord, engine: any Engine) throws(DispatchError) -> EngineJob {
-        let components = [
-            "runs", store.workFolderName, scan.spec.name.rawValue, String(point.index), String(point.attemptID),
-        ]
-        let folder: URL
-        if engine.usesWorkDirectory {
-            folder = try WorkFolder.create(components, under: collector.resultsFolder)
-        } else {
-            // Never created; one path parsed rather than five components appended, as instant engines claim thousands at once.
-            folder = URL(
-                fileURLWithPath: ([collector.resultsFolder.path] + components).joined(separator: "/"), isDirectory: true)
-        }
+        try Self.job(
+            for: point, scan: scan, engine: engine, resultsFolder: collector.resultsFolder, workFolderName: store.workFolderName)
+    }
+
+    /// The job of one attempt with its work directory under `resultsFolder`, for callers away from the loop.
+    static func job(
+        for point: ClaimedPoint, scan: ScanRecord, engine: any Engine, resultsFolder: URL, workFolderName: String
+    ) throws(DispatchError) -> EngineJob {
+        // An engine without files gets the results folder itself, never written: no path is made for each of the
+        // thousands of points such an engine computes in a batch.
+        let folder = engine.usesWorkDirectory
+            ? try WorkFolder.create(
+                ["runs", workFolderName, scan.spec.name.rawValue, String(point.index), String(point.attemptID)], under: resultsFolder)
+            : resultsFolder
         var cartesian: [[Double]]?
         if scan.spec.geometry != nil {
             do {

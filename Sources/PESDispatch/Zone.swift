@@ -83,4 +83,10 @@ public struct Zone: Sendable {
 
     /// Whether this zone can run `engine`: containers run only separate programs, batch zones only prepared ones.
     public func canRun(_ engine: any Engine) -> Bool { backend.canRun(engine) }
+
+    /// The engine as an ``ImmediateEngine`` when this zone computes its points in batches at once: a local zone and an engine computing without waiting.
+    func immediateEngine(_ engine: any Engine) -> (any ImmediateEngine)? {
+        guard backend is LocalBackend, let immediate = engine as? any ImmediateEngine, immediate.computesImmediately else { return nil }
+        return immediate
+    }
 }

@@ -13,7 +13,7 @@ public struct EngineJob: Sendable, Hashable {
     public var rAngstrom: Double
     /// The molecule, with charge and multiplicity.
     public var molecule: Molecule
-    /// The point's own work directory under the results folder.
+    /// The point's own work directory under the results folder; for an engine that uses none, the results folder itself, never written.
     public var workDirectory: URL
     /// Positions of every atom in ångström (x, y, z per atom) for a polyatomic point; nil puts a diatomic on the z axis at ``rAngstrom``.
     public var cartesianAngstrom: [[Double]]?
@@ -118,6 +118,18 @@ public protocol Engine: Sendable {
 extension Engine {
     /// Programs are on this machine unless an engine says otherwise.
     public var programMissingOnHost: String? { nil }
+}
+
+/// An engine that can compute a point in this process without waiting, so that `collect` claims, computes and records whole batches in one transaction.
+///
+/// Meant for engines that take microseconds a point (the built-in model):
+/// for them the framework's per-point costs (a task, a claim, a result
+/// written separately) are the whole cost of a scan.
+public protocol ImmediateEngine: Engine {
+    /// Whether this engine, as configured, computes without waiting (false, for instance, while it simulates a delay).
+    var computesImmediately: Bool { get }
+    /// Computes one point at once, on the calling thread.
+    func computeImmediately(_ job: EngineJob) -> EngineOutcome
 }
 
 /// An engine that runs one program per point: its inputs written first, the program run, its output read after.

@@ -5,7 +5,7 @@ import PESCore
 ///
 /// Option `delay_seconds` makes every point take that long, to stand in for
 /// a real program's cost when showing parallelism and interruption.
-public struct ModelEngine: Engine {
+public struct ModelEngine: ImmediateEngine {
     public let name = "model"
     public let usesWorkDirectory = false
     public let runsAsProcess = false
@@ -31,6 +31,14 @@ public struct ModelEngine: Engine {
             }
         }
         if Task.isCancelled { return .cancelled }
+        return computeImmediately(job)
+    }
+
+    /// Without a simulated delay the model computes a point in well under a microsecond.
+    public var computesImmediately: Bool { delaySeconds == 0 }
+
+    /// The point's Morse energy, or the injected failure for its attempt.
+    public func computeImmediately(_ job: EngineJob) -> EngineOutcome {
         if let failure = failures.failure(point: job.pointIndex, attempt: job.attemptNumber) {
             return .failed(reason: failure, details: RunDetails(engineVersion: "pesscan-morse-1"))
         }

@@ -109,37 +109,22 @@ extension ScanStore {
                 WHERE id = ? AND outcome IN ('running', 'abandoned', 'released')
                 """)
             let finishPoint = try db.makeStatement(sql: """
-                UPDATE point SET state = ?, energy_hartree = ?, converged = ?, zone = ?, host = ?, job_id = ?,
-                    started_at = ?, finished_at = ?, wall_seconds = ?, exit_status = ?, error = ?, retry_after = ?,
-                    lease_token = NULL, lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL, batch_job = NULL,
-                    attempt_id = NULL
+                UPDATE point SET \(Self.finishedPointAssignments)
                 WHERE id = ? AND state = 'running' AND attempt_id = ?
                   AND (lease_token = ? OR (batch_job IS NOT NULL AND batch_job = ?))
                 """)
             var stale: [Int64] = []
             for report in reports {
-                let wall = max(0, report.finishedAtSeconds - report.startedAtSeconds)
-                let state: String, energy: Double?, converged: Int?, error: String?
-                switch report.outcome {
-                case .done(let e, let c):
-                    (state, energy, converged, error) = ("done", e, c ? 1 : 0, nil)
-                case .failed(let reason):
-                    (state, energy, converged, error) = ("failed", nil, nil, reason)
-                }
-                // A failure with a retry time waits again as pending; its error stays on the point meanwhile.
-                let pointState = state == "failed" && report.retryAfterSeconds != nil ? "pending" : state
-                try finishPoint.execute(arguments: [
-                    pointState, energy, converged, report.zone, report.host, report.jobID, report.startedAtSeconds,
-                    report.finishedAtSeconds, wall, report.exitStatus, error, report.retryAfterSeconds, report.pointID,
-                    report.attemptID, holder.token, report.jobID,
-                ])
+                let stored = StoredResult(report)
+                try finishPoint.execute(arguments: stored.pointArguments + [report.pointID, report.attemptID, holder.token, report.jobID])
                 let current = db.changesCount == 1
                 if !current { stale.append(report.attemptID) }
                 let staleNote = "result arrived after this attempt had lost the point's claim (lease expired and taken over, "
                     + "scan replaced, or harvested by another collect); kept for provenance, not used as the point's result"
                 try closeAttempt.execute(arguments: [
-                    current ? state : "abandoned", report.startedAtSeconds, report.finishedAtSeconds, wall, energy, converged,
-                    report.exitStatus, current ? error : [error, staleNote].compactMap { $0 }.joined(separator: "; "),
+                    current ? stored.outcome : "abandoned", report.startedAtSeconds, report.finishedAtSeconds, stored.wallSeconds,
+                    stored.energyHartree, stored.converged, report.exitStatus,
+                    current ? stored.error : [stored.error, staleNote].compactMap { $0 }.joined(separator: "; "),
                     report.stderrTail, report.jobID, report.engineVersion, report.zone, report.host, report.image,
                     report.launchFailure ? 1 : 0, report.attemptID,
                 ])
@@ -292,6 +277,13 @@ extension ScanStore {
         guard elsewhere.count < limit else { return elsewhere }
         return elsewhere + (try query(zoneTest: "zone IS NOT NULL AND zone = ?", limit: limit - elsewhere.count))
     }
+
+    /// The assignments that give a point its finished attempt's result and release it, bound to ``StoredResult/pointArguments``.
+    static let finishedPointAssignments = """
+        state = ?, energy_hartree = ?, converged = ?, zone = ?, host = ?, job_id = ?, started_at = ?, finished_at = ?,
+        wall_seconds = ?, exit_status = ?, error = ?, retry_after = ?, lease_token = NULL, lease_host = NULL, lease_pid = NULL,
+        lease_expires_at = NULL, batch_job = NULL, attempt_id = NULL
+        """
 
     /// The assignments that return a leased point to pending and untie it from its attempt.
     static let backToPending = "state = 'pending', lease_token = NULL, lease_host = NULL, lease_pid = NULL, lease_expires_at = NULL, attempt_id = NULL"

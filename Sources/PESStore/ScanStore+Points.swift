@@ -7,13 +7,8 @@ extension ScanStore {
     public func addPoints(toScan scanID: Int64, rAngstrom: [Double]) throws(StoreError) -> [Int] {
         try write { db in
             let last = try Int.fetchOne(db, sql: "SELECT MAX(idx) FROM point WHERE scan_id = ?", arguments: [scanID]) ?? -1
-            let insert = try db.makeStatement(sql: "INSERT INTO point (scan_id, idx, r_angstrom) VALUES (?, ?, ?)")
-            var indices: [Int] = []
-            for (offset, r) in rAngstrom.enumerated() {
-                try insert.execute(arguments: [scanID, last + 1 + offset, r])
-                indices.append(last + 1 + offset)
-            }
-            return indices
+            try Self.insertPoints(rAngstrom: rAngstrom, scanID: scanID, firstIndex: last + 1, db: db)
+            return Array((last + 1)..<(last + 1 + rAngstrom.count))
         }
     }
 
@@ -29,13 +24,25 @@ extension ScanStore {
 
     /// Inserts pending polyatomic points numbered from `firstIndex`; each point's first coordinate fills r_angstrom for orderings.
     static func insertPoints(_ coordinates: [[Double]], scanID: Int64, firstIndex: Int, db: Database) throws {
-        let insert = try db.makeStatement(sql: "INSERT INTO point (scan_id, idx, r_angstrom, coordinates) VALUES (?, ?, ?, ?)")
+        var insert = BulkInsert(db, table: "point", columns: ["scan_id", "idx", "r_angstrom", "coordinates"])
         for (offset, point) in coordinates.enumerated() {
             guard let first = point.first else {
                 throw StoreError.corruptRecord("a polyatomic point needs at least one coordinate")
             }
-            try insert.execute(arguments: [scanID, firstIndex + offset, first, CoordinateText.text(point)])
+            try insert.append(
+                scanID.databaseValue, (firstIndex + offset).databaseValue, first.databaseValue,
+                CoordinateText.text(point).databaseValue)
         }
+        try insert.finish()
+    }
+
+    /// Inserts pending diatomic points at bond lengths in ångström, numbered from `firstIndex`.
+    static func insertPoints(rAngstrom: [Double], scanID: Int64, firstIndex: Int, db: Database) throws {
+        var insert = BulkInsert(db, table: "point", columns: ["scan_id", "idx", "r_angstrom"])
+        for (offset, r) in rAngstrom.enumerated() {
+            try insert.append(scanID.databaseValue, (firstIndex + offset).databaseValue, r.databaseValue)
+        }
+        try insert.finish()
     }
 
     /// The coordinates stored on a point row (nil for a diatomic's point), or a corrupt-record error naming the point.

@@ -26,10 +26,7 @@ extension ScanStore {
             if let geometry = spec.geometry {
                 try Self.insertPoints(geometry.pointCoordinates, scanID: scanID, firstIndex: 0, db: db)
             } else {
-                let insert = try db.makeStatement(sql: "INSERT INTO point (scan_id, idx, r_angstrom) VALUES (?, ?, ?)")
-                for (index, r) in spec.bondLengthsAngstrom.enumerated() {
-                    try insert.execute(arguments: [scanID, index, r])
-                }
+                try Self.insertPoints(rAngstrom: spec.bondLengthsAngstrom, scanID: scanID, firstIndex: 0, db: db)
             }
             return ScanRecord(id: scanID, spec: spec, createdAtSeconds: now)
         }

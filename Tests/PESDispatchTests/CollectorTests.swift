@@ -128,6 +128,70 @@ struct CollectorTests {
         #expect(try f.store.stateCounts(ofScan: f.scan.id).done == 24)
     }
 
+    @Test("the model without delay is computed in batches at once: one done attempt a point, the model's energies, nothing run twice")
+    func immediateBatches() async throws {
+        // More than two batches of 4096 points, and not a multiple of the batch size.
+        let count = 2 * 4096 + 123
+        let f = try fixture(points: count)
+        let summary = try await collector(f, engine: ModelEngine(model: f.model), slots: 2).run(scans: [f.scan])
+        #expect(summary.done == count && summary.failed == 0 && !summary.interrupted)
+        let points = try f.store.points(ofScan: f.scan.id)
+        #expect(points.allSatisfy { $0.state == .done && $0.attemptCount == 1 && $0.zone == "local" })
+        #expect(points.allSatisfy { $0.energyHartree == f.model.energyHartree(atAngstrom: $0.rAngstrom) })
+        let attempts = try f.store.attempts(ofScan: f.scan.id)
+        #expect(attempts.count == count && Set(attempts.map(\.pointID)).count == count)
+        #expect(attempts.allSatisfy { $0.outcome == .done && $0.engineVersion == "pesscan-morse-1" && ($0.wallSeconds ?? -1) >= 0 })
+        #expect(try f.store.stateCounts(ofScan: f.scan.id).running == 0)
+        let again = try await collector(f, engine: ModelEngine(model: f.model), slots: 2).run(scans: [f.scan])
+        #expect(again.done == 0)
+        #expect(try f.store.attempts(ofScan: f.scan.id).count == count)
+    }
+
+    @Test("failures computed at once wait out their back-off and retry; a point whose retries are spent fails for good")
+    func immediateRetries() async throws {
+        let f = try fixture(points: 200)
+        let failures = InjectedFailures(fraction: 0.3, seed: 7)
+        let policy = DispatchPolicy(retries: 1, backoffSeconds: 0.05, maximumBackoffSeconds: 0.05)
+        let collector = Collector(
+            store: f.store, zones: [try Zone.local(slots: 2)], resultsFolder: f.folder,
+            engines: [f.scan.id: ModelEngine(model: f.model, failures: failures)], holder: Collector.currentProcessHolder(),
+            policy: policy)
+        let summary = try await collector.run(scans: [f.scan])
+        // What the seeded failures decide: a point fails for good when both its attempts fail.
+        let failsTwice = (0..<200).filter { failures.failure(point: $0, attempt: 1) != nil && failures.failure(point: $0, attempt: 2) != nil }
+        let failsOnce = (0..<200).filter { failures.failure(point: $0, attempt: 1) != nil }
+        #expect(!failsTwice.isEmpty && failsOnce.count > failsTwice.count)
+        #expect(summary.failed == failsTwice.count && summary.done == 200 - failsTwice.count)
+        #expect(summary.retried == failsOnce.count)
+        let points = try f.store.points(ofScan: f.scan.id)
+        #expect(points.filter { $0.state == .failed }.map(\.index) == failsTwice)
+        #expect(points.allSatisfy { $0.attemptCount == (failsOnce.contains($0.index) ? 2 : 1) })
+        let attempts = try f.store.attempts(ofScan: f.scan.id)
+        #expect(attempts.count == 200 + failsOnce.count)
+        #expect(attempts.filter { $0.outcome == .failed }.count == failsOnce.count + failsTwice.count)
+    }
+
+    @Test("a scan computed at once and a scan run point by point finish together in one collect")
+    func immediateBesideTasks() async throws {
+        let f = try fixture(points: 500)
+        let entry = try MoleculeLibrary.load(from: TestSupport.moleculeLibrary).molecule(named: "H2")
+        let slowSpec = ScanSpec(
+            name: try ScanName("slow"), molecule: entry.molecule, engine: EngineSettings(name: "model"),
+            modelConstants: entry.constants, bondLengthsAngstrom: try BondLengthRange.evenlySpaced(entry.defaultRangeAngstrom, count: 6))
+        let slow = try f.store.createScan(slowSpec)
+        let slowModel = MorseModel(constants: entry.constants, reducedMassDalton: entry.molecule.reducedMassDalton)
+        let probe = ConcurrencyProbe(ModelEngine(model: slowModel, delaySeconds: 0.05))
+        let collector = Collector(
+            store: f.store, zones: [try Zone.local(slots: 2)], resultsFolder: f.folder,
+            engines: [f.scan.id: ModelEngine(model: f.model), slow.id: probe], holder: Collector.currentProcessHolder(),
+            policy: DispatchPolicy(retries: 0))
+        let summary = try await collector.run(scans: [f.scan, slow])
+        #expect(summary.done == 506)
+        #expect(probe.runs == 6 && probe.peak <= 2)
+        #expect(try f.store.stateCounts(ofScan: f.scan.id).done == 500)
+        #expect(try f.store.stateCounts(ofScan: slow.id).done == 6)
+    }
+
     @Test("a zone needs at least one slot")
     func slotsValidated() {
         #expect(throws: DispatchError.self) { try Zone.local(slots: 0) }
