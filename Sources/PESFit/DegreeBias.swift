@@ -38,7 +38,7 @@ extension DiatomicAnalysis {
     /// The degree bias of `analysis` fitted to the sorted points `r`, `e`: nil for Morse, or when the points do not allow one degree more.
     static func degreeBias(of analysis: DiatomicAnalysis, _ r: [Double], _ e: [Double]) -> DegreeBias? {
         guard let degree = analysis.degree, let model = DegreeBias.higherModel(than: analysis.model, degree: degree),
-            Set(r).count >= degree + 2,
+            PolynomialFit.distinctCount(r, enough: degree + 2) >= degree + 2,
             let higher = try? analyse(rAngstrom: r, energyHartree: e, model: model, estimateDegreeBias: false)
         else { return nil }
         return DegreeBias(

@@ -28,6 +28,8 @@ public struct DiatomicAnalysis: Sendable, Hashable {
     public var rAngstrom: [Double]
     /// Residual E − fit at each point in hartree, same order.
     public var residualsHartree: [Double]
+    /// Where each point of ``rAngstrom`` was in the arrays given to ``analyse(rAngstrom:energyHartree:model:estimateDegreeBias:)``, same order.
+    public var inputPositions: [Int] = []
     /// Condition number of the final linear least-squares problem, where there is one.
     public var conditionNumber: Double?
     /// Standard error of r_e in ångström from the fit's covariance.
@@ -93,8 +95,12 @@ public struct DiatomicAnalysis: Sendable, Hashable {
         rAngstrom: [Double], energyHartree: [Double], model: CurveModel, estimateDegreeBias: Bool = true
     ) throws(FitError) -> DiatomicAnalysis {
         guard rAngstrom.count == energyHartree.count else { throw .mismatchedData(rAngstrom.count, energyHartree.count) }
-        let sorted = zip(rAngstrom, energyHartree).sorted { $0.0 < $1.0 }
-        let r = sorted.map(\.0), e = sorted.map(\.1)
+        // Ascending bond length, equal ones in the order given; a scan's points usually come sorted already.
+        var order = Array(rAngstrom.indices)
+        if !zip(rAngstrom, rAngstrom.dropFirst()).allSatisfy({ $0 <= $1 }) {
+            order.sort { (rAngstrom[$0], $0) < (rAngstrom[$1], $1) }
+        }
+        let r = order.map { rAngstrom[$0] }, e = order.map { energyHartree[$0] }
         var analysis: DiatomicAnalysis
         switch model {
         case .polynomial(let degree):
@@ -110,6 +116,7 @@ public struct DiatomicAnalysis: Sendable, Hashable {
             try requireInside(morse.rEquilibriumAngstrom, r)
             analysis = fromMorse(morse, r: r)
         }
+        analysis.inputPositions = order
         analysis.warnings = warnings(analysis)
         if estimateDegreeBias { analysis.degreeBias = degreeBias(of: analysis, r, e) }
         return analysis
@@ -124,7 +131,7 @@ public struct DiatomicAnalysis: Sendable, Hashable {
     /// Thin bracketing on either side of r_e and poor conditioning, in words.
     private static func warnings(_ analysis: DiatomicAnalysis) -> [String] {
         var warnings: [String] = []
-        let below = analysis.rAngstrom.filter { $0 < analysis.rEquilibriumAngstrom }.count
+        let below = analysis.rAngstrom.reduce(0) { $0 + ($1 < analysis.rEquilibriumAngstrom ? 1 : 0) }
         let above = analysis.rAngstrom.count - below
         if below < 3 { warnings.append("fewer than 3 points lie below r_e (\(below)); add shorter bond lengths") }
         if above < 3 { warnings.append("fewer than 3 points lie above r_e (\(above)); add longer bond lengths") }

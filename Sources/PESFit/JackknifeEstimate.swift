@@ -12,6 +12,10 @@ public struct JackknifeEstimate: Sendable, Hashable, Codable {
     /// Fewest leave-one-out refits that make an estimate.
     public static let minimumRefits = 3
 
+    /// Most points a fit adds the estimate for without being asked (``JackknifeChoice/automatic``): it costs one refit
+    /// per point, each of all the others, so its time grows as the square of the points.
+    public static let automaticPointLimit = 100
+
     /// Fewest points with which every leave-one-out refit of `model` still has enough points.
     public static func minimumPoints(for model: CurveModel) -> Int {
         switch model {
@@ -70,4 +74,26 @@ public enum JackknifeShortfall: Error, Sendable, Hashable, CustomStringConvertib
                 + "(\(JackknifeEstimate.minimumRefits) needed); add points around r_e"
         }
     }
+}
+
+/// When a fit adds the leave-one-out (jackknife) estimate.
+public enum JackknifeChoice: Sendable, Hashable {
+    /// Up to ``JackknifeEstimate/automaticPointLimit`` points, where it is cheap; silently left out when it cannot be made.
+    case automatic
+    /// Whatever the number of points (`--jackknife`); a warning says why when it cannot be made.
+    case always
+    /// Never (`--no-jackknife`).
+    case never
+
+    /// Whether a fit of `pointCount` points computes the estimate.
+    public func computes(pointCount: Int) -> Bool {
+        switch self {
+        case .automatic: return pointCount <= JackknifeEstimate.automaticPointLimit
+        case .always: return true
+        case .never: return false
+        }
+    }
+
+    /// Whether a shortfall is reported: only when the estimate was asked for.
+    public var reportsShortfall: Bool { self == .always }
 }

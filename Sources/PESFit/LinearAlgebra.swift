@@ -19,10 +19,17 @@ enum LinearAlgebra {
     static func leastSquares(
         matrixColumnMajor: [Double], rows: Int, columns: Int, rightHandSide: [Double], rcond: Double = -1
     ) throws(FitError) -> LeastSquaresSolution {
-        guard rows >= 1, columns >= 1, matrixColumnMajor.count == rows * columns, rightHandSide.count == rows else {
+        var a = matrixColumnMajor
+        return try leastSquares(overwriting: &a, rows: rows, columns: columns, rightHandSide: rightHandSide, rcond: rcond)
+    }
+
+    /// ``leastSquares(matrixColumnMajor:rows:columns:rightHandSide:rcond:)`` in A's own storage, which LAPACK overwrites: no copy of a large A.
+    static func leastSquares(
+        overwriting a: inout [Double], rows: Int, columns: Int, rightHandSide: [Double], rcond: Double = -1
+    ) throws(FitError) -> LeastSquaresSolution {
+        guard rows >= 1, columns >= 1, a.count == rows * columns, rightHandSide.count == rows else {
             throw .lapack(routine: "dgelsd", info: -1)
         }
-        var a = matrixColumnMajor
         let ldb = max(rows, columns)
         var b = [Double](repeating: 0, count: ldb)
         for i in 0..<rows { b[i] = rightHandSide[i] }

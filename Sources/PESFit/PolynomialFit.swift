@@ -57,14 +57,16 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
         guard distinct >= degree + 1, let low = rAngstrom.min(), let high = rAngstrom.max() else {
             throw .tooFewPoints(have: distinct, degree: degree)
         }
-        let weights = weights ?? [Double](repeating: 1, count: rAngstrom.count)
-        guard weights.count == rAngstrom.count, weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-            throw .mismatchedData(rAngstrom.count, weights.count)
+        if let weights {
+            guard weights.count == rAngstrom.count, weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw .mismatchedData(rAngstrom.count, weights.count)
+            }
         }
         let centre = center ?? (low + high) / 2
         let scale = center == nil ? (high - low) / 2 : max(abs(high - centre), abs(low - centre))
         let rows = rAngstrom.count, columns = degree + 1
-        // Unweighted powers t^k of every point, column-major; the design matrix is them times the weights.
+        // Unweighted powers t^k of every point, column-major; the design matrix is them times the weights. Only the
+        // powers are kept: LAPACK overwrites a copy of the design matrix, and the weighted rows are formed again as needed.
         var powers = [Double](repeating: 1, count: rows * columns)
         powers.withUnsafeMutableBufferPointer { p in
             for row in 0..<rows {
@@ -73,12 +75,16 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
             }
         }
         var design = powers
-        for column in 0..<columns {
-            for row in 0..<rows { design[column * rows + row] *= weights[row] }
+        if let weights {
+            for column in 0..<columns {
+                for row in 0..<rows { design[column * rows + row] *= weights[row] }
+            }
         }
-        let rhs = zip(energyHartree, weights).map { $0 * $1 }
-        let solved = try LinearAlgebra.leastSquares(
-            matrixColumnMajor: design, rows: rows, columns: columns, rightHandSide: rhs)
+        // (Xᵀ W² X)⁻¹ gives leverages and, scaled by the weighted residual variance, the covariance.
+        let gram = LinearAlgebra.gram(matrixColumnMajor: design, rows: rows, columns: columns)
+        let rhs = weights.map { zip(energyHartree, $0).map { $0 * $1 } } ?? energyHartree
+        let solved = try LinearAlgebra.leastSquares(overwriting: &design, rows: rows, columns: columns, rightHandSide: rhs)
+        design = []
         let largest = solved.singularValues.first ?? 0
         let smallest = solved.singularValues.last ?? 0
         let condition = smallest > 0 ? largest / smallest : .infinity
@@ -93,18 +99,17 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
             }
         }
         let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(rows)).squareRoot()
-
-        // (Xᵀ W² X)⁻¹ gives leverages and, scaled by the weighted residual variance, the covariance.
-        let gram = LinearAlgebra.gram(matrixColumnMajor: design, rows: rows, columns: columns)
         let inverse = try LinearAlgebra.inverseOfPositiveDefinite(matrixColumnMajor: gram, order: columns)
-        let leverages = design.withUnsafeBufferPointer { x in
+        let leverages = powers.withUnsafeBufferPointer { x in
             inverse.withUnsafeBufferPointer { g in
                 (0..<rows).map { row -> Double in
+                    // The weighted design matrix's row, X[row, k] = t^k w, as the solve had it.
+                    let w = weights?[row] ?? 1
                     var h = 0.0
                     for i in 0..<columns {
                         var gx = 0.0
-                        for j in 0..<columns { gx += g[j * columns + i] * x[j * rows + row] }
-                        h += x[i * rows + row] * gx
+                        for j in 0..<columns { gx += g[j * columns + i] * (x[j * rows + row] * w) }
+                        h += (x[i * rows + row] * w) * gx
                     }
                     return h
                 }
@@ -112,7 +117,8 @@ public struct PolynomialFit: Sendable, Hashable, Codable {
         }
         var covariance: [Double]?
         if rows > columns {
-            let weightedSquares = zip(residuals, weights).reduce(0) { $0 + $1.0 * $1.0 * $1.1 * $1.1 }
+            let weightedSquares = weights.map { zip(residuals, $0).reduce(0) { $0 + $1.0 * $1.0 * $1.1 * $1.1 } }
+                ?? residuals.reduce(0) { $0 + $1 * $1 }
             let variance = weightedSquares / Double(rows - columns)
             covariance = inverse.map { $0 * variance }
         }

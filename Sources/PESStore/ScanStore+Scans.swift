@@ -77,6 +77,34 @@ extension ScanStore {
         try points(ofScan: scanID, inState: nil, columns: "NULL AS zone, NULL AS host, NULL AS wall_seconds, NULL AS exit_status, NULL AS error, 0 AS attempt_count")
     }
 
+    /// Hands each point of a scan to `body`, in index order, with only what a fit uses: index, r (ångström), state,
+    /// energy (hartree), convergence and, for a polyatomic scan, coordinates.
+    ///
+    /// One query, read through a cursor by column position, and no ``ScanPoint``
+    /// per point: a fit of a million points keeps only the arrays it fills.
+    public func forEachPointForFitting(
+        ofScan scanID: Int64,
+        _ body: (_ index: Int, _ rAngstrom: Double, _ state: PointState, _ energyHartree: Double?, _ converged: Bool?, _ coordinates: [Double]?)
+            -> Void
+    ) throws(StoreError) {
+        try read { db in
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT idx, r_angstrom, state, energy_hartree, converged, coordinates, id FROM point WHERE scan_id = ? ORDER BY idx",
+                arguments: [scanID])
+            while let row = try cursor.next() {
+                let state = try Self.pointState(row[2], pointID: row[6])
+                let converged: Int? = row[4]
+                body(row[0], row[1], state, row[3], converged.map { $0 != 0 }, row.hasNull(atIndex: 5) ? nil : try Self.storedCoordinates(row))
+            }
+        }
+    }
+
+    /// The state named `text` of the point with row id `pointID`, or a corrupt-record error naming both.
+    static func pointState(_ text: String, pointID: Int64) throws -> PointState {
+        guard let state = PointState(rawValue: text) else { throw StoreError.corruptRecord("point \(pointID) has state \(text)") }
+        return state
+    }
+
     /// Points of a scan in index order, with `columns` giving zone, host, wall_seconds, exit_status, error and attempt_count.
     private func points(ofScan scanID: Int64, inState state: PointState?, columns: String) throws(StoreError) -> [ScanPoint] {
         try read { db in
@@ -89,10 +117,7 @@ extension ScanStore {
                 arguments: StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? [])))
             var points: [ScanPoint] = []
             while let row = try cursor.next() {
-                let stateText: String = row["state"]
-                guard let state = PointState(rawValue: stateText) else {
-                    throw StoreError.corruptRecord("point \(row["id"] as Int64) has state \(stateText)")
-                }
+                let state = try Self.pointState(row["state"], pointID: row["id"])
                 let converged: Int? = row["converged"]
                 points.append(ScanPoint(
                     id: row["id"], index: row["idx"], rAngstrom: row["r_angstrom"], state: state,

@@ -11,10 +11,12 @@ import PESFit
 /// `r_0_angstrom`, `f2_aJ_per_angstrom2`, `omega_e_x_e_cm1` and
 /// `gradient_at_r_e_hartree_per_angstrom`, which version 2 writes as
 /// `b_e_cm1`, `r0_angstrom`, `f2_attojoule_per_angstrom2`, `omega_e_xe_cm1`
-/// and `residual_gradient_hartree_per_angstrom`.
+/// and `residual_gradient_hartree_per_angstrom`. Version 3 names each residual's
+/// point (`point_index` for a scan, `line` for a table); a version-2 record
+/// reads with both nil.
 public struct FitRecord: Sendable, Hashable, Codable {
     /// The version of this record's keys that this pesscan writes.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     /// Version of the keys (``currentSchemaVersion`` when written by this pesscan).
     public var schemaVersion: Int
@@ -106,7 +108,7 @@ public struct FitRecord: Sendable, Hashable, Codable {
     public var morseAsymptoteHartree: Double?
     /// Degrees tried by `--degree auto`.
     public var degreesTried: [DegreeTrial]?
-    /// Each used point's residual, or with more than ``residualsKeptWhole`` points only the ``worstResidualsKept`` largest, in the points' order.
+    /// Each used point's residual, or with more than ``residualsKeptWhole`` points only the ``worstResidualsKept`` largest, in order of bond length.
     public var residuals: [Residual]
     /// Residuals left out of ``residuals`` (RMS and max still cover them); nil when every one is listed.
     public var residualsOmitted: Int?
@@ -121,18 +123,31 @@ public struct FitRecord: Sendable, Hashable, Codable {
     /// Warnings of the analysis.
     public var warnings: [String]
 
-    /// One point's residual, for plots of fit quality.
+    /// One point's residual, for plots of fit quality, and which point it is.
     public struct Residual: Sendable, Hashable, Codable {
         /// Bond length in ångström.
         public var rAngstrom: Double
         /// E − fit in hartree.
         public var residualHartree: Double
+        /// The point's index in its scan (as `pesscan show` lists it), for a fit of a scan; nil in records before schema version 3.
+        public var pointIndex: Int? = nil
+        /// The point's 1-based line in the table, for a fit of `--input`.
+        public var line: Int? = nil
     }
 
-    /// The record of `analysis` for `molecule` (its masses give the constants), with the counts of points left out.
+    /// Where the points given to a fit came from, one number per point in the order given: what names a residual's point.
+    public enum PointOrigin: Sendable, Hashable {
+        /// Indices of the points in their scan.
+        case scanIndices([Int])
+        /// 1-based lines of a table.
+        case tableLines([Int])
+    }
+
+    /// The record of `analysis` for `molecule` (its masses give the constants), with the counts of points left out and
+    /// where the points came from (in the order given to the analysis).
     public init(
         scan: String?, molecule: Molecule, engine: String?, analysis: DiatomicAnalysis, jackknife: JackknifeEstimate?,
-        selection counts: (failed: Int, unconverged: Int, notComputed: Int)
+        selection counts: (failed: Int, unconverged: Int, notComputed: Int), origin: PointOrigin? = nil
     ) {
         let mu = molecule.reducedMassDalton
         let c = analysis.constants(reducedMassDalton: mu)
@@ -182,8 +197,7 @@ public struct FitRecord: Sendable, Hashable, Codable {
         morseAPerAngstrom = analysis.morse?.rangePerAngstrom
         morseAsymptoteHartree = analysis.morse?.asymptoteHartree
         degreesTried = analysis.degreeTrials.isEmpty ? nil : analysis.degreeTrials
-        (residuals, residualsOmitted) = Self.summarised(
-            zip(analysis.rAngstrom, analysis.residualsHartree).map { Residual(rAngstrom: $0, residualHartree: $1) })
+        (residuals, residualsOmitted) = Self.summarised(analysis, origin: origin)
         pointsUsed = analysis.pointCount
         pointsExcludedFailed = counts.failed
         pointsExcludedUnconverged = counts.unconverged
@@ -198,14 +212,37 @@ extension FitRecord {
     /// Residuals of largest magnitude a record keeps when it has more than ``residualsKeptWhole``.
     public static let worstResidualsKept = 20
 
-    /// All of `residuals` when there are few, else the worst few in their order, with how many were left out.
-    static func summarised(_ residuals: [Residual]) -> ([Residual], omitted: Int?) {
-        guard residuals.count > residualsKeptWhole else { return (residuals, nil) }
-        let worst = residuals.enumerated()
-            .sorted { abs($0.element.residualHartree) > abs($1.element.residualHartree) }
-            .prefix(worstResidualsKept)
-            .sorted { $0.offset < $1.offset }
-            .map(\.element)
-        return (worst, residuals.count - worst.count)
+    /// Every residual of `analysis` when there are at most ``residualsKeptWhole``, else the ``worstResidualsKept`` largest
+    /// in magnitude (the first of equal ones), in order of bond length, with how many were left out.
+    ///
+    /// The worst are found in one pass keeping the few largest so far: no sort, and no residual record per point.
+    static func summarised(_ analysis: DiatomicAnalysis, origin: PointOrigin?) -> ([Residual], omitted: Int?) {
+        let r = analysis.rAngstrom, residuals = analysis.residualsHartree
+        func residual(_ k: Int) -> Residual {
+            var kept = Residual(rAngstrom: r[k], residualHartree: residuals[k])
+            if analysis.inputPositions.indices.contains(k) {
+                let given = analysis.inputPositions[k]
+                switch origin {
+                case .scanIndices(let indices) where indices.indices.contains(given): kept.pointIndex = indices[given]
+                case .tableLines(let lines) where lines.indices.contains(given): kept.line = lines[given]
+                default: break
+                }
+            }
+            return kept
+        }
+        guard residuals.count > residualsKeptWhole else { return (residuals.indices.map(residual), nil) }
+        // The positions of the largest |residual| so far, smallest of them first; a later equal one does not displace an earlier.
+        var worst: [Int] = []
+        worst.reserveCapacity(worstResidualsKept + 1)
+        for k in residuals.indices {
+            let size = abs(residuals[k])
+            if worst.count == worstResidualsKept {
+                guard size > abs(residuals[worst[0]]) else { continue }
+                worst.removeFirst()
+            }
+            let at = worst.firstIndex { abs(residuals[$0]) >= size } ?? worst.count
+            worst.insert(k, at: at)
+        }
+        return (worst.sorted().map(residual), residuals.count - worst.count)
     }
 }

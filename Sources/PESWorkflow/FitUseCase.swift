@@ -24,10 +24,13 @@ public struct FitRequest: Sendable {
     public var includeUnconverged: Bool
     /// Masses replacing a scan's isotopes (a file's molecule carries its own).
     public var isotopes: IsotopeChoice?
-    /// Whether to add leave-one-out (jackknife) standard errors.
-    public var jackknife: Bool
+    /// When to add leave-one-out (jackknife) standard errors: by default only for fits where they are cheap.
+    public var jackknife: JackknifeChoice
 
-    public init(source: Source, model: CurveModel, includeUnconverged: Bool = false, isotopes: IsotopeChoice? = nil, jackknife: Bool = false) {
+    public init(
+        source: Source, model: CurveModel, includeUnconverged: Bool = false, isotopes: IsotopeChoice? = nil,
+        jackknife: JackknifeChoice = .automatic
+    ) {
         self.source = source
         self.model = model
         self.includeUnconverged = includeUnconverged
@@ -54,14 +57,16 @@ public struct FitUseCase: Sendable {
     public func run(_ request: FitRequest) throws(WorkflowError) -> FitOutcome {
         switch request.source {
         case .file(let path, let molecule, let lengthUnit, let energyUnit):
-            let (r, e) = try Self.readEnergies(path: path, lengthUnit: lengthUnit, energyUnit: energyUnit)
+            let (r, e, lines) = try Self.readEnergies(path: path, lengthUnit: lengthUnit, energyUnit: energyUnit)
             let analysis: DiatomicAnalysis
             do {
                 analysis = try DiatomicAnalysis.analyse(rAngstrom: r, energyHartree: e, model: request.model)
             } catch {
                 throw .fit(error, notComputed: 0, remedy: error.remedy)
             }
-            var record = FitRecord(scan: nil, molecule: molecule, engine: nil, analysis: analysis, jackknife: nil, selection: (0, 0, 0))
+            var record = FitRecord(
+                scan: nil, molecule: molecule, engine: nil, analysis: analysis, jackknife: nil, selection: (0, 0, 0),
+                origin: .tableLines(lines))
             addJackknife(request, r, e, molecule, to: &record)
             return FitOutcome(record: record, notStoredBecause: nil)
         case .scan(let store, let name, let keep):
@@ -88,19 +93,22 @@ public struct FitUseCase: Sendable {
         return outcome
     }
 
-    /// Adds the leave-one-out estimate to `record` when the request asks for one, or a warning saying why none was made.
+    /// Adds the leave-one-out estimate to `record` when the request's ``JackknifeChoice`` computes one for these points,
+    /// or, when it was asked for, a warning saying why none was made.
     private func addJackknife(_ request: FitRequest, _ r: [Double], _ e: [Double], _ molecule: Molecule, to record: inout FitRecord) {
-        guard request.jackknife else { return }
+        guard request.jackknife.computes(pointCount: r.count) else { return }
         switch JackknifeEstimate.estimateOrShortfall(
             rAngstrom: r, energyHartree: e, model: request.model, reducedMassDalton: molecule.reducedMassDalton)
         {
         case .success(let estimate): record.jackknife = estimate
-        case .failure(let shortfall): record.warnings.append(shortfall.description)
+        case .failure(let shortfall): if request.jackknife.reportsShortfall { record.warnings.append(shortfall.description) }
         }
     }
 
-    /// Bond lengths (Å) and energies (Eh) of an energy table whose values are in these units unless its header names them.
-    static func readEnergies(path: String, lengthUnit: LengthUnit, energyUnit: EnergyUnit) throws(WorkflowError) -> ([Double], [Double]) {
+    /// Bond lengths (Å), energies (Eh) and 1-based lines of the rows of an energy table whose values are in these units unless its header names them.
+    static func readEnergies(
+        path: String, lengthUnit: LengthUnit, energyUnit: EnergyUnit
+    ) throws(WorkflowError) -> (rAngstrom: [Double], energyHartree: [Double], lines: [Int]) {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -109,7 +117,7 @@ public struct FitUseCase: Sendable {
         }
         do {
             let rows = try EnergyTableReader.parse(text, lengthUnit: lengthUnit, energyUnit: energyUnit)
-            return (rows.map(\.rAngstrom), rows.map(\.energyHartree))
+            return (rows.map(\.rAngstrom), rows.map(\.energyHartree), rows.map(\.line))
         } catch {
             throw .energyTable(path: path, error)
         }

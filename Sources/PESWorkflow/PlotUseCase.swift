@@ -103,7 +103,7 @@ public struct PlotUseCase: Sendable {
 
     /// Draws the figure the request describes and writes it.
     public func run(_ request: PlotRequest) throws(WorkflowError) -> PlotOutcome {
-        let scan = try ScanSelection(store: store, scan: request.scan, includeUnconverged: request.includeUnconverged)
+        let (scan, points) = try ScanSelection.everyPoint(store: store, scan: request.scan, includeUnconverged: request.includeUnconverged)
         let spec = scan.record.spec
         let name = spec.name.rawValue
         let varied = spec.geometry?.varied
@@ -111,14 +111,14 @@ public struct PlotUseCase: Sendable {
             guard varied.count == 2 else { throw .plotCoordinates(scan: name, coordinates: varied) }
             if case .terminal = request.destination { throw .contourNotInTerminal(scan: name) }
             guard case .polynomial(let degree) = request.model else { throw .surfaceModel(scan: name, model: request.model.name) }
-            guard scan.points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
-            return try contour(request, scan: scan, degree: degree)
+            guard points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
+            return try contour(request, scan: scan, points: points, degree: degree)
         }
-        guard scan.points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
+        guard points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
         let fit = Result { () throws(FitError) in try scan.selection.analyse(model: request.model) }
         let coordinate = PlotCoordinate.of(spec)
         let plot = ScanPlot(
-            spec: spec, points: scan.points, selection: scan.selection, fit: fit, unit: request.unit,
+            spec: spec, points: points, selection: scan.selection, fit: fit, unit: request.unit,
             showResiduals: request.showResiduals, coordinate: coordinate)
         // A polyatomic's one coordinate may be an angle: no r_e in ångström, and no remedy worded in bond lengths.
         var outcome = PlotOutcome(
@@ -140,11 +140,11 @@ public struct PlotUseCase: Sendable {
     }
 
     /// The contour plot of a scan in two varied coordinates, its surface of total degree `degree` or the highest lower one that fits.
-    private func contour(_ request: PlotRequest, scan: ScanSelection, degree: Int) throws(WorkflowError) -> PlotOutcome {
+    private func contour(_ request: PlotRequest, scan: ScanSelection, points: [ScanPoint], degree: Int) throws(WorkflowError) -> PlotOutcome {
         let spec = scan.record.spec
         let surface = ContourSurface(selection: scan.selection, coordinateNames: spec.geometry?.varied ?? [], degree: degree)
         guard let plot = ContourPlot(
-            spec: spec, points: scan.points, selection: scan.selection, fit: surface.fit, requestedDegree: degree,
+            spec: spec, points: points, selection: scan.selection, fit: surface.fit, requestedDegree: degree,
             requestedDegreeProblem: surface.requestedDegreeProblem, unit: request.unit)
         else { throw .plotCoordinates(scan: spec.name.rawValue, coordinates: spec.geometry?.varied ?? []) }
         var outcome = PlotOutcome(

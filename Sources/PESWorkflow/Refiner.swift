@@ -67,13 +67,13 @@ public struct Refiner: Sendable {
                 outcome.interrupted = true
                 return outcome
             }
-            let selected = try ScanSelection(store: store, record: scan, includeUnconverged: false)
+            let (selected, points) = try ScanSelection.everyPoint(store: store, record: scan, includeUnconverged: false)
             let analysis = try selected.analyse(model: model)
             try selected.record(of: analysis).store(in: store, scanID: scan.id)
             let re = analysis.rEquilibriumAngstrom
             let change = previous.map { abs(re - $0) }
             let converged = change.map { $0 < toleranceAngstrom } ?? false
-            let added = converged ? [] : RefinementPlanner.nextBondLengths(existing: selected.points.map(\.rAngstrom), rEquilibriumAngstrom: re)
+            let added = converged ? [] : RefinementPlanner.nextBondLengths(existing: points.map(\.rAngstrom), rEquilibriumAngstrom: re)
             let calls: Int
             do {
                 if !added.isEmpty { try store.addPoints(toScan: scan.id, rAngstrom: added) }
@@ -82,7 +82,7 @@ public struct Refiner: Sendable {
                 throw .store(error)
             }
             let record = Round(
-                round: round, engineCalls: calls, pointsUsed: selected.selection.usable.count, rEquilibriumAngstrom: re,
+                round: round, engineCalls: calls, pointsUsed: selected.selection.pointCount, rEquilibriumAngstrom: re,
                 changeAngstrom: change, added: added)
             outcome.rounds.append(record)
             outcome.rEquilibriumAngstrom = re

@@ -2,13 +2,11 @@ import PESCore
 import PESFit
 import PESStore
 
-/// A scan read for fitting: its record, every point and the points a fit uses.
+/// A scan read for fitting: its record and the points a fit uses.
 public struct ScanSelection: Sendable {
     /// The scan as stored.
     public var record: ScanRecord
-    /// Every point in any state, with what a fit reads (``ScanStore/pointsForFitting(ofScan:)``).
-    public var points: [ScanPoint]
-    /// Which points a fit uses (the one rule, ``FitSelection``).
+    /// Which points a fit uses (the one rule, ``FitSelection``), read in one query without a ``ScanPoint`` each.
     public var selection: FitSelection
     /// Whether no scan was named and the most recently planned one was taken from among several.
     public var chosenByDefault = false
@@ -16,13 +14,51 @@ public struct ScanSelection: Sendable {
     /// Reads the scan named `name` (nil: the most recently planned) and selects the points to fit.
     public init(store: ScanStore, scan name: String?, includeUnconverged: Bool) throws(WorkflowError) {
         try self.init(store: store, record: try Self.record(named: name, in: store), includeUnconverged: includeUnconverged)
-        if name == nil {
-            do {
-                chosenByDefault = try store.scans().count > 1
-            } catch {
-                throw .store(error)
+        chosenByDefault = try Self.chosenByDefault(name, in: store)
+    }
+
+    /// Reads what a fit uses of the points of the scan `record` (``ScanStore/forEachPointForFitting(ofScan:_:)``) and selects them.
+    public init(store: ScanStore, record: ScanRecord, includeUnconverged: Bool) throws(WorkflowError) {
+        self.record = record
+        var selection = FitSelection(includeUnconverged: includeUnconverged)
+        do {
+            try store.forEachPointForFitting(ofScan: record.id) { index, r, state, energy, converged, coordinates in
+                selection.add(index: index, rAngstrom: r, state: state, energyHartree: energy, converged: converged, coordinates: coordinates)
             }
+        } catch {
+            throw .store(error)
         }
+        self.selection = selection
+    }
+
+    /// Reads every point of the scan named `name` (nil: the most recently planned), for what draws or extends them
+    /// (plot, refine), and selects the points to fit from them: one read serves both.
+    public static func everyPoint(
+        store: ScanStore, scan name: String?, includeUnconverged: Bool
+    ) throws(WorkflowError) -> (scan: ScanSelection, points: [ScanPoint]) {
+        var read = try everyPoint(store: store, record: try record(named: name, in: store), includeUnconverged: includeUnconverged)
+        read.scan.chosenByDefault = try chosenByDefault(name, in: store)
+        return read
+    }
+
+    /// Reads every point of the scan `record` and selects the points to fit from them.
+    public static func everyPoint(
+        store: ScanStore, record: ScanRecord, includeUnconverged: Bool
+    ) throws(WorkflowError) -> (scan: ScanSelection, points: [ScanPoint]) {
+        let points: [ScanPoint]
+        do {
+            points = try store.pointsForFitting(ofScan: record.id)
+        } catch {
+            throw .store(error)
+        }
+        let selection = FitSelection(points: points, includeUnconverged: includeUnconverged)
+        return (ScanSelection(record: record, selection: selection, chosenByDefault: false), points)
+    }
+
+    private init(record: ScanRecord, selection: FitSelection, chosenByDefault: Bool) {
+        self.record = record
+        self.selection = selection
+        self.chosenByDefault = chosenByDefault
     }
 
     /// The scan named `name` (nil: the most recently planned) in `store`.
@@ -34,15 +70,14 @@ public struct ScanSelection: Sendable {
         }
     }
 
-    /// Reads the points of the scan `record` and selects the points to fit.
-    public init(store: ScanStore, record: ScanRecord, includeUnconverged: Bool) throws(WorkflowError) {
-        self.record = record
+    /// Whether no scan was named and the store holds several, so the most recently planned was taken.
+    private static func chosenByDefault(_ name: String?, in store: ScanStore) throws(WorkflowError) -> Bool {
+        guard name == nil else { return false }
         do {
-            points = try store.pointsForFitting(ofScan: record.id)
+            return try store.scans().count > 1
         } catch {
             throw .store(error)
         }
-        selection = FitSelection(points: points, includeUnconverged: includeUnconverged)
     }
 
     /// Counts of the points left out, as a ``FitRecord`` reports them.
@@ -61,8 +96,7 @@ public struct ScanSelection: Sendable {
 
     /// What would fix `error` given the scan's points not computed yet (compute those before planning a new range).
     public func remedy(for error: FitError) -> FitRemedy? {
-        let pending = points.filter { $0.state == .pending || $0.state == .running }.map(\.rAngstrom)
-        return error.remedy(pendingAngstrom: pending, fittedAngstrom: selection.rAngstrom)
+        error.remedy(pendingAngstrom: selection.notComputedRAngstrom, fittedAngstrom: selection.rAngstrom)
     }
 
     /// The fit record of `analysis` for this scan, with the constants for `molecule` (default: the scan's).
@@ -71,6 +105,7 @@ public struct ScanSelection: Sendable {
     ) -> FitRecord {
         FitRecord(
             scan: record.spec.name.rawValue, molecule: molecule ?? record.spec.molecule, engine: record.spec.engine.name,
-            analysis: analysis, jackknife: jackknife, selection: leftOut)
+            analysis: analysis, jackknife: jackknife, selection: leftOut,
+            origin: .scanIndices(selection.pointIndices))
     }
 }

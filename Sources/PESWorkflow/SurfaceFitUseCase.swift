@@ -119,7 +119,7 @@ public enum SurfaceFitUseCase {
         return SurfaceFitReport(
             scan: record.spec.name.rawValue, molecule: record.spec.molecule.name, coordinates: names,
             units: Dictionary(uniqueKeysWithValues: names.map { ($0, geometry.unitName(of: $0)) }),
-            degree: degree, pointsUsed: points.count, pointsExcluded: scan.points.count - points.count,
+            degree: degree, pointsUsed: points.count, pointsExcluded: scan.selection.scanPointCount - points.count,
             rmsResidualHartree: fit.rmsResidualHartree, maxAbsResidualHartree: fit.maxAbsResidualHartree,
             conditionNumber: fit.conditionNumber, stationaryPoint: geometry.named(stationary.coordinates),
             standardErrors: stationary.standardErrors.map(geometry.named),

@@ -17,10 +17,14 @@ extension Pesscan {
                 Constants follow second-order perturbation theory as Psi4's \
                 diatomic.anharmonicity defines them, with the scan's isotopic masses unless \
                 --masses or --isotopes is given. Standard errors come from the fit's covariance; \
-                --jackknife adds leave-one-out estimates (a warning says when there are too few points); \
+                leave-one-out (jackknife) estimates are added for fits of up to 100 points, where their \
+                one refit per point is cheap; --jackknife adds them at any size (and a warning says when \
+                there are too few points), --no-jackknife never. \
                 polynomial fits also report the degree bias, r_e minus r_e of the fit one degree higher. \
                 r_e and ω_e are printed to two significant digits of the larger of the two. Failed points, and unconverged ones unless \
-                --include-unconverged, are left out and counted. Fits of a scan are stored.
+                --include-unconverged, are left out and counted. Fits of a scan are stored. --json and the \
+                stored record list every point's residual up to 2,000 points, beyond that the 20 largest \
+                with their points (RMS and max cover all).
 
                 Examples:
                   pesscan fit --degree 4
@@ -50,8 +54,8 @@ extension Pesscan {
 
         @OptionGroup var curve: CurveOptions
 
-        @Flag(help: "Also estimate standard errors by leave-one-out refits (jackknife).")
-        var jackknife = false
+        @Flag(inversion: .prefixedNo, help: "Estimate standard errors by leave-one-out refits (jackknife) whatever the number of points, or never (default: up to 100 points).")
+        var jackknife: Bool?
 
         @Flag(help: "Use points whose engine reported no convergence.")
         var includeUnconverged = false
@@ -91,7 +95,7 @@ extension Pesscan {
             }
             let request = FitRequest(
                 source: source, model: try curve.curveModel(), includeUnconverged: includeUnconverged,
-                isotopes: try molecule.isotopeChoice(), jackknife: jackknife)
+                isotopes: try molecule.isotopeChoice(), jackknife: jackknife.map { $0 ? .always : .never } ?? .automatic)
             let outcome: FitOutcome
             do {
                 outcome = try FitUseCase().run(request)

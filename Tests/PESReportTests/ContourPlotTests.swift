@@ -37,8 +37,8 @@ extension ContourPlot {
         let selection = FitSelection(points: points, includeUnconverged: false)
         let fit = Result { () throws(FitError) in
             try SurfaceFit.fit(
-                coordinateNames: spec.geometry?.varied ?? [], points: selection.usable.compactMap(\.coordinates),
-                energyHartree: selection.energyHartree, totalDegree: degree)
+                coordinateNames: spec.geometry?.varied ?? [], points: selection.surfaceData.points,
+                energyHartree: selection.surfaceData.energyHartree, totalDegree: degree)
         }
         return try #require(ContourPlot(spec: spec, points: points, selection: selection, fit: fit, requestedDegree: degree, unit: unit))
     }
@@ -168,8 +168,8 @@ struct ContourPlotTests {
         let selection = FitSelection(points: points, includeUnconverged: false)
         let fit = Result { () throws(FitError) in
             try SurfaceFit.fit(
-                coordinateNames: ["r", "theta"], points: selection.usable.compactMap(\.coordinates),
-                energyHartree: selection.energyHartree, totalDegree: 3)
+                coordinateNames: ["r", "theta"], points: selection.surfaceData.points,
+                energyHartree: selection.surfaceData.energyHartree, totalDegree: 3)
         }
         let plot = try #require(ContourPlot(
             spec: spec, points: points, selection: selection, fit: fit, requestedDegree: 9,
