@@ -11,12 +11,40 @@ public struct FitSelection: Sendable, Hashable {
     /// Points still pending or running.
     public var notComputedCount: Int
 
-    /// Sorts `points` into those a fit uses and those it leaves out.
+    /// Whether done points whose engine reported no convergence are used too.
+    public var includeUnconverged: Bool
+
+    /// Sorts `points` into those a fit uses and those it leaves out, in one pass.
     public init(points: [ScanPoint], includeUnconverged: Bool) {
-        usable = points.filter { $0.state == .done && $0.energyHartree != nil && (includeUnconverged || $0.converged != false) }
-        failedCount = points.filter { $0.state == .failed }.count
-        unconvergedCount = points.filter { $0.state == .done && $0.converged == false && !includeUnconverged }.count
-        notComputedCount = points.filter { $0.state == .pending || $0.state == .running }.count
+        self.includeUnconverged = includeUnconverged
+        failedCount = 0
+        unconvergedCount = 0
+        notComputedCount = 0
+        var usableCount = 0
+        for point in points {
+            if Self.uses(point, includeUnconverged: includeUnconverged) { usableCount += 1 }
+            switch point.state {
+            case .failed: failedCount += 1
+            case .pending, .running: notComputedCount += 1
+            case .done: if point.converged == false && !includeUnconverged { unconvergedCount += 1 }
+            }
+        }
+        // When every point is used (a finished scan), the array is shared with the caller's, not copied.
+        if usableCount == points.count {
+            usable = points
+        } else {
+            usable = []
+            usable.reserveCapacity(usableCount)
+            for point in points where Self.uses(point, includeUnconverged: includeUnconverged) { usable.append(point) }
+        }
+    }
+
+    /// Whether a fit of this selection uses `point`: the one rule, for a point of the scan it was made from.
+    public func uses(_ point: ScanPoint) -> Bool { Self.uses(point, includeUnconverged: includeUnconverged) }
+
+    /// Done with an energy, and converged unless unconverged points are included.
+    private static func uses(_ point: ScanPoint, includeUnconverged: Bool) -> Bool {
+        point.state == .done && point.energyHartree != nil && (includeUnconverged || point.converged != false)
     }
 
     /// Bond lengths of the usable points in ångström, in the points' order.

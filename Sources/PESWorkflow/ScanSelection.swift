@@ -4,7 +4,7 @@ import PESStore
 
 /// A scan read for fitting: its record, every point and the points a fit uses.
 public struct ScanSelection: Sendable {
-    /// The scan as stored.
+    /// The scan as the scan table stores it, its points not in its spec (``ScanSpec/withoutPoints``): they are in ``points``.
     public var record: ScanRecord
     /// Every point in any state, with what a fit reads (``ScanStore/pointsForFitting(ofScan:)``).
     public var points: [ScanPoint]
@@ -18,7 +18,7 @@ public struct ScanSelection: Sendable {
         try self.init(store: store, record: try Self.record(named: name, in: store), includeUnconverged: includeUnconverged)
         if name == nil {
             do {
-                chosenByDefault = try store.scans().count > 1
+                chosenByDefault = try store.scanCount() > 1
             } catch {
                 throw .store(error)
             }
@@ -28,7 +28,7 @@ public struct ScanSelection: Sendable {
     /// The scan named `name` (nil: the most recently planned) in `store`.
     public static func record(named name: String?, in store: ScanStore) throws(WorkflowError) -> ScanRecord {
         do {
-            return try store.scan(named: name)
+            return try store.scan(named: name, withPoints: false)
         } catch {
             throw .store(error)
         }
