@@ -2,8 +2,15 @@
 public enum CSVText {
     /// One field, quoted when needed, with inner quotes doubled.
     public static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        guard needsQuotes(value) else { return value }
+        var buffer = ExportBuffer()
+        buffer.appendCSVField(value)
+        return buffer.text
+    }
+
+    /// Whether `value` holds a comma, a quote or a line break (`\r` or `\n`, also as the pair `\r\n`), so that its field is quoted.
+    static func needsQuotes(_ value: String) -> Bool {
+        value.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
     }
 
     /// One line of fields joined by commas, without the line break.
@@ -39,5 +46,18 @@ public enum CSVText {
         guard !quoted else { return nil }
         fields.append(current)
         return fields
+    }
+}
+
+extension ExportBuffer {
+    /// Appends `value` as one CSV field: as it is, or in quotes with inner quotes doubled when ``CSVText`` says it needs them.
+    public mutating func appendCSVField(_ value: String) {
+        guard CSVText.needsQuotes(value) else { return append(value) }
+        append(byte: UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "\"") { append(byte: byte) }
+            append(byte: byte)
+        }
+        append(byte: UInt8(ascii: "\""))
     }
 }

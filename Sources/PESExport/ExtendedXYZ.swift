@@ -13,55 +13,95 @@ import PESCore
 public enum ExtendedXYZ {
     /// All frames of a diatomic's bond-length scan, in index order; points without an energy are left out.
     public static func text(molecule: Molecule, scan: ScanName, points: [ScanPoint]) -> String {
-        joined(points.compactMap { point in
-            frame(
-                molecule: molecule, scan: scan, point: point, positionsAngstrom: ScanSpec.diatomicPositionsAngstrom(point.rAngstrom),
-                geometryFields: "r_angstrom=\(number(point.rAngstrom))")
-        })
+        let writer = Writer(molecule: molecule, scan: scan, geometry: nil)
+        var buffer = ExportBuffer()
+        for point in points { writer.diatomicFrame(point, into: &buffer) }
+        return buffer.text
     }
 
     /// All frames of any scan, in index order, with every atom at its position; points without an energy are left out.
     ///
     /// Throws when a polyatomic point's coordinates give no geometry.
     public static func text(spec: ScanSpec, points: [ScanPoint]) throws(ZMatrixError) -> String {
-        guard let geometry = spec.geometry else { return text(molecule: spec.molecule, scan: spec.name, points: points) }
-        var frames: [String] = []
-        for point in points where point.energyHartree != nil {
+        let writer = Writer(spec: spec)
+        var buffer = ExportBuffer()
+        for point in points { try writer.frame(point, spec: spec, into: &buffer) }
+        return buffer.text
+    }
+
+    /// Writes frames into an ``ExportBuffer``, each followed by a line break: the one writer of the format, for whole texts and streamed exports.
+    public struct Writer: Sendable {
+        private let molecule: Molecule
+        private let scan: ScanName
+        private let geometry: PolyatomicGeometry?
+        /// The keys of a polyatomic's varied coordinates, `<name>_angstrom` or `<name>_degree`.
+        private let coordinateKeys: [String]
+
+        /// A writer of the frames of the scan `spec`.
+        public init(spec: ScanSpec) {
+            self.init(molecule: spec.molecule, scan: spec.name, geometry: spec.geometry)
+        }
+
+        init(molecule: Molecule, scan: ScanName, geometry: PolyatomicGeometry?) {
+            self.molecule = molecule
+            self.scan = scan
+            self.geometry = geometry
+            coordinateKeys = geometry.map { geometry in geometry.varied.map(geometry.keyWithUnit(of:)) } ?? []
+        }
+
+        /// Appends the frame of `point` of the scan `spec`, nothing when it has no energy; throws when a polyatomic point gives no geometry.
+        public func frame(_ point: ScanPoint, spec: ScanSpec, into buffer: inout ExportBuffer) throws(ZMatrixError) {
+            guard geometry != nil else { return diatomicFrame(point, into: &buffer) }
+            guard let energy = point.energyHartree else { return }
             let positions = try spec.positionsAngstrom(of: point)
-            let fields = zip(geometry.varied, point.coordinates ?? []).map { "\(geometry.keyWithUnit(of: $0))=\(number($1))" }
-            let geometryFields = fields.joined(separator: " ")
-            if let frame = frame(molecule: spec.molecule, scan: spec.name, point: point, positionsAngstrom: positions, geometryFields: geometryFields) {
-                frames.append(frame)
+            frame(point, energyHartree: energy, positionsAngstrom: positions, into: &buffer) { buffer in
+                for (position, (key, value)) in zip(coordinateKeys, point.coordinates ?? []).enumerated() {
+                    if position > 0 { buffer.append(byte: UInt8(ascii: " ")) }
+                    buffer.append(key)
+                    buffer.append(byte: UInt8(ascii: "="))
+                    buffer.append(value, format: "%.17g")
+                }
             }
         }
-        return joined(frames)
-    }
 
-    /// One frame: atom count, comment line with `geometryFields` after the energies, one line per atom; nil without an energy.
-    private static func frame(
-        molecule: Molecule, scan: ScanName, point: ScanPoint, positionsAngstrom: [[Double]], geometryFields: String
-    ) -> String? {
-        guard let energy = point.energyHartree else { return nil }
-        var lines = [
-            "\(molecule.atoms.count)",
-            "Properties=species:S:1:pos:R:3 pbc=\"F F F\" "
-                + "energy=\(number(energy * PhysicalConstants.hartreeInElectronvolt)) energy_hartree=\(number(energy)) "
-                + "\(geometryFields) point_index=\(point.index) converged=\(point.converged == false ? "F" : "T") "
-                + "scan=\(scan.rawValue) charge=\(molecule.charge) multiplicity=\(molecule.multiplicity)",
-        ]
-        for (atom, position) in zip(molecule.atoms, positionsAngstrom) {
-            lines.append(([atom.symbol] + position.map(coordinate)).joined(separator: " "))
+        /// Appends a diatomic point's frame, its second atom on z at r; nothing when it has no energy.
+        func diatomicFrame(_ point: ScanPoint, into buffer: inout ExportBuffer) {
+            guard let energy = point.energyHartree else { return }
+            frame(point, energyHartree: energy, positionsAngstrom: ScanSpec.diatomicPositionsAngstrom(point.rAngstrom), into: &buffer) { buffer in
+                buffer.append("r_angstrom=")
+                buffer.append(point.rAngstrom, format: "%.17g")
+            }
         }
-        return lines.joined(separator: "\n")
+
+        /// One frame: atom count, comment line with the geometry's fields after the energies, one line per atom.
+        private func frame(
+            _ point: ScanPoint, energyHartree energy: Double, positionsAngstrom: [[Double]], into buffer: inout ExportBuffer,
+            geometryFields: (inout ExportBuffer) -> Void
+        ) {
+            buffer.append(molecule.atoms.count)
+            buffer.append("\nProperties=species:S:1:pos:R:3 pbc=\"F F F\" energy=")
+            buffer.append(energy * PhysicalConstants.hartreeInElectronvolt, format: "%.17g")
+            buffer.append(" energy_hartree=")
+            buffer.append(energy, format: "%.17g")
+            buffer.append(byte: UInt8(ascii: " "))
+            geometryFields(&buffer)
+            buffer.append(" point_index=")
+            buffer.append(point.index)
+            buffer.append(point.converged == false ? " converged=F scan=" : " converged=T scan=")
+            buffer.append(scan.rawValue)
+            buffer.append(" charge=")
+            buffer.append(molecule.charge)
+            buffer.append(" multiplicity=")
+            buffer.append(molecule.multiplicity)
+            buffer.append(byte: UInt8(ascii: "\n"))
+            for (atom, position) in zip(molecule.atoms, positionsAngstrom) {
+                buffer.append(atom.symbol)
+                for value in position {
+                    buffer.append(byte: UInt8(ascii: " "))
+                    buffer.append(value == 0 ? 0 : value, format: "%.17f")
+                }
+                buffer.append(byte: UInt8(ascii: "\n"))
+            }
+        }
     }
-
-    /// The frames one after another, with a final line break; empty without frames.
-    private static func joined(_ frames: [String]) -> String {
-        frames.isEmpty ? "" : frames.joined(separator: "\n") + "\n"
-    }
-
-    /// A position in ångström with 17 decimals, a negative zero written as 0.
-    private static func coordinate(_ value: Double) -> String { String(format: "%.17f", value == 0 ? 0 : value) }
-
-    static func number(_ value: Double) -> String { String(format: "%.17g", value) }
 }

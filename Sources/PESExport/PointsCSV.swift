@@ -23,28 +23,84 @@ public enum PointsCSV {
 
     /// The whole file: header, then one row per point in index order; empty fields where a value is unknown.
     public static func text(scan: ScanName, points: [ScanPoint], unit: EnergyUnit, geometry: PolyatomicGeometry? = nil) -> String {
-        var lines = [CSVText.row(columns(unit: unit, geometry: geometry))]
-        for point in points {
-            var fields = [scan.rawValue, "\(point.index)"]
-            if let geometry {
-                fields += geometry.varied.indices.map { column in
-                    point.coordinates.flatMap { $0.indices.contains(column) ? number($0[column]) : nil } ?? ""
-                }
-            } else {
-                fields += [number(point.rAngstrom), number(point.rAngstrom * PhysicalConstants.angstromInBohr)]
-            }
-            fields += [point.state.rawValue, point.energyHartree.map(number) ?? ""]
-            if unit != .hartree { fields.append(point.energyHartree.map { number(unit.fromHartree($0)) } ?? "") }
-            fields += [
-                point.converged.map { $0 ? "true" : "false" } ?? "", point.zone ?? "", point.host ?? "",
-                point.wallSeconds.map { String(format: "%.3f", $0) } ?? "", "\(point.attemptCount)",
-                point.exitStatus.map { "\($0)" } ?? "", point.error ?? "",
-            ]
-            lines.append(CSVText.row(fields))
-        }
-        return lines.joined(separator: "\n") + "\n"
+        let writer = Writer(scan: scan, unit: unit, geometry: geometry)
+        var buffer = ExportBuffer()
+        writer.header(into: &buffer)
+        for point in points { writer.row(point, into: &buffer) }
+        return buffer.text
     }
 
-    /// The shortest decimal that reads back to the same double (`0.697`, not `0.69699999999999995`).
-    static func number(_ value: Double) -> String { value.description }
+    /// Writes the file line by line into an ``ExportBuffer``: the header, then one row per point, each line ending in a line break.
+    ///
+    /// The one writer of the format: ``text(scan:points:unit:geometry:)`` and
+    /// the streamed export both use it. Numbers that never need quotes go
+    /// straight into the buffer; text fields (the scan, zone, host, error) are
+    /// quoted by ``CSVText``'s rule.
+    public struct Writer: Sendable {
+        private let scanField: [UInt8]
+        private let unit: EnergyUnit
+        private let geometry: PolyatomicGeometry?
+        private let columns: [String]
+
+        /// A writer of `scan`'s points with the extra energy column in `unit` and, for a polyatomic, `geometry`'s columns.
+        public init(scan: ScanName, unit: EnergyUnit, geometry: PolyatomicGeometry?) {
+            var field = ExportBuffer()
+            field.appendCSVField(scan.rawValue)
+            scanField = Array(field.text.utf8)
+            self.unit = unit
+            self.geometry = geometry
+            columns = PointsCSV.columns(unit: unit, geometry: geometry)
+        }
+
+        /// Appends the header line.
+        public func header(into buffer: inout ExportBuffer) {
+            for (position, column) in columns.enumerated() {
+                if position > 0 { buffer.append(byte: UInt8(ascii: ",")) }
+                buffer.appendCSVField(column)
+            }
+            buffer.append(byte: UInt8(ascii: "\n"))
+        }
+
+        /// Appends one point's row; empty fields where a value is unknown.
+        public func row(_ point: ScanPoint, into buffer: inout ExportBuffer) {
+            let comma = UInt8(ascii: ",")
+            buffer.append(bytes: scanField)
+            buffer.append(byte: comma)
+            buffer.append(point.index)
+            if let geometry {
+                for column in geometry.varied.indices {
+                    buffer.append(byte: comma)
+                    if let coordinates = point.coordinates, coordinates.indices.contains(column) { buffer.append(coordinates[column]) }
+                }
+            } else {
+                buffer.append(byte: comma)
+                buffer.append(point.rAngstrom)
+                buffer.append(byte: comma)
+                buffer.append(point.rAngstrom * PhysicalConstants.angstromInBohr)
+            }
+            buffer.append(byte: comma)
+            buffer.append(point.state.rawValue)
+            buffer.append(byte: comma)
+            if let energy = point.energyHartree { buffer.append(energy) }
+            if unit != .hartree {
+                buffer.append(byte: comma)
+                if let energy = point.energyHartree { buffer.append(unit.fromHartree(energy)) }
+            }
+            buffer.append(byte: comma)
+            if let converged = point.converged { buffer.append(converged ? "true" : "false") }
+            buffer.append(byte: comma)
+            if let zone = point.zone { buffer.appendCSVField(zone) }
+            buffer.append(byte: comma)
+            if let host = point.host { buffer.appendCSVField(host) }
+            buffer.append(byte: comma)
+            if let wall = point.wallSeconds { buffer.append(wall, decimals: 3) }
+            buffer.append(byte: comma)
+            buffer.append(point.attemptCount)
+            buffer.append(byte: comma)
+            if let status = point.exitStatus { buffer.append(status) }
+            buffer.append(byte: comma)
+            if let error = point.error { buffer.appendCSVField(error) }
+            buffer.append(byte: UInt8(ascii: "\n"))
+        }
+    }
 }

@@ -65,6 +65,28 @@ public struct ScanDocument: Sendable, Encodable {
         public var attempts: Int
         public var exitStatus: Int?
         public var error: String?
+
+        /// The document's entry for `point` of the scan `spec`, its energy also in `unit`; throws when a polyatomic point gives no geometry.
+        public init(_ point: ScanPoint, spec: ScanSpec, unit: EnergyUnit) throws(ZMatrixError) {
+            let geometry = spec.geometry
+            if let geometry {
+                coordinates = Dictionary(uniqueKeysWithValues: zip(geometry.varied.map(geometry.keyWithUnit(of:)), point.coordinates ?? []))
+                positionsAngstrom = try spec.positionsAngstrom(of: point)
+            }
+            id = point.id
+            index = point.index
+            rAngstrom = geometry == nil ? point.rAngstrom : nil
+            state = point.state.rawValue
+            energyHartree = point.energyHartree
+            energy = point.energyHartree.map(unit.fromHartree)
+            converged = point.converged
+            zone = point.zone
+            host = point.host
+            wallSeconds = point.wallSeconds
+            attempts = point.attemptCount
+            exitStatus = point.exitStatus
+            error = point.error
+        }
     }
 
     /// One stored fit with its full result.
@@ -104,20 +126,7 @@ public struct ScanDocument: Sendable, Encodable {
         energyUnit = unit.rawValue
         var documentPoints: [Point] = []
         documentPoints.reserveCapacity(points.count)
-        for point in points {
-            var coordinates: [String: Double]?
-            var positions: [[Double]]?
-            if let geometry {
-                coordinates = Dictionary(uniqueKeysWithValues: zip(geometry.varied.map(geometry.keyWithUnit(of:)), point.coordinates ?? []))
-                positions = try spec.positionsAngstrom(of: point)
-            }
-            documentPoints.append(Point(
-                id: point.id, index: point.index, rAngstrom: geometry == nil ? point.rAngstrom : nil, coordinates: coordinates,
-                positionsAngstrom: positions, state: point.state.rawValue,
-                energyHartree: point.energyHartree, energy: point.energyHartree.map(unit.fromHartree),
-                converged: point.converged, zone: point.zone, host: point.host, wallSeconds: point.wallSeconds,
-                attempts: point.attemptCount, exitStatus: point.exitStatus, error: point.error))
-        }
+        for point in points { documentPoints.append(try Point(point, spec: spec, unit: unit)) }
         self.points = documentPoints
         self.attempts = attempts
         self.fits = fits.map { fit in

@@ -54,11 +54,9 @@ public struct FitSelection: Sendable, Hashable {
         case .pending, .running:
             notComputedRAngstrom.append(r)
         case .done:
-            if converged == false, !includeUnconverged {
-                unconvergedCount += 1
-                return
-            }
-            guard let e else { return }
+            if converged == false, !includeUnconverged { unconvergedCount += 1 }
+            guard Self.uses(state: state, energyHartree: e, converged: converged, includeUnconverged: includeUnconverged), let e
+            else { return }
             rAngstrom.append(r)
             energyHartree.append(e)
             pointIndices.append(index)
@@ -67,6 +65,16 @@ public struct FitSelection: Sendable, Hashable {
                 surfaceEnergyHartree.append(e)
             }
         }
+    }
+
+    /// Whether a fit of this selection uses `point`: the one rule, for a point of the scan it was made from.
+    public func uses(_ point: ScanPoint) -> Bool {
+        Self.uses(state: point.state, energyHartree: point.energyHartree, converged: point.converged, includeUnconverged: includeUnconverged)
+    }
+
+    /// Done with an energy, and converged unless unconverged points are included.
+    private static func uses(state: PointState, energyHartree: Double?, converged: Bool?, includeUnconverged: Bool) -> Bool {
+        state == .done && energyHartree != nil && (includeUnconverged || converged != false)
     }
 
     /// Points used.

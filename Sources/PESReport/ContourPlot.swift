@@ -274,7 +274,6 @@ public struct ContourPlot: Sendable {
     }
 
     private func drawPoints(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale) {
-        let used = Set(selection.pointIndices)
         var drawn = PixelThinning(count: points.count)
         svg.beginGroup([("id", "points")])
         for point in points {
@@ -288,7 +287,7 @@ public struct ContourPlot: Sendable {
             case .done where point.converged == false:
                 svg.circle(cx: px, cy: py, r: 4.5, fill: "#ffffff", stroke: ScanPlot.Colour.unconverged, extra: [("stroke-width", "2"), ("class", "unconverged")] + data)
             case .done:
-                svg.circle(cx: px, cy: py, r: 4.5, fill: ScanPlot.Colour.computed, extra: [("class", used.contains(point.index) ? "computed" : "computed unused")] + data)
+                svg.circle(cx: px, cy: py, r: 4.5, fill: ScanPlot.Colour.computed, extra: [("class", selection.uses(point) ? "computed" : "computed unused")] + data)
             case .failed:
                 PlotMarks.cross(&svg, x: px, y: py, half: 4.5, extra: [("class", "failed")] + data)
             case .pending, .running:

@@ -160,7 +160,6 @@ public struct ScanPlot: Sendable {
     }
 
     private func drawPoints(_ svg: inout SVGWriter, x: AxisScale, y: AxisScale) {
-        let used = Set(selection.pointIndices)
         var drawn = PixelThinning(count: points.count)
         svg.beginGroup([("id", "points")])
         for point in points {
@@ -174,7 +173,7 @@ public struct ScanPlot: Sendable {
                 if point.converged == false {
                     svg.circle(cx: px, cy: py, r: 5, fill: "#ffffff", stroke: Colour.unconverged, extra: [("stroke-width", "2"), ("class", "unconverged")] + data)
                 } else {
-                    svg.circle(cx: px, cy: py, r: 5, fill: Colour.computed, extra: [("class", used.contains(point.index) ? "computed" : "computed unused")] + data)
+                    svg.circle(cx: px, cy: py, r: 5, fill: Colour.computed, extra: [("class", selection.uses(point) ? "computed" : "computed unused")] + data)
                 }
             case .failed:
                 PlotMarks.cross(&svg, x: px, y: Geometry.plotBottom, extra: [("class", "failed")] + data)

@@ -47,10 +47,14 @@ extension ScanStore {
 
     /// The coordinates stored on a point row (nil for a diatomic's point), or a corrupt-record error naming the point.
     static func storedCoordinates(_ row: Row) throws -> [Double]? {
-        let text: String? = row["coordinates"]
+        try storedCoordinates(row["coordinates"], pointID: row["id"])
+    }
+
+    /// The coordinates stored as `text` on point `pointID` (nil for a diatomic's point), or a corrupt-record error naming the point.
+    static func storedCoordinates(_ text: String?, pointID: Int64) throws -> [Double]? {
         guard let text else { return nil }
         guard let coordinates = CoordinateText.coordinates(text) else {
-            throw StoreError.corruptRecord("point \(row["id"] as Int64) has coordinates \"\(text)\"")
+            throw StoreError.corruptRecord("point \(pointID) has coordinates \"\(text)\"")
         }
         return coordinates
     }

@@ -53,72 +53,182 @@ public struct ExportResult: Sendable, Hashable, Codable {
 }
 
 /// `export`: a scan's data in a format other programs read (CSV, JSON, extended XYZ, QCSchema).
+///
+/// Points (and, for JSON, attempts) are read from a cursor and written as
+/// they come through an ``ExportBuffer``: a file is written in blocks to a
+/// temporary file that then replaces the destination, so memory stays bounded
+/// whatever the scan's size; only a JSON document's planned bond lengths and
+/// output printed on stdout are held whole.
 public enum ExportUseCase {
     /// Reads the scan and writes (or returns, for stdout) the export.
     public static func run(_ request: ExportRequest, store: ScanStore) throws(WorkflowError) -> ExportResult {
         let record: ScanRecord
-        let points: [ScanPoint]
         do {
-            record = try store.scan(named: request.scan)
-            points = try store.points(ofScan: record.id)
+            // The JSON document lists the planned bond lengths; the other formats read every point from the stream.
+            record = try store.scan(named: request.scan, withPoints: request.format == .json)
         } catch {
             throw .store(error)
         }
         let spec = record.spec
         var result = ExportResult(
-            scan: spec.name.rawValue, format: request.format, path: nil, files: 0, points: points.count,
-            pointsWithEnergy: points.filter { $0.energyHartree != nil }.count, printed: nil)
+            scan: spec.name.rawValue, format: request.format, path: nil, files: 0, points: 0, pointsWithEnergy: 0, printed: nil)
         if request.format == .qcschema {
             let folder = location(request.destination, default: "\(spec.name)-qcschema")
-            for point in points where point.energyHartree != nil {
+            var files = 0
+            try forEachPoint(of: record, store: store, counting: &result, restart: { files = 0 }) { point throws(WorkflowError) in
+                guard point.energyHartree != nil else { return }
                 let positions = try positionsAngstrom(spec: spec, point: point)
                 guard let document = QCSchemaResult(spec: spec, point: point, positionsAngstrom: positions, creatorVersion: request.creatorVersion)
-                else { continue }
+                else { return }
                 try ResultFile.write(try encoded { try document.jsonText() }, to: folder.appendingPathComponent(QCSchemaResult.fileName(scan: spec.name, index: point.index)))
-                result.files += 1
+                files += 1
             }
+            result.files = files
             result.path = folder
             return result
         }
-        let text = try fileText(request, record: record, points: points, store: store)
         if request.destination == .standardOutput {
-            result.printed = text
+            var buffer = ExportBuffer()
+            try write(request, record: record, store: store, shownAs: "standard output", into: &buffer, result: &result)
+            result.printed = buffer.text
             return result
         }
         let file = location(request.destination, default: "\(spec.name).\(request.format.rawValue)")
-        try ResultFile.write(text, to: file)
+        try ResultFile.stream(to: file) { buffer throws(WorkflowError) in
+            try write(request, record: record, store: store, shownAs: file.path, into: &buffer, result: &result)
+        }
         result.path = file
         result.files = 1
         return result
     }
 
-    private static func fileText(_ request: ExportRequest, record: ScanRecord, points: [ScanPoint], store: ScanStore) throws(WorkflowError) -> String {
+    /// Writes the csv, xyz or json file of `record` into `buffer`, counting its points in `result`; write failures name `path`.
+    private static func write(
+        _ request: ExportRequest, record: ScanRecord, store: ScanStore, shownAs path: String, into buffer: inout ExportBuffer,
+        result: inout ExportResult
+    ) throws(WorkflowError) {
         let spec = record.spec
         switch request.format {
         case .csv:
-            return PointsCSV.text(scan: spec.name, points: points, unit: request.energyUnit, geometry: spec.geometry)
+            let writer = PointsCSV.Writer(scan: spec.name, unit: request.energyUnit, geometry: spec.geometry)
+            writer.header(into: &buffer)
+            try forEachPoint(of: record, store: store, counting: &result, buffer: &buffer, shownAs: path) { point, buffer throws(WorkflowError) in
+                writer.row(point, into: &buffer)
+            }
         case .xyz:
-            do {
-                return try ExtendedXYZ.text(spec: spec, points: points)
-            } catch {
-                throw .geometry(error)
+            let writer = ExtendedXYZ.Writer(spec: spec)
+            try forEachPoint(of: record, store: store, counting: &result, buffer: &buffer, shownAs: path) { point, buffer throws(WorkflowError) in
+                do throws(ZMatrixError) {
+                    try writer.frame(point, spec: spec, into: &buffer)
+                } catch {
+                    throw .geometry(error)
+                }
             }
         case .json, .qcschema:
-            let attempts: [AttemptRecord]
             let fits: [StoredFit]
             do {
-                attempts = try store.attempts(ofScan: record.id)
                 fits = try store.fits(ofScan: record.id)
             } catch {
                 throw .store(error)
             }
-            let document: ScanDocument
-            do {
-                document = try ScanDocument(record: record, points: points, attempts: attempts, fits: fits, unit: request.energyUnit)
+            var document = try encoded { try ScanDocumentStream(record: record, fits: fits, unit: request.energyUnit) }
+            document.begin(into: &buffer)
+            let mark = buffer.position
+            var failure: WorkflowError?
+            do throws(StoreError) {
+                try store.forEachAttempt(
+                    ofScan: record.id,
+                    restart: {
+                        document.restartAttempts()
+                        do throws(ExportWriteError) { try buffer.rewind(to: mark) } catch { failure = .unwritable(path: path, reason: error.description) }
+                    }
+                ) { attempt in
+                    do {
+                        try document.append(attempt: attempt, into: &buffer)
+                        try buffer.flushIfFull()
+                        return failure == nil
+                    } catch {
+                        failure = failed(error, path: path)
+                        return false
+                    }
+                }
             } catch {
-                throw .geometry(error)
+                throw .store(error)
             }
-            return try encoded { try document.jsonText() }
+            if let failure { throw failure }
+            try streamed(path) { try document.endAttempts(into: &buffer) }
+            try forEachPoint(of: record, store: store, counting: &result, buffer: &buffer, shownAs: path, restart: { document.restartPoints() }) { point, buffer throws(WorkflowError) in
+                do {
+                    try document.append(point: point, into: &buffer)
+                } catch let error as ZMatrixError {
+                    throw .geometry(error)
+                } catch {
+                    throw failed(error, path: path)
+                }
+            }
+            try streamed(path) { try document.end(into: &buffer) }
+        }
+    }
+
+    /// Hands every point of `record` to `body` as it is read, counting them in `result`, writing `buffer`'s full blocks between points.
+    ///
+    /// When the read starts over (a writer changed a read-only file meanwhile), the buffer goes back to where the points began, and the counts and `restart` with it.
+    private static func forEachPoint(
+        of record: ScanRecord, store: ScanStore, counting result: inout ExportResult, buffer: inout ExportBuffer, shownAs path: String,
+        restart: () -> Void = {}, _ body: (ScanPoint, inout ExportBuffer) throws(WorkflowError) -> Void
+    ) throws(WorkflowError) {
+        let mark = buffer.position
+        var failure: WorkflowError?
+        do throws(StoreError) {
+            try store.forEachPoint(
+                ofScan: record.id,
+                restart: {
+                    result.points = 0
+                    result.pointsWithEnergy = 0
+                    restart()
+                    do throws(ExportWriteError) { try buffer.rewind(to: mark) } catch { failure = .unwritable(path: path, reason: error.description) }
+                }
+            ) { point in
+                result.points += 1
+                if point.energyHartree != nil { result.pointsWithEnergy += 1 }
+                do {
+                    try body(point, &buffer)
+                    try buffer.flushIfFull()
+                } catch let error as WorkflowError {
+                    failure = error
+                } catch {
+                    failure = failed(error, path: path)
+                }
+                return failure == nil
+            }
+        } catch {
+            throw .store(error)
+        }
+        if let failure { throw failure }
+    }
+
+    /// ``forEachPoint(of:store:counting:buffer:shownAs:restart:_:)`` without a buffer, for exports that write a file per point.
+    private static func forEachPoint(
+        of record: ScanRecord, store: ScanStore, counting result: inout ExportResult, restart: () -> Void,
+        _ body: (ScanPoint) throws(WorkflowError) -> Void
+    ) throws(WorkflowError) {
+        var unused = ExportBuffer()
+        try forEachPoint(of: record, store: store, counting: &result, buffer: &unused, shownAs: "", restart: restart) { point, _ throws(WorkflowError) in try body(point) }
+    }
+
+    /// A failure while writing the stream as a workflow error: a write error names `path`, others are encoding errors.
+    private static func failed(_ error: any Error, path: String) -> WorkflowError {
+        if let error = error as? WorkflowError { return error }
+        if let error = error as? ExportWriteError { return .unwritable(path: path, reason: error.description) }
+        return .encoding(reason: String(describing: error))
+    }
+
+    /// Runs a step of the stream, its failures worded by ``failed(_:path:)``.
+    private static func streamed(_ path: String, _ body: () throws -> Void) throws(WorkflowError) {
+        do {
+            try body()
+        } catch {
+            throw failed(error, path: path)
         }
     }
 
@@ -139,7 +249,7 @@ public enum ExportUseCase {
         }
     }
 
-    private static func encoded(_ body: () throws -> String) throws(WorkflowError) -> String {
+    private static func encoded<T>(_ body: () throws -> T) throws(WorkflowError) -> T {
         do {
             return try body()
         } catch {

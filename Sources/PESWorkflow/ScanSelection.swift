@@ -4,7 +4,7 @@ import PESStore
 
 /// A scan read for fitting: its record and the points a fit uses.
 public struct ScanSelection: Sendable {
-    /// The scan as stored.
+    /// The scan as the scan table stores it, its points not in its spec (``ScanSpec/withoutPoints``): they are in ``points``.
     public var record: ScanRecord
     /// Which points a fit uses (the one rule, ``FitSelection``), read in one query without a ``ScanPoint`` each.
     public var selection: FitSelection
@@ -64,7 +64,7 @@ public struct ScanSelection: Sendable {
     /// The scan named `name` (nil: the most recently planned) in `store`.
     public static func record(named name: String?, in store: ScanStore) throws(WorkflowError) -> ScanRecord {
         do {
-            return try store.scan(named: name)
+            return try store.scan(named: name, withPoints: false)
         } catch {
             throw .store(error)
         }
@@ -74,7 +74,7 @@ public struct ScanSelection: Sendable {
     private static func chosenByDefault(_ name: String?, in store: ScanStore) throws(WorkflowError) -> Bool {
         guard name == nil else { return false }
         do {
-            return try store.scans().count > 1
+            return try store.scanCount() > 1
         } catch {
             throw .store(error)
         }

@@ -48,7 +48,7 @@ public enum StatusUseCase {
     public static func run(_ request: StatusRequest, store: ScanStore) throws(WorkflowError) -> [ScanStatus] {
         do {
             let scans: [ScanRecord]
-            if let name = request.scan { scans = [try store.scan(named: name)] } else { scans = try store.scans() }
+            if let name = request.scan { scans = [try store.scan(named: name)] } else { scans = try store.scansWithoutPoints() }
             return try scans.map { record throws(StoreError) in
                 let failures = try store.points(ofScan: record.id, inState: .failed).map {
                     ScanStatus.FailedPoint(
