@@ -51,7 +51,12 @@ let package = Package(
             dependencies: [
                 "PESCore", "PESStore", "PESFit", "PESEngines", "PESDispatch", "PESReport", "PESExport", "PESWorkflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The release binary carries the Swift runtime and Foundation inside it: a `model-energy` child, started once
+            // per point, then skips loading and relocating them (about half its start-up). Debug builds and tests, which
+            // link pesscan's objects into the test bundle beside the shared Foundation, keep the shared libraries.
+            swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
         .executableTarget(name: "pesscan-bench", dependencies: ["PESFit"]),
         .target(name: "PESTestSupport", dependencies: ["PESCore"], path: "Tests/PESTestSupport"),

@@ -1,12 +1,12 @@
 import Foundation
+import PESEngines
 
-/// A child started with `posix_spawn` and reaped by its owner, with pipes to its stdin and from its stdout.
+/// A child started with `posix_spawn` (``ChildSpawn``) and reaped by its owner, with pipes to its stdin and from its stdout.
 ///
 /// For long-lived children that close inherited descriptors (OpenSSH's
-/// client does): Foundation's `Process` takes such a close for the child's
-/// exit and waits for it on the thread that reaps all its children, so one
-/// long-lived `ssh` there would leave every other finished child of the
-/// collect unreaped. Its owner serialises the calls, and calls ``finish(reaped:)`` once.
+/// client does), whose end the owner judges from its pipe and reaps itself
+/// rather than tying up a waiting thread as ``ProcessRunner`` does. Its owner
+/// serialises the calls, and calls ``finish(reaped:)`` once.
 struct SpawnedChild {
     /// The child's process id.
     let pid: pid_t
@@ -43,32 +43,15 @@ struct SpawnedChild {
             close(fromChild[0])
             throw Failure(description: "cannot open \(errorFile): \(String(cString: strerror(errno)))")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errorDescriptor, 2)
-        // The child starts with default signal handling, whatever this process ignores (collect ignores SIGINT and SIGTERM).
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGINT, SIGTERM, SIGPIPE, SIGHUP] { sigaddset(&defaults, number) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let argv = ([executable] + arguments).map { strdup($0) }
-        defer { argv.forEach { free($0) } }
-        var started: pid_t = 0
-        let status = posix_spawn(&started, executable, &actions, &attributes, argv + [nil], environ)
-        guard status == 0 else {
+        let started: pid_t
+        do {
+            started = try ChildSpawn.start(
+                executable: executable, arguments: arguments, standardInput: toChild[0], standardOutput: fromChild[1],
+                standardError: errorDescriptor)
+        } catch {
             close(toChild[1])
             close(fromChild[0])
-            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(status)))")
+            throw Failure(description: "cannot start \(executable): \(error)")
         }
         pid = started
         inputDescriptor = toChild[1]

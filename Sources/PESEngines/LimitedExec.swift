@@ -3,7 +3,7 @@ import Foundation
 /// Sets resource limits on this process, then replaces it with the engine's program: `pesscan exec-with-limits`.
 ///
 /// Limits must be in place before the program starts (BERTHA's stack, for
-/// one), and a child of Foundation's `Process` cannot be given them, so a
+/// one), and `posix_spawn` cannot give a child them, so a
 /// local point with limits runs as `pesscan exec-with-limits --limit
 /// stack=unlimited -- PROGRAM ARGS…`: `setrlimit` for each limit, then `execv`.
 public enum LimitedExec {

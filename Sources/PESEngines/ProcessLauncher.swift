@@ -83,6 +83,8 @@ public struct LocalLauncher: ProcessLauncher {
                 environment: started.environment)
         } catch let error as OutputFileError {
             return ProcessResult.launchFailed("could not start \(command.executable.path): \(error)")
+        } catch let error as ChildSpawn.Failure {
+            return ProcessResult.launchFailed("could not start \(started.executable.path): \(error)")
         } catch {
             return ProcessResult.launchFailed("could not start \(command.executable.path): \(error.localizedDescription)")
         }

@@ -75,36 +75,22 @@ public struct ProcessRunner: Sendable {
     ) async throws -> ProcessResult {
         let outURL = (outputFolder ?? workDirectory).appendingPathComponent(outputNames.0)
         let errURL = (outputFolder ?? workDirectory).appendingPathComponent(outputNames.1)
-        var inHandle: FileHandle?
-        if let standardInput { inHandle = try Self.inputFile(standardInput) }
-        defer { try? inHandle?.close() }
-        let outHandle = try Self.outputFile(outURL)
-        let errHandle = try Self.outputFile(errURL)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = workDirectory
-        if let environment { process.environment = environment }
-        process.standardInput = inHandle ?? FileHandle.nullDevice
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        let child = ChildProcess(process)
+        let child = RunningChild()
         let grace = graceSeconds
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                process.terminationHandler = { _ in continuation.resume() }
+        let exit = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ChildExit, any Error>) in
+                let pid: pid_t
                 do {
-                    try process.run()
+                    pid = try Self.start(
+                        executable: executable, arguments: arguments, workDirectory: workDirectory, environment: environment,
+                        standardInput: standardInput, outURL: outURL, errURL: errURL)
                 } catch {
-                    process.terminationHandler = nil
                     continuation.resume(throwing: error)
                     return
                 }
-                child.started()
+                child.started(pid)
+                // One waiting thread per running child, from the serial queue's pool (it grows as its threads block).
+                DispatchQueue(label: "pesscan.child-wait").async { continuation.resume(returning: child.waitForExit()) }
             }
         } onCancel: {
             child.stop(graceSeconds: grace)
@@ -112,11 +98,27 @@ public struct ProcessRunner: Sendable {
         let output = readsOutput ? (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" : ""
         let tail = FileTail.lines(of: errURL, count: stderrTailLines, maximumBytes: stderrTailBytes)
         return ProcessResult(
-            status: Int(process.terminationStatus),
-            signalled: process.terminationReason == .uncaughtSignal,
-            cancelled: child.wasStopped && !(process.terminationReason == .exit && process.terminationStatus == 0),
+            status: exit.status,
+            signalled: exit.signalled,
+            cancelled: child.wasStopped && !exit.succeeded,
             standardOutput: output,
             standardErrorTail: tail)
+    }
+
+    /// Opens the child's stdin (or /dev/null) and creates its output files, then starts it in its own process group.
+    private static func start(
+        executable: URL, arguments: [String], workDirectory: URL, environment: [String: String]?, standardInput: URL?,
+        outURL: URL, errURL: URL
+    ) throws -> pid_t {
+        let input = try inputFile(standardInput ?? URL(fileURLWithPath: "/dev/null"))
+        defer { close(input) }
+        let output = try outputFile(outURL)
+        defer { close(output) }
+        let error = try outputFile(errURL)
+        defer { close(error) }
+        return try ChildSpawn.start(
+            executable: executable.path, arguments: arguments, environment: environment, workDirectory: workDirectory.path,
+            standardInput: input, standardOutput: output, standardError: error, ownProcessGroup: true)
     }
 }
 
@@ -131,64 +133,92 @@ public struct OutputFileError: Error, Sendable, CustomStringConvertible {
 }
 
 extension ProcessRunner {
-    /// Creates (or empties) the file a child's stdout or stderr goes to.
-    static func outputFile(_ url: URL) throws(OutputFileError) -> FileHandle {
+    /// Creates (or empties) the file a child's stdout or stderr goes to; the caller closes the descriptor.
+    static func outputFile(_ url: URL) throws(OutputFileError) -> Int32 {
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw OutputFileError(path: url.path, code: errno) }
-        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        return descriptor
     }
 
-    /// Opens the file a child's stdin comes from.
-    static func inputFile(_ url: URL) throws(OutputFileError) -> FileHandle {
+    /// Opens the file a child's stdin comes from; the caller closes the descriptor.
+    static func inputFile(_ url: URL) throws(OutputFileError) -> Int32 {
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw OutputFileError(path: url.path, code: errno) }
-        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        return descriptor
     }
 }
 
-/// A started child process that can be stopped from the cancellation handler.
+/// A started child that can be stopped from the cancellation handler and is reaped by its waiting thread.
 ///
-/// `@unchecked Sendable`: `Process` is not Sendable; every access to it here
-/// goes through the lock.
-private final class ChildProcess: @unchecked Sendable {
-    private let process: Process
+/// The child is marked ended while it is still a zombie (seen with
+/// `WNOWAIT`) and only then reaped, so a signal sent under the lock to a child
+/// not yet marked ended can never reach another process that reused its id.
+private final class RunningChild: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is read and written under `lock`.
     private let lock = NSLock()
-    private var isRunning = false
+    private var pid: pid_t = 0
+    private var ended = false
     private var stopRequested = false
-    private(set) var wasStopped = false
+    private var stopped = false
 
-    init(_ process: Process) { self.process = process }
-
-    func started() {
+    /// Whether pesscan sent the child a stop while it ran.
+    var wasStopped: Bool {
         lock.lock()
-        isRunning = true
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    /// Records the started child; a stop that came before it started is sent now.
+    func started(_ pid: pid_t) {
+        lock.lock()
+        self.pid = pid
         let stopNow = stopRequested
         lock.unlock()
         if stopNow { terminate(graceSeconds: 0.5) }
     }
 
+    /// Asks the child to stop: SIGTERM now, SIGKILL after `graceSeconds`; before it started, as soon as it does.
     func stop(graceSeconds: Double) {
         lock.lock()
         stopRequested = true
-        let running = isRunning
+        let running = pid > 0
         lock.unlock()
         if running { terminate(graceSeconds: graceSeconds) }
+    }
+
+    /// Blocks until the child ends, marks it ended, reaps it and returns how it ended.
+    func waitForExit() -> ChildExit {
+        lock.lock()
+        let pid = self.pid
+        lock.unlock()
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+        lock.lock()
+        ended = true
+        lock.unlock()
+        var status: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(pid, &status, 0) } while reaped < 0 && errno == EINTR
+        // Reaped by someone else (it cannot be: nothing in pesscan waits for any child): say so as a failure, not a success.
+        guard reaped == pid else { return ChildExit(waitStatus: Int32(SIGKILL)) }
+        return ChildExit(waitStatus: status)
     }
 
     /// Sends SIGTERM, then SIGKILL after `graceSeconds`, to a child still running; one that already ended keeps its result.
     private func terminate(graceSeconds: Double) {
         lock.lock()
-        let pid = process.processIdentifier
-        let alive = process.isRunning && pid > 0
-        if alive { wasStopped = true }
+        let pid = self.pid
+        let alive = !ended && pid > 0
+        if alive {
+            stopped = true
+            kill(pid, SIGTERM)
+        }
         lock.unlock()
         guard alive else { return }
-        kill(pid, SIGTERM)
         DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) { [self] in
             lock.lock()
-            let stillAlive = process.isRunning
+            if !ended { kill(pid, SIGKILL) }
             lock.unlock()
-            if stillAlive { kill(pid, SIGKILL) }
         }
     }
 }

@@ -165,15 +165,20 @@ def case_dispatch(runner, quick):
     r = np.linspace(2.762, 2.962, count)
     listing = runner.work / "r-values.txt"
     listing.write_text("".join(f"{float(x)!r}\n" for x in r))
-    db = runner.work / "dispatch.sqlite"
     xargs_argv = ["xargs", "-P", "2", "-I", "{}", runner.pesscan, "model-energy", "--r-angstrom", "{}",
                   "--r-e-angstrom", repr(float(re)), "--well-depth-hartree", repr(float(de)), "--range-per-angstrom", repr(float(a)),
                   "--delay-seconds", "0.0"]
     parallel = shutil.which("parallel")
     ours, xargs, gnu = [], [], []
-    for _ in range(reps):
+    # Each collect gets a fresh results folder, all removed after the case: removing the last one's 3,000 work folders
+    # and files just before timing the next would charge the file system's slower inode allocation after mass deletions
+    # (ext4 skips recently freed inodes) to pesscan alone.
+    folders = []
+    for rep in range(reps):
+        folders.append(runner.work / f"dispatch-{rep}")
+        folders[-1].mkdir()
+        db = folders[-1] / "dispatch.sqlite"
         plan(runner, db, count, "model-process")
-        shutil.rmtree(runner.work / "runs", ignore_errors=True)
         wall, _, _ = runner.run([runner.pesscan, "collect", "--db", str(db), "--slots", "2", "--quiet"])
         check_all_done(db, count)
         ours.append(wall)
@@ -185,9 +190,11 @@ def case_dispatch(runner, quick):
                 wall, _, _ = runner.run([parallel, "-j", "2"] + xargs_argv[4:],
                                         stdin=handle)
             gnu.append(wall)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
     ratio = median(ours) / median(xargs)
     runner.row("dispatch", f"{count} process points, wall (s)", median(ours), median(xargs), "xargs -P 2",
-               "ratio <= 1.2", ratio <= 1.2, "pesscan includes claims, attempts, results in SQLite and work dirs")
+               "ratio <= 1.05", ratio <= 1.05, "pesscan includes claims, attempts, results in SQLite and work dirs")
     if gnu:
         runner.row("dispatch", f"{count} process points, wall (s)", median(ours), median(gnu), "GNU parallel -j 2",
                    "ratio <= 1.2", median(ours) / median(gnu) <= 1.2)
@@ -266,24 +273,31 @@ def growth_exponent(n0, t0, n1, t1):
 
 
 def case_parallel(runner, quick):
-    """Case 4: 64 points of 0.25 s across two local zones of 4 slots; efficiency = ideal makespan / measured."""
-    count, delay, slots = (32 if quick else 64), 0.25, 8
-    print(f"4. Parallel efficiency: {count} points sleeping {delay} s, two local zones of 4 slots", flush=True)
-    zones = runner.work / "zones.yaml"
-    zones.write_text("zones:\n  - name: zone-a\n    kind: local\n    slots: 4\n"
-                     "  - name: zone-b\n    kind: local\n    slots: 4\n")
-    ideal = count * delay / slots
-    for engine in ("model", "model-process"):
-        db = runner.work / f"parallel-{engine}.sqlite"
-        walls = []
-        for _ in range(1 if quick else 3):
-            plan(runner, db, count, engine, "--option", f"delay_seconds={delay}")
-            wall, _, _ = runner.run([runner.pesscan, "collect", "--db", str(db), "--zones", str(zones), "--quiet"])
-            check_all_done(db, count)
-            walls.append(wall)
-        efficiency = ideal / median(walls)
-        runner.row("parallel", f"engine {engine}: efficiency", efficiency, ideal, "ideal makespan (s)", ">= 0.95",
-                   efficiency >= 0.95, f"measured {median(walls):.3f} s, whole collect command")
+    """Case 4: points of 0.25 s on 2 slots (one local zone) and on 8 (two zones of 4); efficiency = ideal makespan / measured."""
+    delay = 0.25
+    layouts = (
+        # (points, zones file text, slots, target): one zone of 2 slots on the machine's 2 cores, then 8 slots on them.
+        (8 if quick else 16, "zones:\n  - name: zone-a\n    kind: local\n    slots: 2\n", 2, 0.90),
+        (32 if quick else 64, "zones:\n  - name: zone-a\n    kind: local\n    slots: 4\n"
+         "  - name: zone-b\n    kind: local\n    slots: 4\n", 8, 0.95),
+    )
+    for count, zones_text, slots, target in layouts:
+        print(f"4. Parallel efficiency: {count} points sleeping {delay} s, {slots} slots "
+              f"({'one local zone' if slots == 2 else 'two local zones of 4'})", flush=True)
+        zones = runner.work / f"zones-{slots}.yaml"
+        zones.write_text(zones_text)
+        ideal = count * delay / slots
+        for engine in ("model", "model-process"):
+            db = runner.work / f"parallel-{engine}-{slots}.sqlite"
+            walls = []
+            for _ in range(1 if quick else 3):
+                plan(runner, db, count, engine, "--option", f"delay_seconds={delay}")
+                wall, _, _ = runner.run([runner.pesscan, "collect", "--db", str(db), "--zones", str(zones), "--quiet"])
+                check_all_done(db, count)
+                walls.append(wall)
+            efficiency = ideal / median(walls)
+            runner.row("parallel", f"{slots} slots, engine {engine}: efficiency", efficiency, ideal, "ideal makespan (s)",
+                       f">= {target}", efficiency >= target, f"measured {median(walls):.3f} s, whole collect command")
 
 
 def case_refine(runner, quick):
