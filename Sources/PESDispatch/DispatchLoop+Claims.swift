@@ -35,10 +35,16 @@ extension DispatchLoop {
 
     /// Recomputes, for each zone, which active scans it can run.
     func updateEligibility() {
-        immediateEngines = immediateEnginesByZone()
+        let immediate = immediateGroupsByScans()
+        // A group that stays keeps whether its batch is running and whether it came back short.
+        immediateGroups = immediate.groups.map { group in
+            var group = group
+            if let old = immediateGroups.first(where: { $0.scanIDs == group.scanIDs }) { (group.running, group.drained) = (old.running, old.drained) }
+            return group
+        }
         // A scan a zone computes at once in batches is never claimed point by point there.
-        eligibleScanIDs = zip(collector.zones, immediateEngines).map { zone, immediate in
-            activeScanIDs.filter { id in immediate[id] == nil && (collector.engines[id].map(zone.canRun) ?? false) }
+        eligibleScanIDs = zip(collector.zones, immediate.scanIDsByZone).map { zone, immediateIDs in
+            activeScanIDs.filter { id in !immediateIDs.contains(id) && (collector.engines[id].map(zone.canRun) ?? false) }
         }
         distinctScanSets = Set(zip(collector.zones, eligibleScanIDs).filter { !$0.0.isBatch && !$0.1.isEmpty }.map { $0.1.sorted() })
     }

@@ -46,11 +46,11 @@ final class DispatchLoop: @unchecked Sendable {
     var pendingMayExist = true {
         didSet {
             guard pendingMayExist else { return }
-            for index in zoneStates.indices { zoneStates[index].immediateDrained = false }
+            for index in immediateGroups.indices { immediateGroups[index].drained = false }
         }
     }
-    /// For each zone, the engines of active scans it computes at once in batches (``ImmediateBatch``), by scan id.
-    var immediateEngines: [[Int64: any ImmediateEngine]] = []
+    /// The active scans computed at once in batches (``ImmediateBatch``), grouped by the zones that compute them.
+    var immediateGroups: [ImmediateGroup] = []
     /// Zones that started an attempt in this run.
     var usedZones: Set<Int> = []
     /// When this run last renewed its leases, on the monotonic clock.
@@ -69,17 +69,13 @@ final class DispatchLoop: @unchecked Sendable {
         var claimedAhead: [ClaimedPoint] = []
         /// How many points to claim beyond the free slots.
         var claimAhead = ClaimAhead()
-        /// Whether a batch of points computed at once is running in one of the zone's slots.
-        var immediateBatchRunning = false
-        /// Whether the zone's last batch computed at once came back short, until points may be pending again.
-        var immediateDrained = false
     }
 
     /// What the task group's children report.
     enum Event: Sendable {
         case finished(zone: Int, FinishedPoint?)
         /// A batch of points computed at once, already written.
-        case finishedAtOnce(zone: Int, ImmediateBatch.Result)
+        case finishedAtOnce(scanIDs: [Int64], zone: Int, ImmediateBatch.Result)
         case wake
     }
 
@@ -139,11 +135,11 @@ final class DispatchLoop: @unchecked Sendable {
             }
             func fill() throws {
                 guard !Task.isCancelled else { return }
-                for index in zoneStates.indices {
-                    guard let batch = immediateBatch(forZone: index) else { continue }
+                for groupIndex in immediateGroups.indices {
+                    guard let (index, batch) = nextImmediateBatch(group: groupIndex) else { continue }
                     usedZones.insert(index)
-                    zoneStates[index].immediateBatchRunning = true
-                    group.addTask { .finishedAtOnce(zone: index, try batch.run()) }
+                    let scanIDs = batch.request.scanIDs
+                    group.addTask { .finishedAtOnce(scanIDs: scanIDs, zone: index, try batch.run()) }
                 }
                 if pendingMayExist { try claimForIdleZones() }
                 for index in zoneStates.indices where !zoneStates[index].claimedAhead.isEmpty {
@@ -191,8 +187,8 @@ final class DispatchLoop: @unchecked Sendable {
                         try handle(&finished, zone: index, summary: &summary, onEvent: onEvent)
                         emit(finished, onEvent: onEvent)
                     }
-                case .finishedAtOnce(let index, let batch):
-                    try account(batch, zone: index, summary: &summary, onEvent: onEvent)
+                case .finishedAtOnce(let scanIDs, let index, let batch):
+                    try account(batch, scanIDs: scanIDs, zone: index, summary: &summary, onEvent: onEvent)
                 }
                 if unwritten.isDue(at: clock.wallNow) || running == 0 { try flushResults(summary: &summary, onEvent: onEvent) }
                 if renewalIsDue { try renewLeases(summary: &summary, onEvent: onEvent) }
