@@ -7,9 +7,10 @@ import PESStore
 /// Such an engine (the built-in model) takes well under a microsecond a
 /// point, so a task, a claim and a result write per point would be the whole
 /// cost of a scan; a batch pays them once for ``size`` points. One batch at a
-/// time runs per zone, beside its slots (SQLite writes one transaction at a
-/// time anyway). Nothing is left running, so no lease is held or renewed: a
-/// kill before its commit leaves every point of the batch pending.
+/// time runs per set of such scans (an ``ImmediateGroup``), beside the zones'
+/// slots: SQLite writes one transaction at a time anyway. Nothing is left
+/// running, so no lease is held or renewed: a kill before its commit leaves
+/// every point of the batch pending.
 struct ImmediateBatch: Sendable {
     /// Most points in one batch: a few milliseconds of the write lock.
     static let size = 4096
