@@ -58,8 +58,6 @@ struct EngineProcessTests {
     @Test("cancelling the task stops the child with SIGTERM promptly")
     func cancellation() async throws {
         let folder = try TestSupport.temporaryFolder()
-        let clock = ContinuousClock()
-        let start = clock.now
         let task = Task {
             try await ProcessRunner(graceSeconds: 1).run(
                 executable: URL(fileURLWithPath: "/bin/sleep"), arguments: ["30"], workDirectory: folder)
@@ -67,9 +65,9 @@ struct EngineProcessTests {
         try await Task.sleep(nanoseconds: 300_000_000)
         task.cancel()
         let result = try await task.value
+        // Ended by SIGTERM (15), not by running its 30 s out: no clock needed, which a loaded parallel test run stalls.
         #expect(result.cancelled)
-        #expect(result.signalled)
-        #expect(clock.now - start < .seconds(10))
+        #expect(result.signalled && result.status == 15)
     }
 
     @Test("a child that finishes with status 0 after the stop came is a result, not a cancellation: its calculation is not run again")
