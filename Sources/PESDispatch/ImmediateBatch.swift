@@ -48,15 +48,13 @@ struct ImmediateBatch: Sendable {
             let start = clock.wallNow.timeIntervalSince1970
             var outcome: AttemptOutcome
             var details = RunDetails()
-            if let scan = scans[point.scanID], let engine = engines[point.scanID] {
+            let scan = scans[point.scanID]
+            if let scan, let engine = engines[point.scanID] {
                 do {
                     let job = try DispatchLoop.job(
                         for: point, scan: scan, engine: engine, resultsFolder: resultsFolder, workFolderName: store.workFolderName)
-                    switch engine.computeImmediately(job) {
-                    case .energy(let energy, let converged, let d): (outcome, details) = (.done(energyHartree: energy, converged: converged), d)
-                    case .failed(let reason, let d): (outcome, details) = (.failed(reason: reason), d)
-                    case .cancelled: outcome = .failed(reason: "the engine reported a cancellation while computing at once")
-                    }
+                    (outcome, details) = engine.computeImmediately(job).recorded
+                        ?? (.failed(reason: "the engine reported a cancellation while computing at once"), RunDetails())
                 } catch {
                     outcome = .failed(reason: "\(error)")
                 }
@@ -64,7 +62,7 @@ struct ImmediateBatch: Sendable {
                 outcome = .failed(reason: "no engine for scan \(point.scanID) in this collect")
             }
             var point = FinishedPoint(
-                point, scanName: scans[point.scanID]?.spec.name.rawValue ?? "", zone: zone, host: holder.host, outcome: outcome,
+                point, scanName: scan?.spec.name.rawValue ?? "", zone: zone, host: holder.host, outcome: outcome,
                 details: details, jobID: nil, image: nil, startedAtSeconds: start, finishedAtSeconds: clock.wallNow.timeIntervalSince1970)
             if let decision = DispatchLoop.decideRetry(&point, zoneCount: zoneCount, policy: policy, nowSeconds: start) {
                 decisions[point.report.attemptID] = decision

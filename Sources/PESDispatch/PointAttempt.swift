@@ -93,15 +93,12 @@ extension DispatchLoop {
         let end = clock.wallNow.timeIntervalSince1970
         let attempt: AttemptOutcome
         let details: RunDetails
-        switch outcome {
-        case .cancelled:
+        if let recorded = outcome.recorded {
+            (attempt, details) = recorded
+        } else {
             guard timedOut, let timeout else { return nil }
             attempt = .failed(reason: String(format: "timed out after %.3g s: stopped with SIGTERM, then SIGKILL", timeout))
             details = RunDetails()
-        case .energy(let energy, let converged, let d):
-            (attempt, details) = (.done(energyHartree: energy, converged: converged), d)
-        case .failed(let reason, let d):
-            (attempt, details) = (.failed(reason: reason), d)
         }
         return FinishedPoint(
             point, scanName: job.scanName, zone: zone, host: details.host ?? host, outcome: attempt, details: details,
@@ -131,6 +128,17 @@ extension DispatchLoop {
                 }
             }
             return result
+        }
+    }
+}
+
+extension EngineOutcome {
+    /// The outcome as an attempt records it, with the run's details; nil for a cancelled run, which records nothing of its own.
+    var recorded: (AttemptOutcome, RunDetails)? {
+        switch self {
+        case .energy(let energy, let converged, let details): return (.done(energyHartree: energy, converged: converged), details)
+        case .failed(let reason, let details): return (.failed(reason: reason), details)
+        case .cancelled: return nil
         }
     }
 }

@@ -133,29 +133,10 @@ public enum ExportUseCase {
             }
             var document = try encoded { try ScanDocumentStream(record: record, fits: fits, unit: request.energyUnit) }
             document.begin(into: &buffer)
-            let mark = buffer.position
-            var failure: WorkflowError?
-            do throws(StoreError) {
-                try store.forEachAttempt(
-                    ofScan: record.id,
-                    restart: {
-                        document.restartAttempts()
-                        do throws(ExportWriteError) { try buffer.rewind(to: mark) } catch { failure = .unwritable(path: path, reason: error.description) }
-                    }
-                ) { attempt in
-                    do {
-                        try document.append(attempt: attempt, into: &buffer)
-                        try buffer.flushIfFull()
-                        return failure == nil
-                    } catch {
-                        failure = failed(error, path: path)
-                        return false
-                    }
-                }
-            } catch {
-                throw .store(error)
-            }
-            if let failure { throw failure }
+            try stream(
+                into: &buffer, shownAs: path, restart: { document.restartAttempts() },
+                read: { restart, each throws(StoreError) in try store.forEachAttempt(ofScan: record.id, restart: restart, each) }
+            ) { attempt, buffer in try document.append(attempt: attempt, into: &buffer) }
             try streamed(path) { try document.endAttempts(into: &buffer) }
             try forEachPoint(of: record, store: store, counting: &result, buffer: &buffer, shownAs: path, restart: { document.restartPoints() }) { point, buffer throws(WorkflowError) in
                 do {
@@ -177,22 +158,40 @@ public enum ExportUseCase {
         of record: ScanRecord, store: ScanStore, counting result: inout ExportResult, buffer: inout ExportBuffer, shownAs path: String,
         restart: () -> Void = {}, _ body: (ScanPoint, inout ExportBuffer) throws(WorkflowError) -> Void
     ) throws(WorkflowError) {
+        try stream(
+            into: &buffer, shownAs: path,
+            restart: {
+                result.points = 0
+                result.pointsWithEnergy = 0
+                restart()
+            },
+            read: { restart, each throws(StoreError) in try store.forEachPoint(ofScan: record.id, restart: restart, each) }
+        ) { point, buffer in
+            result.points += 1
+            if point.energyHartree != nil { result.pointsWithEnergy += 1 }
+            try body(point, &buffer)
+        }
+    }
+
+    /// Writes each row `read` hands over into `buffer` through `body`, full blocks written between rows.
+    ///
+    /// When the read starts over (a writer changed a read-only file meanwhile), the buffer goes back to where the rows
+    /// began and `restart` is called; the first failure of `body` or of the buffer stops the read and is thrown.
+    private static func stream<Element>(
+        into buffer: inout ExportBuffer, shownAs path: String, restart: () -> Void,
+        read: (_ restart: () -> Void, _ each: (Element) -> Bool) throws(StoreError) -> Void,
+        _ body: (Element, inout ExportBuffer) throws -> Void
+    ) throws(WorkflowError) {
         let mark = buffer.position
         var failure: WorkflowError?
         do throws(StoreError) {
-            try store.forEachPoint(
-                ofScan: record.id,
-                restart: {
-                    result.points = 0
-                    result.pointsWithEnergy = 0
-                    restart()
-                    do throws(ExportWriteError) { try buffer.rewind(to: mark) } catch { failure = .unwritable(path: path, reason: error.description) }
-                }
-            ) { point in
-                result.points += 1
-                if point.energyHartree != nil { result.pointsWithEnergy += 1 }
+            // `read` is called at once and keeps neither closure; the compiler cannot see that for a parameter it calls.
+            try withoutActuallyEscaping(read) { read throws(StoreError) in try read({
+                restart()
+                do throws(ExportWriteError) { try buffer.rewind(to: mark) } catch { failure = .unwritable(path: path, reason: error.description) }
+            }, { element in
                 do {
-                    try body(point, &buffer)
+                    try body(element, &buffer)
                     try buffer.flushIfFull()
                 } catch let error as WorkflowError {
                     failure = error
@@ -200,7 +199,7 @@ public enum ExportUseCase {
                     failure = failed(error, path: path)
                 }
                 return failure == nil
-            }
+            }) }
         } catch {
             throw .store(error)
         }
