@@ -16,6 +16,20 @@ enum DescriptorIO {
         }
     }
 
+    /// The bytes before the next zero byte (which is read too), or nil when the input ends, fails or exceeds `limit` bytes first.
+    static func readUntilZero(from descriptor: Int32, atMost limit: Int) -> Data? {
+        var data = Data()
+        var byte: UInt8 = 0
+        while data.count <= limit {
+            let got = Foundation.read(descriptor, &byte, 1)
+            if got < 0, errno == EINTR { continue }
+            guard got == 1 else { return nil }
+            if byte == 0 { return data }
+            data.append(byte)
+        }
+        return nil
+    }
+
     /// Exactly `count` bytes from `descriptor`, or nil when it ends or fails first.
     static func readExactly(_ count: Int, from descriptor: Int32) -> Data? {
         var data = Data(count: count)

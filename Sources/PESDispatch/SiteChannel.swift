@@ -1,6 +1,6 @@
 import Foundation
 
-/// One long-lived channel to a site running the script's `serve` loop: points' runs go down it one after another.
+/// One long-lived channel to a site running the script's `serve` loop: requests of points go down it one after another.
 ///
 /// A point on a fresh channel costs an ssh client, an sshd session and a
 /// bash start; on this one it costs a few bytes of framing. The channel is
@@ -45,12 +45,22 @@ final class SiteChannel: @unchecked Sendable {
         return !isClosed && !reaped
     }
 
-    /// Sends one framed request and waits for its reply; a cancelled caller closes the channel, which ends the wait.
-    func exchange(_ request: Data) async throws(Broken) -> SiteConnection.Reply {
-        let outcome: Result<SiteConnection.Reply, Broken> = await withTaskCancellationHandler {
+    /// What the site answered to one request: the tar of the folders of the points that ran, and each point's status and messages.
+    struct Answer: Sendable {
+        /// One tar stream holding, under each folder's name below the remote root, the folders of the points whose status is 0.
+        var archive: Data
+        /// Each point's status, in the request's order: 0 when it ran (its exit status is in its folder), else why it did not.
+        var statuses: [Int32]
+        /// Each point's messages from the site script (the last 2,048 bytes).
+        var messages: [String]
+    }
+
+    /// Sends one framed request of `points` points and waits for the answer; a cancelled caller closes the channel, which ends the wait.
+    func exchange(_ request: Data, points: Int) async throws(Broken) -> Answer {
+        let outcome: Result<Answer, Broken> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
-                    let outcome = self.blockingExchange(request)
+                    let outcome = self.blockingExchange(request, points: points)
                     self.exchangeEnded()
                     continuation.resume(returning: outcome)
                 }
@@ -93,29 +103,45 @@ final class SiteChannel: @unchecked Sendable {
         try? FileManager.default.removeItem(at: errorFile)
     }
 
-    /// The request's bytes written, then the reply read: three 20-digit numbers (status, stdout and stderr lengths) and the two texts.
-    private func blockingExchange(_ request: Data) -> Result<SiteConnection.Reply, Broken> {
+    /// The request's bytes written, then the answer read: a tar, a block with every point's status, each point's messages.
+    ///
+    /// The tar is read member by member, so no length is sent ahead of it:
+    /// zero blocks (its end and any padding) are kept, and the first block
+    /// that starts with ``SiteScript/replyMarker`` ends it.
+    private func blockingExchange(_ request: Data, points: Int) -> Result<Answer, Broken> {
         lock.lock()
         let usable = !isClosed && !reaped
         if usable { isBusy = true }
         lock.unlock()
         guard usable else { return .failure(Broken(why: "the channel is closed")) }
         let written = DescriptorIO.writeAll(request, to: child.inputDescriptor)
-        guard written else { return .failure(Broken(why: "the channel closed while the point's files were sent\(stderrTail)")) }
+        guard written else { return .failure(Broken(why: "the channel closed while the points' files were sent\(stderrTail)")) }
         let reader = child.outputDescriptor
-        guard let frame = DescriptorIO.readExactly(60, from: reader) else {
-            return .failure(Broken(why: "the channel closed before the site answered\(stderrTail)"))
+        let marker = Data(SiteScript.replyMarker.utf8)
+        var archive = Data()
+        while true {
+            guard let block = DescriptorIO.readExactly(TarArchive.blockBytes, from: reader) else {
+                return .failure(Broken(why: "the channel closed before the site answered\(stderrTail)"))
+            }
+            if block.starts(with: marker) {
+                let statuses = String(decoding: block.dropFirst(marker.count), as: UTF8.self).split(separator: " ").compactMap { Int32($0) }
+                guard statuses.count == points else { break }
+                var messages: [String] = []
+                for _ in 0..<points {
+                    guard let said = DescriptorIO.readUntilZero(from: reader, atMost: 1 << 20) else {
+                        return .failure(Broken(why: "the site's answer was cut short\(stderrTail)"))
+                    }
+                    messages.append(String(decoding: said.suffix(2048), as: UTF8.self))
+                }
+                return .success(Answer(archive: archive, statuses: statuses, messages: messages))
+            }
+            archive.append(block)
+            if block.allSatisfy({ $0 == 0 }) { continue }
+            guard let length = try? TarArchive.dataBytes(afterHeader: block), let data = DescriptorIO.readExactly(length, from: reader)
+            else { break }
+            archive.append(data)
         }
-        let numbers = stride(from: 0, to: 60, by: 20).map { start in
-            Int(String(decoding: frame[frame.startIndex + start ..< frame.startIndex + start + 20], as: UTF8.self))
-        }
-        guard let status = numbers[0], let outLength = numbers[1], let errLength = numbers[2], outLength >= 0, errLength >= 0,
-              let out = DescriptorIO.readExactly(outLength, from: reader), let err = DescriptorIO.readExactly(errLength, from: reader)
-        else {
-            return .failure(Broken(why: "the site's answer was cut short or malformed\(stderrTail)"))
-        }
-        return .success(SiteConnection.Reply(
-            status: Int32(truncatingIfNeeded: status), output: out, errorText: String(decoding: err.suffix(2048), as: UTF8.self)))
+        return .failure(Broken(why: "the site's answer was cut short or malformed\(stderrTail)"))
     }
 
     /// The last line ssh wrote to stderr, as `: <line>`, or nothing.

@@ -7,7 +7,8 @@ import PESEngines
 /// every operation is a channel on it (`ControlMaster=no`), so a site sees
 /// one connection per `collect` however many points run there. Openings
 /// are serialised and counted; a master that died is reopened on the next
-/// operation. At most ``SiteSettings/maxChannels`` operations are open at once.
+/// operation. At most ``SiteSettings/maxChannels`` operations are open at once,
+/// and points go down ``runningSlots`` long-lived channels, several to a request.
 actor SiteConnection {
     /// The site.
     let settings: SiteSettings
@@ -56,8 +57,15 @@ actor SiteConnection {
         var errorText: String
     }
 
-    init(settings: SiteSettings, ssh: URL, socketFolder: URL, persistSeconds: Int = 60) {
+    /// Requests that run on the site at once, each on a channel of its own: the zone's slots.
+    let runningSlots: Int
+    /// Points one request holds at most; they run one after another.
+    let pointsPerRequest: Int
+
+    init(settings: SiteSettings, ssh: URL, socketFolder: URL, runningSlots: Int = 1, persistSeconds: Int = 60) {
         self.settings = settings
+        self.runningSlots = max(1, runningSlots)
+        self.pointsPerRequest = min(max(1, settings.pointsPerRequest), SiteScript.maximumPointsPerRequest)
         self.ssh = ssh
         self.controlPath = socketFolder.appendingPathComponent(settings.connectionKey).path
         self.persistSeconds = persistSeconds
@@ -136,15 +144,121 @@ actor SiteConnection {
         return Reply(status: Int32(result.status), output: output, errorText: result.standardErrorTail)
     }
 
-    /// Runs one point (its folder's `header` and tar) on a long-lived `serve` channel, opening one when none is idle.
+    /// One point as the launcher hands it over: its folder's name below the remote root and its files.
+    struct PointRequest: Sendable {
+        /// The point's folder below the remote root.
+        var name: String
+        /// The point's files, each named after `name` (`<name>/input.txt`).
+        var files: TarArchive
+    }
+
+    /// What came back for one point of a request.
+    struct PointReply: Sendable {
+        /// 0 when the point ran (its folder is in `folder`), else the site script's reason it did not.
+        var status: Int32
+        /// The point's folder as it came back, names relative to it.
+        var folder: TarArchive
+        /// The site script's messages about the point.
+        var errorText: String
+    }
+
+    /// A point waiting for its request, and the caller waiting for its reply.
+    private struct WaitingPoint {
+        var id: Int
+        var request: PointRequest
+        var continuation: CheckedContinuation<Result<PointReply, Failure>, Never>
+    }
+
+    /// Points waiting to go to the site, oldest first.
+    private var waiting: [WaitingPoint] = []
+    /// The channel each sent point's request is on, by the point's id, so a cancelled point can stop it.
+    private var sentOn: [Int: SiteChannel] = [:]
+    /// The id of the next point handed over.
+    private var nextPointID = 0
+    /// Requests on their way or running now; at most ``runningSlots``.
+    private var requestsUnderWay = 0
+    /// Whether a short wait for more points to fill a request is under way.
+    private var gathering = false
+    /// Seconds a request that is not full waits for more points.
+    static let gatherSeconds = 0.02
+
+    /// Runs one point on a long-lived `serve` channel, in a request with up to ``pointsPerRequest`` points.
     ///
-    /// The reply is as ``call(_:input:scratch:label:waitSeconds:timeoutSeconds:)``'s:
-    /// the script's status and the folder's tar. A channel that breaks throws
-    /// `unreachable`, as an operation whose link failed does.
-    func run(header: Data, archive: Data) async throws(Failure) -> Reply {
+    /// A request goes out as soon as it is full and a channel is free; one
+    /// that is not full waits up to ``gatherSeconds`` for the points that are
+    /// on their way (the dispatcher hands them over one by one). Its points
+    /// run one after another on the site, and their folders come back in one
+    /// tar. A channel that breaks throws `unreachable` to every point of its
+    /// request, as an operation whose link failed does; a cancelled caller
+    /// whose request is out stops it the same way.
+    func run(_ request: PointRequest) async throws(Failure) -> PointReply {
         try await openMaster()
+        if Task.isCancelled { throw .unreachable("stopped") }
+        let id = nextPointID
+        nextPointID += 1
+        let outcome = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<PointReply, Failure>, Never>) in
+                waiting.append(WaitingPoint(id: id, request: request, continuation: continuation))
+                sendWaiting()
+            }
+        } onCancel: {
+            Task { await self.stopPoint(id) }
+        }
+        return try outcome.get()
+    }
+
+    /// Sends requests of waiting points while fewer than ``runningSlots`` run.
+    private func sendWaiting(gathered: Bool = false) {
+        var mayTakeShort = gathered
+        while !waiting.isEmpty, requestsUnderWay < runningSlots {
+            if waiting.count < pointsPerRequest, !mayTakeShort {
+                gatherMore()
+                return
+            }
+            mayTakeShort = false
+            let points = Array(waiting.prefix(pointsPerRequest))
+            waiting.removeFirst(points.count)
+            requestsUnderWay += 1
+            Task { await self.send(points) }
+        }
+    }
+
+    /// Waits ``gatherSeconds`` for more points, then sends what waits.
+    private func gatherMore() {
+        guard !gathering else { return }
+        gathering = true
+        Task {
+            try? await Task.sleep(for: .seconds(Self.gatherSeconds))
+            await self.gathered()
+        }
+    }
+
+    /// Ends a gathering wait: a request goes out even if not full.
+    private func gathered() {
+        gathering = false
+        sendWaiting(gathered: true)
+    }
+
+    /// A cancelled caller's point: taken out if still waiting, its request's channel closed if sent.
+    private func stopPoint(_ id: Int) {
+        if let index = waiting.firstIndex(where: { $0.id == id }) {
+            waiting.remove(at: index).continuation.resume(returning: .failure(.unreachable("stopped")))
+        } else {
+            sentOn[id]?.close()
+        }
+    }
+
+    /// Sends one request on an idle channel (or a new one) and hands each point its reply.
+    private func send(_ points: [WaitingPoint]) async {
+        defer {
+            requestsUnderWay -= 1
+            sendWaiting()
+        }
+        func answerAll(_ failure: Failure) {
+            for point in points { point.continuation.resume(returning: .failure(failure)) }
+        }
         var reusable: SiteChannel?
-        // An idle channel whose ssh ended meanwhile (the site restarted its sshd, say) is dropped, not handed a point.
+        // An idle channel whose ssh ended meanwhile (the site restarted its sshd, say) is dropped, not handed a request.
         while reusable == nil, let idle = idleChannels.popLast() {
             if idle.isUsable { reusable = idle } else { retire(idle) }
         }
@@ -161,22 +275,43 @@ actor SiteConnection {
                         .appendingPathComponent("pesscan-channel-\(settings.connectionKey)-\(UInt32.random(in: 0...UInt32.max)).err"))
             } catch {
                 giveBackChannel()
-                throw .local("could not start \(ssh.path): \(error)")
+                return answerAll(.local("could not start \(ssh.path): \(error)"))
             }
         }
+        var files = TarArchive()
+        for point in points { files.members += point.request.files.members }
+        let stream: Data
         do {
-            let reply = try await channel.exchange(header + TaskFiles.nulTerminated([String(archive.count)]) + archive)
-            if channel.isUsable && !Task.isCancelled {
-                idleChannels.append(channel)
-            } else {
-                retire(channel)
-            }
-            return reply
+            stream = try files.encoded()
         } catch {
+            idleChannels.append(channel)
+            return answerAll(.local("could not pack the points' files for \(settings.host): \(error)"))
+        }
+        // Folders of earlier points whose files came back are deleted by this same request, a few at a time.
+        let removals = settings.keepRemote ? [] : takeRemovals(atLeast: Self.removalsPerRequest)
+        let request = SiteScript.serveRequest(
+            root: settings.remoteRoot, removals: removals, names: points.map(\.request.name), archive: stream)
+        for point in points { sentOn[point.id] = channel }
+        defer { for point in points { sentOn[point.id] = nil } }
+        let answer: SiteChannel.Answer
+        do {
+            answer = try await channel.exchange(request, points: points.count)
+        } catch {
+            restoreRemovals(removals)
             retire(channel)
             masterUp = false
-            if Task.isCancelled { throw .unreachable("stopped") }
-            throw .unreachable("\(settings.host): \(error.why)")
+            return answerAll(.unreachable("\(settings.host): \(error.why)"))
+        }
+        if channel.isUsable { idleChannels.append(channel) } else { retire(channel) }
+        let folders: TarArchive
+        do {
+            folders = answer.archive.isEmpty ? TarArchive() : try TarArchive.decode(answer.archive)
+        } catch {
+            return answerAll(.local("the points' files came back from \(settings.host) unusable: \(error)"))
+        }
+        for (index, point) in points.enumerated() {
+            point.continuation.resume(returning: .success(PointReply(
+                status: answer.statuses[index], folder: folders.folder(named: point.request.name), errorText: answer.messages[index])))
         }
     }
 
@@ -196,8 +331,12 @@ actor SiteConnection {
     /// Notes a remote folder to delete; it goes with the next point's request, or with ``removeQueued(scratch:)``.
     func queueRemoval(_ name: String) { pendingRemovals.append(name) }
 
-    /// Takes the folders waiting to be deleted, for an operation that deletes them.
-    func takeRemovals() -> [String] {
+    /// Folders gathered before a point's request takes them: one `rm` on the site then deletes them all.
+    static let removalsPerRequest = 16
+
+    /// Takes the folders waiting to be deleted, for an operation that deletes them; none while fewer than `atLeast` wait.
+    func takeRemovals(atLeast minimum: Int = 1) -> [String] {
+        guard pendingRemovals.count >= minimum else { return [] }
         defer { pendingRemovals = [] }
         return pendingRemovals
     }

@@ -88,28 +88,27 @@ public struct SiteLauncher: ProcessLauncher {
         let scratch = workDirectory.deletingLastPathComponent()
         let tag = workDirectory.lastPathComponent
         let (argv, cleanup) = remoteCommand(command, remoteFolder: folder, label: label)
-        var archive = TarArchive()
-        let stream: Data
+        var files = TarArchive()
         do {
-            try archive.addFolder(workDirectory)
-            // A direct run sets its limits with bash's `ulimit` on the site, as Slurm tasks do; a container gets `--ulimit`.
-            let limits = container == nil ? TaskFiles.ulimitLines(command.limits.overridden(by: zoneLimits)) : ""
-            archive.addFile(".pesscan/argv", contents: TaskFiles.nulTerminated(argv))
-            archive.addFile(".pesscan/env", contents: TaskFiles.nulTerminated(Self.engineEnvironment(command)))
-            archive.addFile(".pesscan/limits", contents: Data(limits.utf8))
-            archive.addFile(".pesscan/cleanup", contents: TaskFiles.nulTerminated(cleanup))
-            stream = try archive.encoded()
+            // Members are named after the folder below the remote root, so the site's tar makes every folder.
+            try files.addFolder(workDirectory, prefix: name)
         } catch {
             return .launchFailed("could not pack the point's files for \(settings.host): \(error)")
         }
-        // Folders of earlier points whose files came back are deleted by this same operation.
-        let removals = settings.keepRemote ? [] : await connection.takeRemovals()
-        let reply: SiteConnection.Reply
+        // A direct run sets its limits with bash's `ulimit` on the site, as Slurm tasks do; a container gets `--ulimit`.
+        let limits = container == nil ? TaskFiles.ulimitLines(command.limits.overridden(by: zoneLimits)) : ""
+        let bookkeepingFiles = [
+            ("argv", TaskFiles.nulTerminated(argv)), ("env", TaskFiles.nulTerminated(Self.engineEnvironment(command))),
+            ("limits", Data(limits.utf8)), ("cleanup", TaskFiles.nulTerminated(cleanup)),
+        ]
+        // Only files with something in them are sent: every file is an inode made, and later deleted, on the site.
+        for (file, contents) in bookkeepingFiles where !contents.isEmpty {
+            files.addFile("\(name)/\(Self.bookkeeping)/\(file)", contents: contents)
+        }
+        let reply: SiteConnection.PointReply
         do {
-            reply = try await connection.run(
-                header: SiteScript.header(root: settings.remoteRoot, name: name, list: removals), archive: stream)
+            reply = try await connection.run(SiteConnection.PointRequest(name: name, files: files))
         } catch {
-            await connection.restoreRemovals(removals)
             if Task.isCancelled { return await stop(name: name, folder: folder, scratch: scratch, tag: tag) }
             switch error {
             case .refused(let why):
@@ -125,32 +124,40 @@ public struct SiteLauncher: ProcessLauncher {
         return await finish(reply, name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
     }
 
-    /// Turns an operation's reply into the point's result: its folder written back here, or why it could not run.
+    /// Turns a point's reply into its result: its folder written back here, or why it could not run.
     private func finish(
-        _ reply: SiteConnection.Reply, name: String, folder: String, scratch: URL, tag: String, workDirectory: URL, argv: [String]
+        _ reply: SiteConnection.PointReply, name: String, folder: String, scratch: URL, tag: String, workDirectory: URL,
+        argv: [String]
     ) async -> ProcessResult {
         switch reply.status {
         case 0:
             do {
-                try TarArchive.decode(reply.output).write(into: workDirectory)
+                try reply.folder.outputs.write(into: workDirectory)
             } catch {
                 return .launchFailed("the files of \(folder) came back from \(settings.host) unusable: \(error)")
             }
-            var result = Self.result(in: workDirectory, argv: argv)
+            var result = Self.result(of: reply.folder, in: workDirectory, argv: argv)
             if let container { result.launchFailure = container.launchFailure(of: result, runtimeName: runtime) }
             if !settings.keepRemote { await connection.queueRemoval(name) }
             return result
         case SiteScript.stillRunning:
             return await recover(name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
+        case SiteScript.unknownPoint:
+            return .launchFailed("\(settings.host) did not start the point: \(Self.lastLine(reply.errorText, or: "its folder is gone"))")
         case SiteScript.stagingFailed where reply.errorText.contains("No space left on device"):
             var result = ProcessResult.launchFailed(
                 "no space left on device in \(folder) on \(settings.host); free space there and run collect again")
             result.fullDiskFolder = "\(settings.host):\(settings.remoteRoot)"
             return result
         default:
-            let said = reply.errorText.split(separator: "\n").last.map(String.init) ?? "exit \(reply.status)"
-            return .launchFailed("\(settings.host) could not run the point (exit \(reply.status)): \(said)")
+            return .launchFailed(
+                "\(settings.host) could not run the point (exit \(reply.status)): \(Self.lastLine(reply.errorText, or: "exit \(reply.status)"))")
         }
+    }
+
+    /// The last line of a message, or `fallback` when there is none.
+    static func lastLine(_ text: String, or fallback: String) -> String {
+        text.split(separator: "\n").last.map(String.init) ?? fallback
     }
 
     /// Waits for a site whose link failed, with back-off, until the point's folder comes back or the site is given up.
@@ -176,7 +183,16 @@ public struct SiteLauncher: ProcessLauncher {
                     // The program never started: the link failed while the files were on their way.
                     return .launchFailed("the connection to \(settings.host) failed before the point started: \(lastWhy)")
                 default:
-                    return await finish(reply, name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
+                    var pointReply = SiteConnection.PointReply(status: reply.status, folder: TarArchive(), errorText: reply.errorText)
+                    if reply.status == 0 {
+                        do {
+                            pointReply.folder = try TarArchive.decode(reply.output)
+                        } catch {
+                            return .launchFailed("the files of \(folder) came back from \(settings.host) unusable: \(error)")
+                        }
+                    }
+                    return await finish(
+                        pointReply, name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
                 }
             } catch {
                 switch error {
@@ -214,15 +230,22 @@ public struct SiteLauncher: ProcessLauncher {
         await connection.removeQueued(scratch: URL(fileURLWithPath: NSTemporaryDirectory()))
     }
 
-    /// The result of a finished run from the files that came back: exit status, output, host and process id.
-    static func result(in workDirectory: URL, argv: [String]) -> ProcessResult {
+    /// The folder below a point's folder where the site script keeps its files (argv, pid, host, status).
+    static let bookkeeping = ".pesscan"
+
+    /// The result of a finished run from what came back: exit status, host and process id from the script's files, output from the folder.
+    ///
+    /// The script's `status` and `host` files hold the exit status and the
+    /// host name on their first line, then a time.
+    static func result(of archive: TarArchive, in workDirectory: URL, argv: [String]) -> ProcessResult {
         func text(_ file: String) -> String {
-            ((try? String(contentsOf: workDirectory.appendingPathComponent(file), encoding: .utf8)) ?? "")
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let contents = archive.member("\(bookkeeping)/\(file)")?.contents ?? Data()
+            return String(decoding: contents, as: UTF8.self).split(separator: "\n").first.map(String.init)?
+                .trimmingCharacters(in: .whitespaces) ?? ""
         }
-        let statusText = text(".pesscan/status")
-        let host = text(".pesscan/host")
-        let pid = text(".pesscan/pid")
+        let statusText = text("status")
+        let host = text("host")
+        let pid = text("pid")
         var result: ProcessResult
         if let status = Int(statusText) {
             result = TaskFiles.finished(status: status, in: workDirectory)
@@ -281,5 +304,14 @@ extension SiteLauncher {
             }
         }
         return facts
+    }
+}
+
+extension TarArchive {
+    /// The members a point's program left in its folder, without the site script's own files.
+    var outputs: TarArchive {
+        var kept = self
+        kept.members.removeAll { $0.path == SiteLauncher.bookkeeping || $0.path.hasPrefix(SiteLauncher.bookkeeping + "/") }
+        return kept
     }
 }

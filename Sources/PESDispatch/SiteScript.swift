@@ -10,15 +10,16 @@ import Foundation
 /// point's folder name, a count and that many list entries: folders to
 /// delete, programs to look for, an argv to run), then for `stage` a tar
 /// (for `serve`, many such requests, each header followed by its tar's
-/// length and the tar) whose `.pesscan/argv`, `.pesscan/env`, `.pesscan/limits` and
-/// `.pesscan/cleanup` hold the program's argv, variables and limits. Values
+/// length and the tar, whose members are named after the point's folder)
+/// whose `.pesscan/argv`, and when not empty `.pesscan/env`, `.pesscan/limits`
+/// and `.pesscan/cleanup`, hold the program's argv, variables and limits. Values
 /// are only read with `read -d ''` or `mapfile -d ''` into quoted variables,
 /// never evaluated. The site needs bash (4.4 or later), tar and a POSIX login shell.
 enum SiteScript {
     /// What the script is asked to do.
     enum Operation: String, Sendable {
         /// Run point after point on this channel: for each request, delete the listed folders, unpack the point's folder
-        /// under the remote root, start its program detached, wait for it, send the folder back (framed with status and lengths).
+        /// under the remote root, start its program detached, wait for it, send the folder back (then a block with the status).
         case serve
         /// Wait (up to the given seconds) for a started point to finish and send its folder back; exit 3 while it runs.
         case wait
@@ -53,9 +54,20 @@ enum SiteScript {
     /// The script in single quotes for the remote login shell, quoted once.
     private static let quotedSource = "'" + source.replacingOccurrences(of: "'", with: "'\\''") + "'"
 
+    /// The first bytes of the 512-byte block that ends each `serve` answer, before the exit status.
+    static let replyMarker = "pesscan-site-reply "
+
     /// The data an operation reads first: remote root, folder name, and a counted list, each NUL-terminated.
     static func header(root: String, name: String, list: [String] = []) -> Data {
         TaskFiles.nulTerminated([root, name, String(list.count)] + list)
+    }
+
+    /// The most points one `serve` request may hold.
+    static let maximumPointsPerRequest = 64
+
+    /// One `serve` request: the header (with the folders to delete), the points' folder names, and the length and bytes of their tar.
+    static func serveRequest(root: String, removals: [String], names: [String], archive: Data) -> Data {
+        header(root: root, name: "", list: removals) + TaskFiles.nulTerminated([String(names.count)] + names + [String(archive.count)]) + archive
     }
 
     /// The script itself; it reads `.pesscan/root` and `.pesscan/name` (and for `run` the point's files) from a tar on stdin.
@@ -80,14 +92,18 @@ enum SiteScript {
         if [ "$op" != serve ]; then
           read_header || fail 91 "no remote root was sent"
         fi
+        # One rm for every listed folder.
         remove_listed() {
+          local paths=() item
           for item in "${list[@]}"; do
-            [ -n "$item" ] && rm -rf -- "$root/$item"
+            [ -n "$item" ] && paths+=("$root/$item")
           done
+          [ "${#paths[@]}" -eq 0 ] || rm -rf -- "${paths[@]}"
         }
         pesscan_runner() {
           cd -- "$1" || exit 1
-          printf '%s\n' "$HOSTNAME" > .pesscan/host
+          # The host name, then the start time; at the end the exit status, then the end time.
+          printf '%s\n%(%s)T\n' "$HOSTNAME" -1 > .pesscan/host
           mapfile -d '' -t argv < .pesscan/argv
           if [ -s .pesscan/env ]; then
             mapfile -d '' -t settings < .pesscan/env
@@ -102,11 +118,9 @@ enum SiteScript {
               }
             done < .pesscan/limits
           fi
-          printf '%(%s)T\n' -1 > .pesscan/started
           "${argv[@]}" > stdout.txt 2> stderr.txt
           status=$?
-          printf '%(%s)T\n' -1 > .pesscan/ended
-          printf '%s\n' "$status" > .pesscan/status
+          printf '%s\n%(%s)T\n' "$status" -1 > .pesscan/status
         }
         send_back() {
           waited=0
@@ -119,16 +133,34 @@ enum SiteScript {
           tar -C "$dir" -cf - . || fail 95 "cannot pack $dir"
           exit 0
         }
-        run_point() {
+        # Unpacks a request's points under the root in one tar (its members are named after the points' folders,
+        # so tar makes them), after deleting the listed folders. mkdir's and tar's own messages (a full disk, say)
+        # go to stderr beside pesscan's line.
+        stage_points() {
           remove_listed
-          # mkdir's and tar's own messages (a full disk, say) go to stderr beside pesscan's line.
-          [ -e "$dir" ] && fail 93 "$dir exists already on the site"
-          mkdir -p -- "$dir" || fail 92 "cannot create $dir"
-          if ! tar -C "$dir" -xf -; then
-            rm -rf -- "$dir"
-            fail 92 "cannot write the point's files to $dir"
+          for item in "${names[@]}"; do
+            [ -e "$root/$item" ] && fail 93 "$root/$item exists already on the site"
+          done
+          if [ ! -d "$root" ]; then mkdir -p -- "$root" || fail 92 "cannot create $root"; fi
+          staged=()
+          for item in "${names[@]}"; do staged+=("$root/$item"); done
+          if ! tar -C "$root" -xf -; then
+            rm -rf -- "${staged[@]}"
+            fail 92 "cannot write the points' files under $root"
           fi
-          [ -s "$dir/.pesscan/argv" ] || { rm -rf -- "$dir"; fail 91 "no program was sent"; }
+          for item in "${names[@]}"; do
+            [ -s "$root/$item/.pesscan/argv" ] || { rm -rf -- "${staged[@]}"; fail 91 "no program was sent for $item"; }
+          done
+        }
+        # Starts the point in $dir detached and waits for it; sets status (0 once it ended) and said.
+        run_staged() {
+          status=0 said=
+          # The claim file is made only if absent (noclobber): a point that a `wait` gave up as never started stays so.
+          set -C
+          { printf 'started\n' > "$dir/.pesscan/claim"; } 2> /dev/null
+          claimed=$?
+          set +C
+          if [ "$claimed" -ne 0 ]; then status=94 said="pesscan-site: the point in $dir was given up before it started"; return; fi
           # Its own process group (job control on just for the start), so kill reaches all of it; it outlives the link.
           set -m
           pesscan_runner "$dir" < /dev/null > /dev/null 2>&1 &
@@ -136,31 +168,75 @@ enum SiteScript {
           set +m
           printf '%s\n' "$pid" > "$dir/.pesscan/pid"
           wait "$pid" 2> /dev/null
-          send_back
+          [ -s "$dir/.pesscan/status" ] || { status=3 said="pesscan-site: the point in $dir left no exit status"; }
         }
         case $op in
           serve)
-            # One run after another on this channel: each a header, its tar's length and the tar; each answered
-            # with three 20-digit numbers (exit status, stdout and stderr lengths), then that stdout and stderr.
+            # One request after another on this channel, each a header (the folders to delete), the number of points,
+            # their folder names, the tar's length and the tar. The points run one after another; the answer is one
+            # tar of the folders of those that ran, then one 512-byte block "pesscan-site-reply <status> …" with
+            # each point's status (0 when it ran), then each point's messages ended by a NUL: no lengths to measure.
             exchange=$(mktemp -d "${TMPDIR:-/tmp}/pesscan-serve.XXXXXX") || fail 92 "cannot create a folder for the exchange"
             trap 'rm -rf -- "$exchange"' EXIT
             while read_header; do
+              IFS= read -r -d '' points || fail 91 "no number of points was sent"
+              case $points in ''|*[^0-9]*|0) fail 91 "the number of points is not a count";; esac
+              [ "$points" -le 64 ] || fail 91 "a request holds at most 64 points"  # maximumPointsPerRequest
+              names=()
+              for ((entry = 0; entry < points; entry++)); do
+                IFS= read -r -d '' item || fail 91 "the point names end early"
+                names+=("$item")
+              done
               IFS= read -r -d '' length || fail 91 "no length was sent"
               case $length in ''|*[^0-9]*) fail 91 "the length is not a number";; esac
-              head -c "$length" > "$exchange/in" || fail 92 "cannot keep the point's files in $exchange"
-              ( run_point ) < "$exchange/in" > "$exchange/out" 2> "$exchange/err"
-              status=$?
-              sizes=$(wc -c -- "$exchange/out" "$exchange/err") || fail 95 "cannot measure the answer"
-              { read -r out_size _; read -r err_size _; } <<< "$sizes"
-              printf '%020d%020d%020d' "$status" "$out_size" "$err_size"
-              cat -- "$exchange/out" "$exchange/err"
+              head -c "$length" > "$exchange/in" || fail 92 "cannot keep the points' files in $exchange"
+              ( stage_points ) < "$exchange/in" > /dev/null 2> "$exchange/err"
+              staging=$?
+              staged_said=
+              IFS= read -r -d '' staged_said < "$exchange/err"
+              statuses=() messages=() ran=()
+              for item in "${names[@]}"; do
+                if [ "$staging" -ne 0 ]; then status=$staging said=$staged_said; else dir=$root/$item; run_staged; fi
+                [ "$status" -eq 0 ] && ran+=("./$item")
+                statuses+=("$status")
+                messages+=("$said")
+              done
+              if [ "${#ran[@]}" -gt 0 ]; then
+                if tar -C "$root" -cf "$exchange/out" "${ran[@]}" 2> "$exchange/err"; then
+                  cat -- "$exchange/out" || exit 95
+                else
+                  IFS= read -r -d '' said < "$exchange/err"
+                  for ((entry = 0; entry < points; entry++)); do
+                    [ "${statuses[entry]}" -eq 0 ] && { statuses[entry]=95; messages[entry]="pesscan-site: cannot pack the folders: $said"; }
+                  done
+                fi
+              fi
+              printf '%-512s' "pesscan-site-reply ${statuses[*]}"
+              printf '%s\0' "${messages[@]}"
             done
             exit 0
             ;;
           wait)
+            # A point unpacked but never started (its request's link failed first) is claimed as given up, so that
+            # no serve loop starts it later, and reported unknown: it is retried elsewhere.
+            if [ -d "$dir" ] && [ ! -e "$dir/.pesscan/claim" ]; then
+              set -C
+              { printf 'given up\n' > "$dir/.pesscan/claim"; } 2> /dev/null && fail 94 "the point in $dir never started"
+              set +C
+            fi
             send_back
             ;;
           kill)
+            # A point not started yet never will be; one just started gets a few seconds to name its process.
+            if [ -d "$dir" ]; then
+              set -C
+              { printf 'given up\n' > "$dir/.pesscan/claim"; } 2> /dev/null && exit 0
+              set +C
+              for second in 1 2 3 4 5; do
+                [ -r "$dir/.pesscan/pid" ] && break
+                sleep 1
+              done
+            fi
             [ -r "$dir/.pesscan/pid" ] || exit 0
             pid=$(< "$dir/.pesscan/pid")
             case $pid in ''|*[^0-9]*) fail 96 "the pid file of $dir is damaged";; esac

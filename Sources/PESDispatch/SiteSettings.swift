@@ -38,11 +38,18 @@ public struct SiteSettings: Sendable, Hashable, Codable {
     public var unreachableSeconds: Double
     /// Seconds to wait for a connection to open before the site counts as unreachable.
     public var connectTimeoutSeconds: Int
+    /// Points one request to the site holds at most: they run one after another on one channel, their files in one tar each way.
+    ///
+    /// 1 (the default) suits points of minutes or hours. For short points
+    /// (seconds or less) a few to a request spread the site's per-request
+    /// work over them; the zone then holds up to `slots` × this many points.
+    public var pointsPerRequest: Int
 
     public init(
         host: String, port: Int? = nil, user: String? = nil, identityFile: String? = nil, proxyJump: String? = nil,
         configFile: String? = nil, knownHostsFile: String? = nil, remoteRoot: String, run: SiteRun = .direct,
-        maxChannels: Int = 8, keepRemote: Bool = false, unreachableSeconds: Double = 120, connectTimeoutSeconds: Int = 10
+        maxChannels: Int = 8, keepRemote: Bool = false, unreachableSeconds: Double = 120, connectTimeoutSeconds: Int = 10,
+        pointsPerRequest: Int = 1
     ) {
         self.host = host
         self.port = port
@@ -57,7 +64,11 @@ public struct SiteSettings: Sendable, Hashable, Codable {
         self.keepRemote = keepRemote
         self.unreachableSeconds = unreachableSeconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.pointsPerRequest = pointsPerRequest
     }
+
+    /// Points the zone holds at once with `slots` running: `slots` × ``pointsPerRequest``, or `slots` for Slurm sites.
+    func heldPoints(slots: Int) -> Int { run == .slurm ? slots : slots * pointsPerRequest }
 
     /// The `ssh` options every command to this site takes, before the host: never a value the remote shell sees.
     ///

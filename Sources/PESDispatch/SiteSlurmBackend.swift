@@ -90,13 +90,7 @@ struct SiteSlurmBackend: BatchBackend {
         var fetched = Set<String>()
         for name in names {
             guard let folder = byName[name] else { continue }
-            var own = TarArchive()
-            own.members = archive.members.compactMap { member in
-                guard member.path.hasPrefix(name + "/") else { return nil }
-                var relative = member
-                relative.path = String(member.path.dropFirst(name.count + 1))
-                return relative
-            }
+            var own = archive.folder(named: name)
             guard !own.members.isEmpty else { continue }
             // The exit status is written last, so a folder is harvested only once all its files are here.
             own.members.sort { ($0.path == SlurmBatch.exitFile ? 1 : 0) < ($1.path == SlurmBatch.exitFile ? 1 : 0) }

@@ -127,6 +127,17 @@ struct TarArchive: Sendable, Equatable {
         throw Failure(message: "the archive ends without its closing blocks (\(bytes.count) bytes)")
     }
 
+    /// Bytes of data (padding included) that follow a member's header block in a stream; a damaged header is refused.
+    static func dataBytes(afterHeader header: Data) throws(Failure) -> Int {
+        let block = ArraySlice([UInt8](header.prefix(blockBytes)))
+        guard block.count == blockBytes, checksumMatches(block) else {
+            throw Failure(message: "the archive is damaged (bad header checksum)")
+        }
+        let size = try number(block, at: 124, length: 12)
+        guard size >= 0 else { throw Failure(message: "the archive announces a negative size") }
+        return size + padding(size)
+    }
+
     /// Writes every member under `folder`, creating folders one component at a time without following links.
     func write(into folder: URL) throws(Failure) {
         for member in members {
@@ -150,6 +161,18 @@ struct TarArchive: Sendable, Equatable {
                 throw Failure(message: "cannot write \(member.path) in \(folder.path): \(String(cString: strerror(errno)))")
             }
         }
+    }
+
+    /// The members under the folder `name`, named relative to it.
+    func folder(named name: String) -> TarArchive {
+        var folder = TarArchive()
+        folder.members = members.compactMap { member in
+            guard member.path.hasPrefix(name + "/") else { return nil }
+            var relative = member
+            relative.path = String(member.path.dropFirst(name.count + 1))
+            return relative
+        }
+        return folder
     }
 
     /// The member at `path`, if any.

@@ -6,7 +6,7 @@ extension ZoneFile {
     /// Keys that only SSH zones take.
     static let siteKeys: Set<String> = [
         "host", "port", "user", "identity_file", "proxy_jump", "ssh_config", "known_hosts", "remote_root", "run",
-        "max_channels", "keep_remote", "unreachable_seconds", "connect_timeout_seconds",
+        "max_channels", "keep_remote", "unreachable_seconds", "connect_timeout_seconds", "points_per_request",
     ]
 
     /// The site settings of an SSH zone entry, validated: no value may start an option or break a line.
@@ -61,13 +61,18 @@ extension ZoneFile {
             guard let value = try text(key) else { return nil }
             return value.hasPrefix("~/") ? NSHomeDirectory() + value.dropFirst(1) : value
         }
+        let pointsPerRequest = try number("points_per_request", 1...Double(SiteScript.maximumPointsPerRequest)).map { Int($0) } ?? 1
+        if run == .slurm, pointsPerRequest != 1 {
+            throw fail("points_per_request", "applies to ssh zones with run: direct or container (a Slurm site sends its points as arrays)")
+        }
         return SiteSettings(
             host: host, port: try number("port", 1...65_535).map { Int($0) }, user: try word("user"),
             identityFile: try expanded("identity_file"), proxyJump: try word("proxy_jump"), configFile: try expanded("ssh_config"),
             knownHostsFile: try expanded("known_hosts"), remoteRoot: remoteRoot, run: run,
             maxChannels: try number("max_channels", 1...64).map { Int($0) } ?? 8, keepRemote: keepRemote,
             unreachableSeconds: try number("unreachable_seconds", 1...86_400) ?? 120,
-            connectTimeoutSeconds: try number("connect_timeout_seconds", 1...600).map { Int($0) } ?? 10)
+            connectTimeoutSeconds: try number("connect_timeout_seconds", 1...600).map { Int($0) } ?? 10,
+            pointsPerRequest: pointsPerRequest)
     }
 }
 
@@ -90,7 +95,8 @@ extension ZoneSpec {
                 runtime: URL(fileURLWithPath: "/"), image: image ?? "", network: network, pesscanPath: pesscanPath, zoneLimits: limits)
             : nil
         var launcher = SiteLauncher(
-            connection: SiteConnection(settings: site, ssh: ssh, socketFolder: folder), settings: site, container: container,
+            connection: SiteConnection(settings: site, ssh: ssh, socketFolder: folder, runningSlots: resolvedSlots), settings: site,
+            container: container,
             runtime: runtime ?? "podman", pesscanPath: pesscanPath)
         launcher.zoneLimits = limits
         return launcher

@@ -28,7 +28,7 @@ struct SiteTests {
                 kind: local
                 slots: 1
             \(sites.zoneA(root: rootA))
-            \(sites.zoneB(image: Self.image))
+            \(sites.zoneB(image: Self.image, extra: "    points_per_request: 2"))
             """)
         let check = try pesscan.run(["zones", "--zones", zones])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")

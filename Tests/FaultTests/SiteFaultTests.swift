@@ -73,6 +73,32 @@ struct SiteFaultTests {
         FaultLedger.record(figures)
     }
 
+    @Test("a request of four points dropped while its first runs: that one is fetched, the unstarted ones given up on the site and retried")
+    func droppedRequestOfSeveralPoints() throws {
+        let sites = try TestSites.require()
+        let runner = try BinaryRunner()
+        var figures = FaultFigures(area: "ssh sites: dropped connections")
+        // Points long enough (3 s) that the request's later points have not started when pesscan looks again after the drop.
+        try plan(runner, points: 8, delay: 3)
+        let zones = try runner.zoneFile(
+            "zones:\n" + sites.zoneA(slots: 1, extra: "    points_per_request: 4") + "\n  - name: here\n    kind: local\n    slots: 1\n")
+        let (status, stderr) = try collect(runner, zones: zones, zone: "site-a", figures: &figures) {
+            // Once the request's first point has started on the site, the connection drops.
+            _ = try ProcessWatch.poll(seconds: 20) {
+                (try? sites.inA(["sh", "-c", "ls \(sites.rootA)/*/*/*/*/*/.pesscan/pid 2>/dev/null | wc -l"]).stdout)
+                    .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0 > 0
+            }
+            _ = try sites.inA(["sh", "-c", "for p in $(pidof sshd); do [ \"$p\" = 1 ] || kill -9 \"$p\"; done"])
+        }
+        #expect(status == 0, "\(stderr)")
+        try account(runner, points: 8, figures: &figures)
+        // The points of the request that had not started were given up, each with its reason, and done elsewhere or later.
+        let givenUp = try runner.sql(
+            "SELECT COUNT(*) FROM attempt WHERE zone = 'site-a' AND outcome = 'failed' AND error LIKE '%before the point started%'")
+        #expect((Int(givenUp) ?? 0) >= 1, "the unstarted points of the dropped request were given up")
+        FaultLedger.record(figures)
+    }
+
     @Test("site B's sshd killed and restarted mid-batch: the points finish there, none lost, none run twice")
     func sshdRestarted() throws {
         let sites = try TestSites.require()

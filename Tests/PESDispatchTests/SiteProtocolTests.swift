@@ -84,6 +84,8 @@ struct SiteProtocolTests {
             ("    host: h\n    remote_root: /r\n    run: teleport\n", "run"),
             ("    host: h\n    remote_root: /r\n    partition: debug\n", "partition"),
             ("    host: h\n    remote_root: /r\n    run: container\n", "image"),
+            ("    host: h\n    remote_root: /r\n    points_per_request: 65\n", "points_per_request"),
+            ("    host: h\n    remote_root: /r\n    run: slurm\n    points_per_request: 4\n", "points_per_request"),
         ] {
             #expect(throws: ZoneFileError.self, "\(field)") {
                 try ZoneFile.parse("zones:\n  - name: s\n    kind: ssh\n" + entry, path: "z.yaml")
@@ -95,6 +97,12 @@ struct SiteProtocolTests {
         let tooMany = try ZoneFile.parse(
             "zones:\n  - name: s\n    kind: ssh\n    host: h\n    remote_root: /r\n    slots: 12\n", path: "z.yaml")
         #expect(throws: DispatchError.self) { try tooMany[0].makeZone() }
+        let batched = try ZoneFile.parse(
+            "zones:\n  - name: s\n    kind: ssh\n    host: h\n    remote_root: /r\n    slots: 2\n    points_per_request: 8\n",
+            path: "z.yaml")
+        #expect(batched[0].site?.pointsPerRequest == 8)
+        #expect(try batched[0].makeZone().slots == 16, "the zone holds slots × points_per_request points, 2 running")
+        #expect(good.first?.site?.pointsPerRequest == 1)
     }
 
     @Test("the three-site example in Inputs reads: a local zone, a container site and a Slurm login node")
