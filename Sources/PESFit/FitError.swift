@@ -18,6 +18,8 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
     case nonFiniteData(Double, Double)
     case rankDeficient(rank: Int, columns: Int)
     case lapack(routine: String, info: Int)
+    /// The LAPACKE shared library (`library`, the names tried) could not be loaded, for `reason` (the loader's words).
+    case lapackUnavailable(library: String, reason: String)
     case minimumOutsideRange(side: ScanSide, suggestedFromAngstrom: Double, suggestedToAngstrom: Double)
     case noMinimumInFit(degree: Int)
     case illConditioned(conditionNumber: Double)
@@ -50,6 +52,8 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
             return "The fit is rank deficient (rank \(rank) of \(columns)): the bond lengths cannot determine a polynomial of this degree."
         case .lapack(let routine, let info):
             return "LAPACK routine \(routine) failed with info = \(info). This is a bug or a broken LAPACK installation; please report it with the data."
+        case .lapackUnavailable(let library, let reason):
+            return "Fits need LAPACK, but its library \(library) could not be loaded: \(reason)."
         case .minimumOutsideRange(let side, _, _):
             return "No minimum inside the scanned range: the energies keep falling "
                 + (side == .longer ? "beyond the longest bond length." : "below the shortest bond length.")
@@ -100,6 +104,7 @@ public enum FitError: Error, Sendable, Equatable, Codable, CustomStringConvertib
         case .noMinimumInFit: return .anotherDegree
         case .minimumOutsideRange(_, let from, let to): return .rescan(fromAngstrom: from, toAngstrom: to)
         case .notConverged: return .polynomialModel
+        case .lapackUnavailable: return .installLAPACK
         case .tooFewPointsForSurface, .surfaceRankDeficient: return .lowerDegreeOrMorePoints
         case .tooFewDistinctValues: return .lowerDegreeOrSpreadPoints
         case .mismatchedData, .nonFiniteData, .lapack, .tooFewPointsForModel, .noCoordinates, .duplicateCoordinate,
@@ -127,6 +132,8 @@ public enum FitRemedy: Sendable, Hashable, Codable, CustomStringConvertible {
     case rescan(fromAngstrom: Double, toAngstrom: Double)
     /// Try the polynomial model.
     case polynomialModel
+    /// Install the LAPACKE shared library and a BLAS.
+    case installLAPACK
     /// Compute first the `count` points, pending or running, that lie beyond the fitted points on `side`.
     case collectPending(count: Int, side: ScanSide)
 
@@ -138,6 +145,7 @@ public enum FitRemedy: Sendable, Hashable, Codable, CustomStringConvertible {
         case .anotherDegree: return "Try another degree."
         case .rescan(let from, let to): return String(format: "Scan from %.4f to %.4f Å instead.", from, to)
         case .polynomialModel: return "Try the polynomial model."
+        case .installLAPACK: return "Install it (as root on Debian or Ubuntu: \(LAPACKLibrary.installCommand))."
         case .collectPending(let count, _):
             return "\(count) point\(count == 1 ? "" : "s") not computed yet cover that side; compute them first."
         }

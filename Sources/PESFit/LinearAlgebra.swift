@@ -1,6 +1,6 @@
 import CLAPACK
 
-/// The LAPACK routines pesscan uses, wrapped with checked `info` codes; the only file that imports LAPACK.
+/// The LAPACK routines pesscan uses, wrapped with checked `info` codes; the only file that calls LAPACK (through ``LAPACKLibrary``).
 enum LinearAlgebra {
     /// The solution of a linear least-squares problem with what LAPACK learnt about its conditioning.
     struct LeastSquaresSolution {
@@ -35,7 +35,7 @@ enum LinearAlgebra {
         for i in 0..<rows { b[i] = rightHandSide[i] }
         var singularValues = [Double](repeating: 0, count: min(rows, columns))
         var rank: pesscan_lapack_int = 0
-        let info = LAPACKE_dgelsd(
+        let info = try LAPACKLibrary.loaded().dgelsd(
             LAPACK_COL_MAJOR, pesscan_lapack_int(rows), pesscan_lapack_int(columns), 1,
             &a, pesscan_lapack_int(rows), &b, pesscan_lapack_int(ldb), &singularValues, rcond, &rank)
         guard info == 0 else { throw .lapack(routine: "dgelsd", info: Int(info)) }
@@ -68,7 +68,7 @@ enum LinearAlgebra {
         var imaginary = [Double](repeating: 0, count: order)
         var unusedLeft = [Double](repeating: 0, count: 1)
         var unusedRight = [Double](repeating: 0, count: 1)
-        let info = LAPACKE_dgeev(
+        let info = try LAPACKLibrary.loaded().dgeev(
             LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "N")), pesscan_lapack_int(order),
             &a, pesscan_lapack_int(order), &real, &imaginary, &unusedLeft, 1, &unusedRight, 1)
         guard info == 0 else { throw .lapack(routine: "dgeev", info: Int(info)) }
@@ -83,12 +83,12 @@ enum LinearAlgebra {
         guard order >= 1, matrixColumnMajor.count == order * order else { throw .lapack(routine: "dpotrf", info: -1) }
         var a = matrixColumnMajor
         let uplo = Int8(UInt8(ascii: "U"))
-        let factored = LAPACKE_dpotrf(LAPACK_COL_MAJOR, uplo, pesscan_lapack_int(order), &a, pesscan_lapack_int(order))
+        let factored = try LAPACKLibrary.loaded().dpotrf(LAPACK_COL_MAJOR, uplo, pesscan_lapack_int(order), &a, pesscan_lapack_int(order))
         guard factored == 0 else {
             if factored > 0 { throw .illConditioned(conditionNumber: .infinity) }
             throw .lapack(routine: "dpotrf", info: Int(factored))
         }
-        let inverted = LAPACKE_dpotri(LAPACK_COL_MAJOR, uplo, pesscan_lapack_int(order), &a, pesscan_lapack_int(order))
+        let inverted = try LAPACKLibrary.loaded().dpotri(LAPACK_COL_MAJOR, uplo, pesscan_lapack_int(order), &a, pesscan_lapack_int(order))
         guard inverted == 0 else { throw .lapack(routine: "dpotri", info: Int(inverted)) }
         for column in 0..<order {
             for row in (column + 1)..<order where row < order {
@@ -109,7 +109,7 @@ enum LinearAlgebra {
         guard order >= 1, matrixColumnMajor.count == order * order else { throw .lapack(routine: "dsyev", info: -1) }
         var a = matrixColumnMajor
         var values = [Double](repeating: 0, count: order)
-        let info = LAPACKE_dsyev(
+        let info = try LAPACKLibrary.loaded().dsyev(
             LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), pesscan_lapack_int(order),
             &a, pesscan_lapack_int(order), &values)
         guard info == 0 else { throw .lapack(routine: "dsyev", info: Int(info)) }
@@ -132,7 +132,7 @@ enum LinearAlgebra {
         var a = matrixColumnMajor
         var b = metricColumnMajor
         var values = [Double](repeating: 0, count: order)
-        let info = LAPACKE_dsygv(
+        let info = try LAPACKLibrary.loaded().dsygv(
             LAPACK_COL_MAJOR, 1, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), pesscan_lapack_int(order),
             &a, pesscan_lapack_int(order), &b, pesscan_lapack_int(order), &values)
         guard info == 0 else { throw .lapack(routine: "dsygv", info: Int(info)) }
@@ -153,7 +153,7 @@ enum LinearAlgebra {
         var a = matrixColumnMajor
         var b = rightHandSidesColumnMajor
         var pivots = [pesscan_lapack_int](repeating: 0, count: order)
-        let info = LAPACKE_dgesv(
+        let info = try LAPACKLibrary.loaded().dgesv(
             LAPACK_COL_MAJOR, pesscan_lapack_int(order), pesscan_lapack_int(rightHandSideCount),
             &a, pesscan_lapack_int(order), &pivots, &b, pesscan_lapack_int(order))
         guard info == 0 else {

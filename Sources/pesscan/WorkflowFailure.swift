@@ -78,6 +78,7 @@ extension WorkflowError {
     var exitStatus: ExitStatus {
         switch self {
         case .store(let error): return .unavailableOrData(error)
+        case .fit(.lapackUnavailable, _, _): return .unavailable
         case .fit, .noEnergies, .energyTable, .encoding, .optimizationPointMissing: return .data
         case .unreadable, .unwritable, .dispatch, .engineSetup, .schedulerRefused: return .unavailable
         case .library(let error): return error.exitStatus
@@ -125,6 +126,7 @@ extension FitRemedy {
         case .anotherDegree: return "Try another --degree."
         case .rescan(let from, let to): return "Plan a new scan with --from \(Output.fixed(from, 4)) --to \(Output.fixed(to, 4))."
         case .polynomialModel: return "Try --model polynomial."
+        case .installLAPACK: return description
         case .collectPending(let count, _):
             return "\(count) point\(count == 1 ? "" : "s") pending cover\(count == 1 ? "s" : "") that side: run `pesscan collect` first."
         }
