@@ -69,7 +69,12 @@ public struct FitSelection: Sendable, Hashable {
 
     /// Whether a fit of this selection uses `point`: the one rule, for a point of the scan it was made from.
     public func uses(_ point: ScanPoint) -> Bool {
-        Self.uses(state: point.state, energyHartree: point.energyHartree, converged: point.converged, includeUnconverged: includeUnconverged)
+        uses(state: point.state, energyHartree: point.energyHartree, converged: point.converged)
+    }
+
+    /// Whether a fit of this selection uses a point in `state` with that energy and convergence.
+    public func uses(state: PointState, energyHartree: Double?, converged: Bool?) -> Bool {
+        Self.uses(state: state, energyHartree: energyHartree, converged: converged, includeUnconverged: includeUnconverged)
     }
 
     /// Done with an energy, and converged unless unconverged points are included.
