@@ -92,8 +92,8 @@ public struct FitSelection: Sendable, Hashable {
         (surfacePoints, surfaceEnergyHartree)
     }
 
-    /// Fits `model` through the usable points and finds its minimum.
-    public func analyse(model: CurveModel) throws(FitError) -> DiatomicAnalysis {
-        try DiatomicAnalysis.analyse(rAngstrom: rAngstrom, energyHartree: energyHartree, model: model)
+    /// Fits `model` through the usable points and finds its minimum; with `estimateDegreeBias`, the bias of its degree too.
+    public func analyse(model: CurveModel, estimateDegreeBias: Bool = true) throws(FitError) -> DiatomicAnalysis {
+        try DiatomicAnalysis.analyse(rAngstrom: rAngstrom, energyHartree: energyHartree, model: model, estimateDegreeBias: estimateDegreeBias)
     }
 }

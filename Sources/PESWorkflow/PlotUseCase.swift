@@ -122,7 +122,8 @@ public struct PlotUseCase: Sendable {
         scan.chosenByDefault = chosenByDefault
         let spec = scan.record.spec
         guard points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
-        let fit = Result { () throws(FitError) in try scan.selection.analyse(model: request.model) }
+        // The figure draws no degree bias: the fit one degree higher that `fit` adds for it (a sixth of a 10⁶-point plot) is left out.
+        let fit = Result { () throws(FitError) in try scan.selection.analyse(model: request.model, estimateDegreeBias: false) }
         let coordinate = PlotCoordinate.of(spec)
         let plot = ScanPlot(
             spec: spec, points: points, selection: scan.selection, fit: fit, unit: request.unit,

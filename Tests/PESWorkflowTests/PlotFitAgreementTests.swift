@@ -48,7 +48,7 @@ struct PlotFitAgreementTests {
         #expect(try store.fits(ofScan: try store.scan(named: "h2").id).count == 1)
     }
 
-    @Test("plot's figure from the points read with the fit's selection is the figure of every stored point", arguments: [13, 3000])
+    @Test("plot's figure, from the points read with the fit's selection and without a degree bias, is the figure of every stored point and fit's analysis", arguments: [13, 3000])
     func compactPointsDrawTheSameFigure(_ count: Int) throws {
         let (store, folder) = try bentMorseStore(points: count)
         let plot = try PlotUseCase(store: store).run(PlotRequest(
@@ -61,6 +61,7 @@ struct PlotFitAgreementTests {
         let whole = ScanPlot(
             spec: record.spec, points: points, selection: selection, fit: Result { () throws(FitError) in try selection.analyse(model: .polynomial(degree: 4)) },
             unit: .kilocaloriePerMole, showResiduals: true)
+        #expect(whole.analysis?.degreeBias != nil, "the figure compared with is drawn from fit's analysis, degree bias and all")
         #expect(written == whole.svg())
         // Above 2,000 points the markers are thinned: fewer drawn than points, in both.
         let markers = written.components(separatedBy: "class=\"computed\"").count - 1
