@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "PESReportTests", dependencies: ["PESReport", "PESFit", "PESEngines", "PESTestSupport"]),
         .testTarget(name: "PESExportTests", dependencies: ["PESExport", "PESStore", "PESTestSupport"]),
         .testTarget(
-            name: "PESWorkflowTests", dependencies: ["PESWorkflow", "PESStore", "PESExport", "PESFit", "PESEngines", "PESTestSupport"]
+            name: "PESWorkflowTests", dependencies: ["PESWorkflow", "PESStore", "PESExport", "PESFit", "PESReport", "PESEngines", "PESTestSupport"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["pesscan", "PESTestSupport"], exclude: ["Fixtures"]),
         .testTarget(

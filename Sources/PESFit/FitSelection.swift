@@ -69,7 +69,12 @@ public struct FitSelection: Sendable, Hashable {
 
     /// Whether a fit of this selection uses `point`: the one rule, for a point of the scan it was made from.
     public func uses(_ point: ScanPoint) -> Bool {
-        Self.uses(state: point.state, energyHartree: point.energyHartree, converged: point.converged, includeUnconverged: includeUnconverged)
+        uses(state: point.state, energyHartree: point.energyHartree, converged: point.converged)
+    }
+
+    /// Whether a fit of this selection uses a point in `state` with that energy and convergence.
+    public func uses(state: PointState, energyHartree: Double?, converged: Bool?) -> Bool {
+        Self.uses(state: state, energyHartree: energyHartree, converged: converged, includeUnconverged: includeUnconverged)
     }
 
     /// Done with an energy, and converged unless unconverged points are included.
@@ -87,8 +92,8 @@ public struct FitSelection: Sendable, Hashable {
         (surfacePoints, surfaceEnergyHartree)
     }
 
-    /// Fits `model` through the usable points and finds its minimum.
-    public func analyse(model: CurveModel) throws(FitError) -> DiatomicAnalysis {
-        try DiatomicAnalysis.analyse(rAngstrom: rAngstrom, energyHartree: energyHartree, model: model)
+    /// Fits `model` through the usable points and finds its minimum; with `estimateDegreeBias`, the bias of its degree too.
+    public func analyse(model: CurveModel, estimateDegreeBias: Bool = true) throws(FitError) -> DiatomicAnalysis {
+        try DiatomicAnalysis.analyse(rAngstrom: rAngstrom, energyHartree: energyHartree, model: model, estimateDegreeBias: estimateDegreeBias)
     }
 }

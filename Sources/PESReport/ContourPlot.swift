@@ -279,7 +279,7 @@ public struct ContourPlot: Sendable {
         for point in points {
             guard let coordinates = point.coordinates, coordinates.count >= 2 else { continue }
             let px = x.pixel(coordinates[0]), py = y.pixel(coordinates[1])
-            guard drawn.isNew(x: px, y: py, kind: PlotMarks.markerKind(point)) else { continue }
+            guard drawn.isNew(x: px, y: py, kind: PlotMarks.markerKind(state: point.state, converged: point.converged)) else { continue }
             let data = [("data-index", "\(point.index)"), ("data-x", String(coordinates[0])), ("data-y", String(coordinates[1]))]
             switch point.state {
             case .done where point.energyHartree == nil:

@@ -36,10 +36,10 @@ enum PlotMarks {
         }
     }
 
-    /// The marker a point gets, for thinning: computed, unconverged, failed, or not computed yet.
-    static func markerKind(_ point: ScanPoint) -> Int {
-        switch point.state {
-        case .done: return point.converged == false ? 1 : 0
+    /// The marker a point in `state` gets, for thinning: computed, unconverged, failed, or not computed yet.
+    static func markerKind(state: PointState, converged: Bool?) -> Int {
+        switch state {
+        case .done: return converged == false ? 1 : 0
         case .failed: return 2
         case .pending, .running: return 3
         }

@@ -16,8 +16,8 @@ import PESFit
 public struct ScanPlot: Sendable {
     /// The scan as planned: molecule, engine, name.
     public var spec: ScanSpec
-    /// Every point of the scan in any state.
-    public var points: [ScanPoint]
+    /// Every point of the scan in any state, with what the figure draws of it.
+    public let points: [PlotPoint]
     /// Unit of the energy axis.
     public var unit: EnergyUnit
     /// Whether to draw the residuals panel.
@@ -34,6 +34,16 @@ public struct ScanPlot: Sendable {
         spec: ScanSpec, points: [ScanPoint], selection: FitSelection, fit: Result<DiatomicAnalysis, FitError>,
         unit: EnergyUnit, showResiduals: Bool, coordinate: PlotCoordinate = .bondLength
     ) {
+        self.init(
+            spec: spec, points: points.map(PlotPoint.init), selection: selection, fit: fit, unit: unit, showResiduals: showResiduals,
+            coordinate: coordinate)
+    }
+
+    /// Prepares the figure of `points`, read without their provenance, with a fit made elsewhere from `selection`.
+    public init(
+        spec: ScanSpec, points: [PlotPoint], selection: FitSelection, fit: Result<DiatomicAnalysis, FitError>,
+        unit: EnergyUnit, showResiduals: Bool, coordinate: PlotCoordinate = .bondLength
+    ) {
         self.coordinate = coordinate
         self.spec = spec
         self.points = points
@@ -41,6 +51,7 @@ public struct ScanPlot: Sendable {
         self.showResiduals = showResiduals
         self.selection = selection
         self.fit = fit
+        referenceEnergyHartree = (try? fit.get())?.energyHartree ?? points.compactMap(\.energyHartree).min() ?? 0
     }
 
     /// The fit and its minimum, when one could be made.
@@ -76,9 +87,9 @@ public struct ScanPlot: Sendable {
     public var height: Double { showResiduals ? 650 : 470 }
 
     /// The energy all others are drawn relative to, in hartree: the fitted minimum, else the lowest computed energy.
-    public var referenceEnergyHartree: Double {
-        analysis?.energyHartree ?? points.compactMap(\.energyHartree).min() ?? 0
-    }
+    ///
+    /// Found once: ``relative(_:)`` uses it for every point drawn.
+    public let referenceEnergyHartree: Double
 
     /// Bond-length axis: every point and the fitted range, 4 % padding.
     public var xScale: AxisScale { xScale(pixels: Geometry.plotLeft...Geometry.plotRight) }
@@ -165,7 +176,7 @@ public struct ScanPlot: Sendable {
         for point in points {
             let px = x.pixel(point.rAngstrom)
             let py = point.energyHartree.map { y.pixel(relative($0)) } ?? Geometry.plotBottom
-            guard drawn.isNew(x: px, y: py, kind: PlotMarks.markerKind(point)) else { continue }
+            guard drawn.isNew(x: px, y: py, kind: PlotMarks.markerKind(state: point.state, converged: point.converged)) else { continue }
             let data = [("data-index", "\(point.index)"), ("data-r-angstrom", String(point.rAngstrom))]
             switch point.state {
             case .done:
@@ -173,7 +184,7 @@ public struct ScanPlot: Sendable {
                 if point.converged == false {
                     svg.circle(cx: px, cy: py, r: 5, fill: "#ffffff", stroke: Colour.unconverged, extra: [("stroke-width", "2"), ("class", "unconverged")] + data)
                 } else {
-                    svg.circle(cx: px, cy: py, r: 5, fill: Colour.computed, extra: [("class", selection.uses(point) ? "computed" : "computed unused")] + data)
+                    svg.circle(cx: px, cy: py, r: 5, fill: Colour.computed, extra: [("class", selection.uses(state: point.state, energyHartree: point.energyHartree, converged: point.converged) ? "computed" : "computed unused")] + data)
                 }
             case .failed:
                 PlotMarks.cross(&svg, x: px, y: Geometry.plotBottom, extra: [("class", "failed")] + data)

@@ -59,17 +59,12 @@ struct BulkInsert {
         sqlite3_reset(handle)
         for (offset, value) in values.enumerated() {
             let code = value.bind(to: handle, at: CInt(offset + 1))
-            guard code == SQLITE_OK else { throw failure(code, statement) }
+            guard code == SQLITE_OK else { throw db.failure(code, of: statement) }
         }
         let code = sqlite3_step(handle)
         sqlite3_clear_bindings(handle)
-        guard code == SQLITE_DONE else { throw failure(code, statement) }
+        guard code == SQLITE_DONE else { throw db.failure(code, of: statement) }
         values.removeAll(keepingCapacity: true)
-    }
-
-    /// SQLite's result `code` of `statement` as GRDB's error, which the store translates like any other.
-    private func failure(_ code: CInt, _ statement: Statement) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
     }
 
     /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.

@@ -82,7 +82,7 @@ extension ScanStore {
 
     /// Points of a scan in index order, all of them or only those in `state`.
     public func points(ofScan scanID: Int64, inState state: PointState? = nil) throws(StoreError) -> [ScanPoint] {
-        try points(ofScan: scanID, inState: state, columns: Self.provenanceColumns)
+        try points(ofScan: scanID, inState: state, provenance: true)
     }
 
     /// Points of a scan in index order with only what a fit or plot reads: index, r, coordinates, state, energy and convergence.
@@ -90,13 +90,13 @@ extension ScanStore {
     /// Zone, host, timings and errors are left nil: a scan of a million
     /// points reads a tenth of the bytes.
     public func pointsForFitting(ofScan scanID: Int64) throws(StoreError) -> [ScanPoint] {
-        try points(ofScan: scanID, inState: nil, columns: Self.fittingColumns)
+        try points(ofScan: scanID, inState: nil, provenance: false)
     }
 
     /// Hands each point of a scan to `body`, in index order, with only what a fit uses: index, r (ångström), state,
     /// energy (hartree), convergence and, for a polyatomic scan, coordinates.
     ///
-    /// One query, read through a cursor by column position, and no ``ScanPoint``
+    /// One query, read through SQLite's own calls (``PointRows``), and no ``ScanPoint``
     /// per point: a fit of a million points keeps only the arrays it fills.
     public func forEachPointForFitting(
         ofScan scanID: Int64,
@@ -104,13 +104,9 @@ extension ScanStore {
             -> Void
     ) throws(StoreError) {
         try read { db in
-            let cursor = try Row.fetchCursor(
-                db, sql: "SELECT idx, r_angstrom, state, energy_hartree, converged, coordinates, id FROM point WHERE scan_id = ? ORDER BY idx",
-                arguments: [scanID])
-            while let row = try cursor.next() {
-                let state = try Self.pointState(row[2], pointID: row[6])
-                let converged: Int? = row[4]
-                body(row[0], row[1], state, row[3], converged.map { $0 != 0 }, try Self.storedCoordinates(row[5], pointID: row[6]))
+            try PointRows.forEach(ofScan: scanID, inState: nil, provenance: false, db: db) { row in
+                body(row.index, row.rAngstrom, try row.state(), row.energyHartree, row.converged, try row.coordinates())
+                return true
             }
         }
     }
@@ -121,8 +117,8 @@ extension ScanStore {
         return state
     }
 
-    /// Points of a scan in index order, with `columns` giving zone, host, wall_seconds, exit_status, error and attempt_count.
-    private func points(ofScan scanID: Int64, inState state: PointState?, columns: String) throws(StoreError) -> [ScanPoint] {
+    /// Points of a scan in index order, with their zone, host, timings, exit status, error and attempts when `provenance`.
+    private func points(ofScan scanID: Int64, inState state: PointState?, provenance: Bool) throws(StoreError) -> [ScanPoint] {
         try read { db in
             var points: [ScanPoint] = []
             // Counted first (an index range, no row read): a million points land in one allocation, not twenty copies.
@@ -130,7 +126,10 @@ extension ScanStore {
                 db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ? \(state == nil ? "" : "AND state = ?")",
                 arguments: StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? [])))
             points.reserveCapacity(count ?? 0)
-            try Self.forEachPoint(ofScan: scanID, inState: state, columns: columns, db: db) { points.append($0); return true }
+            try PointRows.forEach(ofScan: scanID, inState: state, provenance: provenance, db: db) { row in
+                points.append(try row.point())
+                return true
+            }
             return points
         }
     }
@@ -147,36 +146,7 @@ extension ScanStore {
     ) throws(StoreError) {
         try read { db in
             restart()
-            try Self.forEachPoint(
-                ofScan: scanID, inState: nil, columns: forFitting ? Self.fittingColumns : Self.provenanceColumns, db: db, body)
-        }
-    }
-
-    /// The provenance columns of a point as read.
-    private static let provenanceColumns = "zone, host, wall_seconds, exit_status, error, attempt_count"
-    /// The provenance columns left out for a fit or plot.
-    private static let fittingColumns = "NULL AS zone, NULL AS host, NULL AS wall_seconds, NULL AS exit_status, NULL AS error, 0 AS attempt_count"
-
-    /// Reads a scan's points in index order from a cursor, columns taken by position (no look-up by name per row).
-    private static func forEachPoint(
-        ofScan scanID: Int64, inState state: PointState?, columns: String, db: Database, _ body: (ScanPoint) -> Bool
-    ) throws {
-        let cursor = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT id, idx, r_angstrom, state, energy_hartree, converged, coordinates, \(columns)
-                FROM point WHERE scan_id = ? \(state == nil ? "" : "AND state = ?") ORDER BY idx
-                """,
-            arguments: StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? [])))
-        while let row = try cursor.next() {
-            let id: Int64 = row[0]
-            let state = try pointState(row[3], pointID: id)
-            let converged: Int? = row[5]
-            let point = ScanPoint(
-                id: id, index: row[1], rAngstrom: row[2], state: state, energyHartree: row[4], converged: converged.map { $0 != 0 },
-                zone: row[7], host: row[8], wallSeconds: row[9], exitStatus: row[10], error: row[11], attemptCount: row[12],
-                coordinates: try storedCoordinates(row[6], pointID: id))
-            guard body(point) else { return }
+            try PointRows.forEach(ofScan: scanID, inState: nil, provenance: !forFitting, db: db) { row in body(try row.point()) }
         }
     }
 

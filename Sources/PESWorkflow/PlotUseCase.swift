@@ -103,19 +103,27 @@ public struct PlotUseCase: Sendable {
 
     /// Draws the figure the request describes and writes it.
     public func run(_ request: PlotRequest) throws(WorkflowError) -> PlotOutcome {
-        let (scan, points) = try ScanSelection.everyPoint(store: store, scan: request.scan, includeUnconverged: request.includeUnconverged)
-        let spec = scan.record.spec
-        let name = spec.name.rawValue
-        let varied = spec.geometry?.varied
+        let record = try ScanSelection.record(named: request.scan, in: store)
+        let chosenByDefault = try ScanSelection.chosenByDefault(request.scan, in: store)
+        let name = record.spec.name.rawValue
+        let varied = record.spec.geometry?.varied
         if let varied, varied.count != 1 {
             guard varied.count == 2 else { throw .plotCoordinates(scan: name, coordinates: varied) }
             if case .terminal = request.destination { throw .contourNotInTerminal(scan: name) }
             guard case .polynomial(let degree) = request.model else { throw .surfaceModel(scan: name, model: request.model.name) }
+            var (scan, points) = try ScanSelection.everyPoint(store: store, record: record, includeUnconverged: request.includeUnconverged)
+            scan.chosenByDefault = chosenByDefault
             guard points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
             return try contour(request, scan: scan, points: points, degree: degree)
         }
+        // A curve plot keeps only what it draws of each point (``PlotPoint``), read in the same pass as the fit's selection.
+        var points: [PlotPoint] = []
+        var scan = try ScanSelection(store: store, record: record, includeUnconverged: request.includeUnconverged) { points.append($0) }
+        scan.chosenByDefault = chosenByDefault
+        let spec = scan.record.spec
         guard points.contains(where: { $0.energyHartree != nil }) else { throw .noEnergies(scan: name) }
-        let fit = Result { () throws(FitError) in try scan.selection.analyse(model: request.model) }
+        // The figure draws no degree bias: the fit one degree higher that `fit` adds for it (a sixth of a 10⁶-point plot) is left out.
+        let fit = Result { () throws(FitError) in try scan.selection.analyse(model: request.model, estimateDegreeBias: false) }
         let coordinate = PlotCoordinate.of(spec)
         let plot = ScanPlot(
             spec: spec, points: points, selection: scan.selection, fit: fit, unit: request.unit,

@@ -1,5 +1,6 @@
 import PESCore
 import PESFit
+import PESReport
 import PESStore
 
 /// A scan read for fitting: its record and the points a fit uses.
@@ -18,12 +19,17 @@ public struct ScanSelection: Sendable {
     }
 
     /// Reads what a fit uses of the points of the scan `record` (``ScanStore/forEachPointForFitting(ofScan:_:)``) and selects them.
-    public init(store: ScanStore, record: ScanRecord, includeUnconverged: Bool) throws(WorkflowError) {
+    ///
+    /// `each` sees every point, used or not, as it is read: what a plot draws of it, no ``ScanPoint`` made.
+    public init(
+        store: ScanStore, record: ScanRecord, includeUnconverged: Bool, each: (PlotPoint) -> Void = { _ in }
+    ) throws(WorkflowError) {
         self.record = record
         var selection = FitSelection(includeUnconverged: includeUnconverged)
         do {
             try store.forEachPointForFitting(ofScan: record.id) { index, r, state, energy, converged, coordinates in
                 selection.add(index: index, rAngstrom: r, state: state, energyHartree: energy, converged: converged, coordinates: coordinates)
+                each(PlotPoint(index: index, rAngstrom: r, state: state, energyHartree: energy, converged: converged))
             }
         } catch {
             throw .store(error)
@@ -71,7 +77,7 @@ public struct ScanSelection: Sendable {
     }
 
     /// Whether no scan was named and the store holds several, so the most recently planned was taken.
-    private static func chosenByDefault(_ name: String?, in store: ScanStore) throws(WorkflowError) -> Bool {
+    static func chosenByDefault(_ name: String?, in store: ScanStore) throws(WorkflowError) -> Bool {
         guard name == nil else { return false }
         do {
             return try store.scanCount() > 1

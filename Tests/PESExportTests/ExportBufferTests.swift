@@ -29,6 +29,23 @@ struct ExportBufferTests {
         }
     }
 
+    @Test("a double is written as its description, the shortest decimal that reads back to it, special values included")
+    func shortestDoubles() {
+        var values: [Double] = [0, -0.0, 0.697, 1e-5, 2.762, -0.0314174395895581, 5.2193966, 1e16, 1e300, -1e-300, .leastNonzeroMagnitude,
+                                .greatestFiniteMagnitude, .infinity, -.infinity, .nan, 123456789012345680]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            values.append(Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &generator)))
+            values.append(Double.random(in: -1..<1, using: &generator))
+        }
+        for value in values {
+            var buffer = ExportBuffer()
+            buffer.append(value)
+            #expect(buffer.text == value.description, "\(value)")
+            #expect(value.isNaN || Double(buffer.text) == value, "\(value) reads back")
+        }
+    }
+
     @Test("integers and doubles are written as Swift writes them; rewind drops what came after a mark")
     func integersAndRewind() throws {
         var buffer = ExportBuffer()

@@ -100,6 +100,43 @@ struct ScanReadTests {
         #expect(first == [0, 1])
     }
 
+    @Test("every column of a point row reads back as stored, NULLs as nil, a zero converged as false; a state not pesscan's names the point")
+    func pointColumns() throws {
+        let store = try makeStore()
+        let spec = try h2Spec(name: "columns", points: 3)
+        let scan = try store.createScan(spec)
+        try sqlite(store.path, """
+            UPDATE point SET state = 'done', energy_hartree = -1.125, converged = 0, zone = 'z,1', host = 'hé', wall_seconds = 2.5,
+                exit_status = -9, error = 'bad "x"', attempt_count = 3, coordinates = '1.5,104.25' WHERE scan_id = \(scan.id) AND idx = 1;
+            UPDATE point SET state = 'failed', error = 'SCF diverged', attempt_count = 1, exit_status = 1 WHERE scan_id = \(scan.id) AND idx = 2;
+            """)
+        let points = try store.points(ofScan: scan.id)
+        #expect(points.map(\.index) == [0, 1, 2] && points.map(\.state) == [.pending, .done, .failed])
+        #expect(points.map(\.rAngstrom) == spec.bondLengthsAngstrom)
+        let done = points[1]
+        #expect(done.energyHartree == -1.125 && done.converged == false && done.zone == "z,1" && done.host == "hé")
+        #expect(done.wallSeconds == 2.5 && done.exitStatus == -9 && done.error == "bad \"x\"" && done.attemptCount == 3)
+        #expect(done.coordinates == [1.5, 104.25])
+        let pending = points[0]
+        #expect(pending.energyHartree == nil && pending.converged == nil && pending.zone == nil && pending.host == nil)
+        #expect(pending.wallSeconds == nil && pending.exitStatus == nil && pending.error == nil && pending.attemptCount == 0 && pending.coordinates == nil)
+        #expect(points[2].error == "SCF diverged" && points[2].exitStatus == 1)
+        #expect(try store.points(ofScan: scan.id, inState: .failed).map(\.index) == [2])
+        var fitted: [String] = []
+        try store.forEachPointForFitting(ofScan: scan.id) { (index: Int, r: Double, state: PointState, energy: Double?, converged: Bool?, coordinates: [Double]?) in
+            let sameR = r == spec.bondLengthsAngstrom[index]
+            let energyText = energy.map { "\($0)" } ?? "-"
+            let convergedText = converged.map { "\($0)" } ?? "-"
+            fitted.append("\(index) \(sameR) \(state) \(energyText) \(convergedText) \(coordinates ?? [])")
+        }
+        #expect(fitted == ["0 true pending - - []", "1 true done -1.125 false [1.5, 104.25]", "2 true failed - - []"])
+        try sqlite(store.path, "PRAGMA ignore_check_constraints = ON; UPDATE point SET state = 'lost' WHERE scan_id = \(scan.id) AND idx = 0;")
+        #expect(throws: StoreError.corruptRecord("point \(pending.id) has state lost")) { try store.points(ofScan: scan.id) }
+        #expect(throws: StoreError.corruptRecord("point \(pending.id) has state lost")) {
+            try store.forEachPointForFitting(ofScan: scan.id) { _, _, _, _, _, _ in }
+        }
+    }
+
     @Test("scans listed without their points keep name, molecule, engine and order; the count is the number of scans")
     func scansWithoutPoints() throws {
         let (store, _, _, _, _) = try threeScans()

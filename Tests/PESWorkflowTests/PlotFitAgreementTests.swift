@@ -2,16 +2,17 @@ import Foundation
 import PESCore
 import PESEngines
 import PESFit
+import PESReport
 import PESStore
 import PESTestSupport
 import PESWorkflow
 import Testing
 
 /// A database holding one H2 scan of Morse energies bent by a cubic term, so that every model finds a different r_e.
-private func bentMorseStore() throws -> (ScanStore, URL) {
+private func bentMorseStore(points: Int = 13) throws -> (ScanStore, URL) {
     let folder = try TestSupport.temporaryFolder("pesscan-workflow")
     let store = try ScanStore(path: folder.appendingPathComponent("test.sqlite").path, create: true)
-    var spec = try TestSupport.librarySpec(molecule: "H2", name: "h2", points: 13)
+    var spec = try TestSupport.librarySpec(molecule: "H2", name: "h2", points: points)
     spec.engine = EngineSettings(name: ScanStore.importedProvenance)
     let entry = try MoleculeLibrary.load(from: TestSupport.moleculeLibrary).molecule(named: "H2")
     let model = MorseModel(constants: entry.constants, reducedMassDalton: entry.molecule.reducedMassDalton)
@@ -45,6 +46,26 @@ struct PlotFitAgreementTests {
         let marker = try #require(svg.withID("minimum").first)
         #expect(TestSupport.isClose(try #require(marker.number("data-r-angstrom")), fit.record.rEAngstrom, relative: 1e-15))
         #expect(try store.fits(ofScan: try store.scan(named: "h2").id).count == 1)
+    }
+
+    @Test("plot's figure, from the points read with the fit's selection and without a degree bias, is the figure of every stored point and fit's analysis", arguments: [13, 3000])
+    func compactPointsDrawTheSameFigure(_ count: Int) throws {
+        let (store, folder) = try bentMorseStore(points: count)
+        let plot = try PlotUseCase(store: store).run(PlotRequest(
+            scan: "h2", model: .polynomial(degree: 4), includeUnconverged: false, unit: .kilocaloriePerMole, showResiduals: true,
+            destination: .folder(path: folder.path), makePNG: false))
+        let written = try String(contentsOfFile: try #require(plot.svg), encoding: .utf8)
+        let record = try store.scan(named: "h2", withPoints: false)
+        let points = try store.points(ofScan: record.id)
+        let selection = FitSelection(points: points, includeUnconverged: false)
+        let whole = ScanPlot(
+            spec: record.spec, points: points, selection: selection, fit: Result { () throws(FitError) in try selection.analyse(model: .polynomial(degree: 4)) },
+            unit: .kilocaloriePerMole, showResiduals: true)
+        #expect(whole.analysis?.degreeBias != nil, "the figure compared with is drawn from fit's analysis, degree bias and all")
+        #expect(written == whole.svg())
+        // Above 2,000 points the markers are thinned: fewer drawn than points, in both.
+        let markers = written.components(separatedBy: "class=\"computed\"").count - 1
+        #expect(count > 2000 ? markers < count && markers > 100 : markers == count, "\(markers) markers")
     }
 
     @Test("the models differ on these energies, so agreement above is not a coincidence")
