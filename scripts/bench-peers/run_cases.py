@@ -387,11 +387,21 @@ def accepted_logins(container):
     return child.stdout.decode(errors="replace").count("Accepted publickey")
 
 
-def model_energy_seconds(runner, runs):
-    """The median wall time of one `pesscan model-energy` run on its own: the engine's share of a point."""
-    argv = [runner.pesscan, "model-energy", "--r-angstrom", "2.8", "--r-e-angstrom", "2.862",
-            "--well-depth-hartree", "0.0328", "--range-per-angstrom", "1.87", "--delay-seconds", "0.0"]
-    return median([runner.run(argv)[0] for _ in range(runs)])
+ENGINE_LOOP = ('n=$1; shift; start=$EPOCHREALTIME; for ((i = 0; i < n; i++)); do "$@" > /dev/null || exit 1; done; '
+               'end=$EPOCHREALTIME; echo "$start $end"')
+
+
+def engine_loop_seconds(runner, prefix, pesscan, runs):
+    """One `pesscan model-energy` run's wall time where `prefix` runs bash (here, or `podman exec` on a site): a loop timed by bash itself."""
+    argv = prefix + ["bash", "-c", ENGINE_LOOP, "engine-loop", str(runs), pesscan, "model-energy", "--r-angstrom", "2.8",
+                     "--r-e-angstrom", "2.862", "--well-depth-hartree", "0.0328", "--range-per-angstrom", "1.87",
+                     "--delay-seconds", "0.0"]
+    times = []
+    for _ in range(3):
+        _, _, text = runner.run(argv)
+        start, end = (float(field) for field in text.split())
+        times.append((end - start) / runs)
+    return median(times)
 
 
 def case_ssh(runner, quick):
@@ -408,8 +418,13 @@ def case_ssh(runner, quick):
         return
     container = os.environ.get("PESSCAN_SITE_A_CONTAINER", "pesscan-site-a")
     remote_root = os.environ.get("PESSCAN_SITE_A_ROOT", "/srv/pesscan") + "/bench"
-    engine = model_energy_seconds(runner, 10 if quick else 30)
-    print(f"  one `pesscan model-energy` run on its own: {engine * 1e3:.1f} ms (median)", flush=True)
+    # The engine's own run is timed on each machine the same way (a bash loop there), so that each zone's overhead is
+    # what pesscan adds beyond the engine where it runs (site A's container runs programs slower than this host).
+    runs = 10 if quick else 20
+    engine_local = engine_loop_seconds(runner, [], runner.pesscan, runs)
+    engine_site = engine_loop_seconds(runner, ["podman", "exec", container], os.environ.get("PESSCAN_SITE_A_PESSCAN", "/usr/local/bin/pesscan"), runs)
+    print(f"  one `pesscan model-energy` run on its own: {engine_local * 1e3:.1f} ms here, {engine_site * 1e3:.1f} ms on site A "
+          f"(medians of 3 loops of {runs})", flush=True)
     db = runner.work / "ssh.sqlite"
     batched = 8
     for slots in slot_counts:
@@ -440,7 +455,7 @@ def case_ssh(runner, quick):
                 check_all_done(db, count)
                 walls[kind].append(wall)
         local = median(walls["local"])
-        local_over = (local * slots / count - engine) * 1e3
+        local_over = (local * slots / count - engine_local) * 1e3
         per = 1000 / count
         for kind in kinds[1:]:
             site = median(walls[kind])
@@ -449,11 +464,12 @@ def case_ssh(runner, quick):
                        "reported", None, f"site/local wall ratio; {count} points, median of {reps}: site "
                        + ", ".join(f"{w:.1f}" for w in walls[kind]) + " s, local " + ", ".join(f"{w:.1f}" for w in walls["local"]) + " s")
             # Overhead per point in slot time: what a slot spends on a point beyond the engine's own run.
-            site_over = (site * slots / count - engine) * 1e3
+            site_over = (site * slots / count - engine_site) * 1e3
             runner.row("ssh", f"{slots} slots, {label}: overhead per point (slot-ms)", site_over, local_over, "local zone",
                        "ratio <= 1.5" if kind == "site" else "reported",
                        local_over > 0 and site_over / local_over <= 1.5 if kind == "site" else None,
-                       f"wall x slots / points - one model-energy run ({engine * 1e3:.1f} ms)")
+                       f"wall x slots / points - one model-energy run on that machine ({engine_site * 1e3:.1f} ms on site A, "
+                       f"{engine_local * 1e3:.1f} ms here)")
         runner.row("ssh", f"{slots} slots: connections opened per 1,000 points", sum(opened) / (count * len(opened)) * 1000, None,
                    "site A sshd log", "<= 2 per collect", max(opened) <= 2,
                    "per collect: " + ", ".join(map(str, opened)) + " (a master left by the previous collect is reused)")
