@@ -230,22 +230,23 @@ public struct SiteLauncher: ProcessLauncher {
         await connection.removeQueued(scratch: URL(fileURLWithPath: NSTemporaryDirectory()))
     }
 
-    /// The folder below a point's folder where the site script keeps its files (argv, pid, host, status).
+    /// The folder below a point's folder where the site script keeps its files (argv, claim, status).
     static let bookkeeping = ".pesscan"
 
     /// The result of a finished run from what came back: exit status, host and process id from the script's files, output from the folder.
     ///
-    /// The script's `status` and `host` files hold the exit status and the
-    /// host name on their first line, then a time.
+    /// The script's `status` file holds the exit status, the end time, the
+    /// host name and the start time, a line each; its `claim` file says
+    /// `started`, then the process id.
     static func result(of archive: TarArchive, in workDirectory: URL, argv: [String]) -> ProcessResult {
-        func text(_ file: String) -> String {
+        func text(_ file: String, line: Int) -> String {
             let contents = archive.member("\(bookkeeping)/\(file)")?.contents ?? Data()
-            return String(decoding: contents, as: UTF8.self).split(separator: "\n").first.map(String.init)?
-                .trimmingCharacters(in: .whitespaces) ?? ""
+            let lines = String(decoding: contents, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            return line < lines.count ? lines[line].trimmingCharacters(in: .whitespaces) : ""
         }
-        let statusText = text("status")
-        let host = text("host")
-        let pid = text("pid")
+        let statusText = text("status", line: 0)
+        let host = text("status", line: 2)
+        let pid = text("claim", line: 1)
         var result: ProcessResult
         if let status = Int(statusText) {
             result = TaskFiles.finished(status: status, in: workDirectory)

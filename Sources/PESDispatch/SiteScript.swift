@@ -102,8 +102,8 @@ enum SiteScript {
         }
         pesscan_runner() {
           cd -- "$1" || exit 1
-          # The host name, then the start time; at the end the exit status, then the end time.
-          printf '%s\n%(%s)T\n' "$HOSTNAME" -1 > .pesscan/host
+          # One file at the end: the exit status, the end time, the host name and the start time (files cost inodes).
+          printf -v started '%(%s)T' -1
           mapfile -d '' -t argv < .pesscan/argv
           if [ -s .pesscan/env ]; then
             mapfile -d '' -t settings < .pesscan/env
@@ -120,7 +120,7 @@ enum SiteScript {
           fi
           "${argv[@]}" > stdout.txt 2> stderr.txt
           status=$?
-          printf '%s\n%(%s)T\n' "$status" -1 > .pesscan/status
+          printf '%s\n%(%s)T\n%s\n%s\n' "$status" -1 "$HOSTNAME" "$started" > .pesscan/status
         }
         send_back() {
           waited=0
@@ -166,7 +166,8 @@ enum SiteScript {
           pesscan_runner "$dir" < /dev/null > /dev/null 2>&1 &
           pid=$!
           set +m
-          printf '%s\n' "$pid" > "$dir/.pesscan/pid"
+          # The claim's second line names the point's process (its group), for kill.
+          printf '%s\n' "$pid" >> "$dir/.pesscan/claim"
           wait "$pid" 2> /dev/null
           [ -s "$dir/.pesscan/status" ] || { status=3 said="pesscan-site: the point in $dir left no exit status"; }
         }
@@ -232,14 +233,17 @@ enum SiteScript {
               set -C
               { printf 'given up\n' > "$dir/.pesscan/claim"; } 2> /dev/null && exit 0
               set +C
-              for second in 1 2 3 4 5; do
-                [ -r "$dir/.pesscan/pid" ] && break
+              for second in 1 2 3 4 5 6; do
+                claim=()
+                mapfile -t claim < "$dir/.pesscan/claim"
+                [ "${claim[0]:-}" = started ] || exit 0
+                [ -n "${claim[1]:-}" ] && break
                 sleep 1
               done
             fi
-            [ -r "$dir/.pesscan/pid" ] || exit 0
-            pid=$(< "$dir/.pesscan/pid")
-            case $pid in ''|*[^0-9]*) fail 96 "the pid file of $dir is damaged";; esac
+            pid=${claim[1]:-}
+            [ -n "$pid" ] || exit 0
+            case $pid in *[^0-9]*) fail 96 "the claim file of $dir is damaged";; esac
             kill -TERM -- "-$pid" 2> /dev/null || kill -TERM "$pid" 2> /dev/null
             for second in 1 2 3 4 5; do
               kill -0 -- "-$pid" 2> /dev/null || break

@@ -85,7 +85,7 @@ struct SiteFaultTests {
         let (status, stderr) = try collect(runner, zones: zones, zone: "site-a", figures: &figures) {
             // Once the request's first point has started on the site, the connection drops.
             _ = try ProcessWatch.poll(seconds: 20) {
-                (try? sites.inA(["sh", "-c", "ls \(sites.rootA)/*/*/*/*/*/.pesscan/pid 2>/dev/null | wc -l"]).stdout)
+                (try? sites.inA(["sh", "-c", "ls \(sites.rootA)/*/*/*/*/*/.pesscan/claim 2>/dev/null | wc -l"]).stdout)
                     .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0 > 0
             }
             _ = try sites.inA(["sh", "-c", "for p in $(pidof sshd); do [ \"$p\" = 1 ] || kill -9 \"$p\"; done"])

@@ -112,7 +112,7 @@ struct SiteChannelTests {
             workDirectory: root, standardInput: input)
         #expect(wait.status == Int(SiteScript.unknownPoint), "\(wait.standardErrorTail)")
         #expect(try String(contentsOf: folder.appendingPathComponent("claim"), encoding: .utf8) == "given up\n")
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("pid").path), "never started")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("status").path), "never started")
     }
 
     @Test("a channel whose client closes the descriptors it inherited (as ssh does) does not stop other children being reaped")
@@ -147,15 +147,19 @@ struct SiteChannelTests {
     func cancelledWait() async throws {
         let (channel, root) = try channel()
         let task = Task { try await channel.exchange(request(root: root, name: "db/s/0/1", argv: ["/bin/sleep", "90"]), points: 1) }
-        let pidFile = root.appendingPathComponent("db/s/0/1/.pesscan/pid")
+        let claimFile = root.appendingPathComponent("db/s/0/1/.pesscan/claim")
+        func claimedPID() -> Int32? {
+            let lines = ((try? String(contentsOf: claimFile, encoding: .utf8)) ?? "").split(separator: "\n")
+            return lines.count > 1 ? Int32(lines[1]) : nil
+        }
         let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: pidFile.path), Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        while claimedPID() == nil, Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
         let started = Date()
         task.cancel()
         await #expect(throws: SiteChannel.Broken.self) { try await task.value }
         #expect(Date().timeIntervalSince(started) < 45, "the wait ended long before the program (90 s) did")
         #expect(!channel.isUsable)
-        let pid = try #require(Int32(String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(claimedPID())
         #expect(kill(pid, 0) == 0, "the point's program outlives its channel, as it outlives a dropped link")
         kill(-pid, SIGKILL)
     }

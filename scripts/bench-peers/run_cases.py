@@ -406,10 +406,12 @@ def engine_loop_seconds(runner, prefix, pesscan, runs):
 
 def case_ssh(runner, quick):
     """Case 7: model-process points over one SSH site (site A) against the same over a local zone with the same slots."""
+    # Points a request for points this short (about 16 ms each): a request then runs for about a quarter of a second.
+    batched = 16
     count = 200 if quick else 1000
     reps = 1 if quick else 3
     slot_counts = (2,) if quick else (2, 4)
-    print(f"7. SSH site: {count} `model-process` points over site A (one ssh zone, 8 points a request, and 1 unless --quick) "
+    print(f"7. SSH site: {count} `model-process` points over site A (one ssh zone, {batched} points a request, and 1 unless --quick) "
           f"against a local zone, {' and '.join(map(str, slot_counts))} slots", flush=True)
     config = os.environ.get("PESSCAN_SITE_CONFIG")
     if not config or not shutil.which("ssh") or not shutil.which("podman"):
@@ -426,11 +428,10 @@ def case_ssh(runner, quick):
     print(f"  one `pesscan model-energy` run on its own: {engine_local * 1e3:.1f} ms here, {engine_site * 1e3:.1f} ms on site A "
           f"(medians of 3 loops of {runs})", flush=True)
     db = runner.work / "ssh.sqlite"
-    batched = 8
     for slots in slot_counts:
         local_zones = runner.work / f"local-{slots}.yaml"
         local_zones.write_text(f"zones:\n  - name: here\n    kind: local\n    slots: {slots}\n")
-        # The site as a user would set it up for points this short (8 to a request), and with one point a request.
+        # The site as a user would set it up for points this short (`batched` to a request), and with one point a request.
         site_zones = {}
         for kind, per_request in (("site", batched), ("site-1", 1)):
             site_zones[kind] = runner.work / f"{kind}-{slots}.yaml"
