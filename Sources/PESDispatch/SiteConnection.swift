@@ -160,6 +160,17 @@ actor SiteConnection {
         var folder: TarArchive
         /// The site script's messages about the point.
         var errorText: String
+
+        init(status: Int32, folder: TarArchive, errorText: String) {
+            self.status = status
+            self.folder = folder
+            self.errorText = errorText
+        }
+
+        /// A `wait` operation's reply for one point: its folder's tar read when it ran.
+        init(_ reply: Reply) throws(TarArchive.Failure) {
+            self.init(status: reply.status, folder: reply.status == 0 ? try TarArchive.decode(reply.output) : TarArchive(), errorText: reply.errorText)
+        }
     }
 
     /// A point waiting for its request, and the caller waiting for its reply.

@@ -134,7 +134,7 @@ public struct SiteLauncher: ProcessLauncher {
             do {
                 try reply.folder.outputs.write(into: workDirectory)
             } catch {
-                return .launchFailed("the files of \(folder) came back from \(settings.host) unusable: \(error)")
+                return unusableFiles(of: folder, error)
             }
             var result = Self.result(of: reply.folder, in: workDirectory, argv: argv)
             if let container { result.launchFailure = container.launchFailure(of: result, runtimeName: runtime) }
@@ -143,7 +143,7 @@ public struct SiteLauncher: ProcessLauncher {
         case SiteScript.stillRunning:
             return await recover(name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)
         case SiteScript.unknownPoint:
-            return .launchFailed("\(settings.host) did not start the point: \(Self.lastLine(reply.errorText, or: "its folder is gone"))")
+            return .launchFailed("\(settings.host) did not start the point: \(ErrorLine.meaningful(in: reply.errorText) ?? "its folder is gone")")
         case SiteScript.stagingFailed where reply.errorText.contains("No space left on device"):
             var result = ProcessResult.launchFailed(
                 "no space left on device in \(folder) on \(settings.host); free space there and run collect again")
@@ -151,13 +151,13 @@ public struct SiteLauncher: ProcessLauncher {
             return result
         default:
             return .launchFailed(
-                "\(settings.host) could not run the point (exit \(reply.status)): \(Self.lastLine(reply.errorText, or: "exit \(reply.status)"))")
+                "\(settings.host) could not run the point (exit \(reply.status)): \(ErrorLine.meaningful(in: reply.errorText) ?? "exit \(reply.status)")")
         }
     }
 
-    /// The last line of a message, or `fallback` when there is none.
-    static func lastLine(_ text: String, or fallback: String) -> String {
-        text.split(separator: "\n").last.map(String.init) ?? fallback
+    /// A point whose folder came back but could not be read or written here.
+    private func unusableFiles(of folder: String, _ error: TarArchive.Failure) -> ProcessResult {
+        .launchFailed("the files of \(folder) came back from \(settings.host) unusable: \(error)")
     }
 
     /// Waits for a site whose link failed, with back-off, until the point's folder comes back or the site is given up.
@@ -183,13 +183,11 @@ public struct SiteLauncher: ProcessLauncher {
                     // The program never started: the link failed while the files were on their way.
                     return .launchFailed("the connection to \(settings.host) failed before the point started: \(lastWhy)")
                 default:
-                    var pointReply = SiteConnection.PointReply(status: reply.status, folder: TarArchive(), errorText: reply.errorText)
-                    if reply.status == 0 {
-                        do {
-                            pointReply.folder = try TarArchive.decode(reply.output)
-                        } catch {
-                            return .launchFailed("the files of \(folder) came back from \(settings.host) unusable: \(error)")
-                        }
+                    let pointReply: SiteConnection.PointReply
+                    do {
+                        pointReply = try SiteConnection.PointReply(reply)
+                    } catch {
+                        return unusableFiles(of: folder, error)
                     }
                     return await finish(
                         pointReply, name: name, folder: folder, scratch: scratch, tag: tag, workDirectory: workDirectory, argv: argv)

@@ -153,14 +153,19 @@ enum SiteScript {
           done
         }
         # Starts the point in $dir detached and waits for it; sets status (0 once it ended) and said.
+        # Makes the claim file of the point in $dir saying $1, only if it has none (noclobber); status 0 when this call made it.
+        # A point is claimed once, as started (by a serve loop) or as given up (by wait or kill), never both.
+        claim_point() {
+          local made
+          set -C
+          { printf '%s\n' "$1" > "$dir/.pesscan/claim"; } 2> /dev/null
+          made=$?
+          set +C
+          return "$made"
+        }
         run_staged() {
           status=0 said=
-          # The claim file is made only if absent (noclobber): a point that a `wait` gave up as never started stays so.
-          set -C
-          { printf 'started\n' > "$dir/.pesscan/claim"; } 2> /dev/null
-          claimed=$?
-          set +C
-          if [ "$claimed" -ne 0 ]; then status=94 said="pesscan-site: the point in $dir was given up before it started"; return; fi
+          if ! claim_point started; then status=94 said="pesscan-site: the point in $dir was given up before it started"; return; fi
           # Its own process group (job control on just for the start), so kill reaches all of it; it outlives the link.
           set -m
           pesscan_runner "$dir" < /dev/null > /dev/null 2>&1 &
@@ -220,19 +225,13 @@ enum SiteScript {
           wait)
             # A point unpacked but never started (its request's link failed first) is claimed as given up, so that
             # no serve loop starts it later, and reported unknown: it is retried elsewhere.
-            if [ -d "$dir" ] && [ ! -e "$dir/.pesscan/claim" ]; then
-              set -C
-              { printf 'given up\n' > "$dir/.pesscan/claim"; } 2> /dev/null && fail 94 "the point in $dir never started"
-              set +C
-            fi
+            if [ -d "$dir" ] && claim_point 'given up'; then fail 94 "the point in $dir never started"; fi
             send_back
             ;;
           kill)
             # A point not started yet never will be; one just started gets a few seconds to name its process.
             if [ -d "$dir" ]; then
-              set -C
-              { printf 'given up\n' > "$dir/.pesscan/claim"; } 2> /dev/null && exit 0
-              set +C
+              claim_point 'given up' && exit 0
               for second in 1 2 3 4 5 6; do
                 claim=()
                 mapfile -t claim < "$dir/.pesscan/claim"
