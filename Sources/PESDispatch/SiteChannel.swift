@@ -11,15 +11,22 @@ import Foundation
 /// process of the collect unreaped). A request that meets a closed or broken
 /// channel throws, and the channel is not used again.
 final class SiteChannel: @unchecked Sendable {
-    // @unchecked Sendable: `child` is used by one exchange's thread at a time (the connection hands a channel to
-    // one point at a time); `isClosed`, `isBusy`, `reaped` and `finished` are read and written under `lock`.
+    // @unchecked Sendable: `child`'s input is written by one exchange at a time and its output read by one at a time,
+    // in the order the exchanges began (their turns); every other property is read and written under `turns`.
     private let child: SpawnedChild
     private let errorFile: URL
-    private let lock = NSLock()
+    private let turns = NSCondition()
     private var isClosed = false
-    private var isBusy = false
     private var reaped = false
     private var finished = false
+    /// Exchanges begun and not yet over.
+    private var exchangesUnderWay = 0
+    /// The turn the next exchange to begin takes.
+    private var nextTurn = 0
+    /// The turn whose request is written next.
+    private var writeTurn = 0
+    /// The turn whose answer is read next.
+    private var readTurn = 0
 
     /// Why a request could not be answered.
     struct Broken: Error, Sendable {
@@ -39,8 +46,8 @@ final class SiteChannel: @unchecked Sendable {
 
     /// Whether the channel can take a request: not closed, and its ssh still running.
     var isUsable: Bool {
-        lock.lock()
-        defer { lock.unlock() }
+        turns.lock()
+        defer { turns.unlock() }
         if !isClosed, !reaped, child.hasEnded() { reaped = true }
         return !isClosed && !reaped
     }
@@ -56,11 +63,21 @@ final class SiteChannel: @unchecked Sendable {
     }
 
     /// Sends one framed request of `points` points and waits for the answer; a cancelled caller closes the channel, which ends the wait.
+    ///
+    /// A second exchange begun while one is under way writes its request as
+    /// soon as the site has said it took the first's (it reads it when it has
+    /// answered the first) and reads its answer after the first's: answers
+    /// come back in the order the exchanges began. A broken exchange closes
+    /// the channel, and every exchange on it fails.
     func exchange(_ request: Data, points: Int) async throws(Broken) -> Answer {
+        guard let turn = beginExchange() else { throw Broken(why: "the channel is closed") }
         let outcome: Result<Answer, Broken> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
-                    let outcome = self.blockingExchange(request, points: points)
+                    let outcome = self.blockingExchange(request, points: points, turn: turn)
+                    // A broken answer leaves the stream anywhere: the channel closes before the next exchange may read.
+                    if case .failure = outcome { self.close() }
+                    self.pass(\.readTurn)
                     self.exchangeEnded()
                     continuation.resume(returning: outcome)
                 }
@@ -70,53 +87,85 @@ final class SiteChannel: @unchecked Sendable {
         } onCancel: {
             close()
         }
-        if case .failure = outcome { close() }
         return try outcome.get()
+    }
+
+    /// Takes the next turn for an exchange, or nil when the channel is closed.
+    private func beginExchange() -> Int? {
+        turns.lock()
+        defer { turns.unlock() }
+        guard !isClosed, !reaped else { return nil }
+        exchangesUnderWay += 1
+        nextTurn += 1
+        return nextTurn - 1
     }
 
     /// Ends the channel: its ssh is killed (the site's loop ends with it); the descriptors go once no exchange uses them.
     func close() {
-        lock.lock()
+        turns.lock()
         isClosed = true
         if !reaped { child.kill() }
-        lock.unlock()
+        turns.broadcast()
+        turns.unlock()
         finishIfIdle()
     }
 
-    /// Marks the exchange under way as over, and finishes a channel closed meanwhile.
+    /// Marks an exchange as over, and finishes a channel closed meanwhile.
     private func exchangeEnded() {
-        lock.lock()
-        isBusy = false
-        lock.unlock()
+        turns.lock()
+        exchangesUnderWay -= 1
+        turns.unlock()
         finishIfIdle()
+    }
+
+    /// Waits until `turn` is the one `current` names; false when the channel closed first.
+    private func waitFor(_ current: KeyPath<SiteChannel, Int>, toBe turn: Int) -> Bool {
+        turns.lock()
+        defer { turns.unlock() }
+        while !isClosed, self[keyPath: current] != turn { turns.wait() }
+        return !isClosed
+    }
+
+    /// Hands the writing (or reading) to the next turn.
+    private func pass(_ current: ReferenceWritableKeyPath<SiteChannel, Int>) {
+        turns.lock()
+        self[keyPath: current] += 1
+        turns.broadcast()
+        turns.unlock()
     }
 
     /// Once closed and no exchange uses it: the descriptors closed, the ssh reaped, its messages' file deleted (once).
     private func finishIfIdle() {
-        lock.lock()
-        let finishNow = isClosed && !isBusy && !finished
+        turns.lock()
+        let finishNow = isClosed && exchangesUnderWay == 0 && !finished
         if finishNow { finished = true }
         let wasReaped = reaped
-        lock.unlock()
+        turns.unlock()
         guard finishNow else { return }
         child.finish(reaped: wasReaped)
         try? FileManager.default.removeItem(at: errorFile)
     }
 
-    /// The request's bytes written, then the answer read: a tar, a block with every point's status, each point's messages.
+    /// In its turn, the request's bytes written; in its turn, the answer read: the site's word that it took them, a tar, a block with every point's status, each point's messages.
     ///
     /// The tar is read member by member, so no length is sent ahead of it:
     /// zero blocks (its end and any padding) are kept, and the first block
     /// that starts with ``SiteScript/replyMarker`` ends it.
-    private func blockingExchange(_ request: Data, points: Int) -> Result<Answer, Broken> {
-        lock.lock()
-        let usable = !isClosed && !reaped
-        if usable { isBusy = true }
-        lock.unlock()
-        guard usable else { return .failure(Broken(why: "the channel is closed")) }
-        let written = DescriptorIO.writeAll(request, to: child.inputDescriptor)
-        guard written else { return .failure(Broken(why: "the channel closed while the points' files were sent\(stderrTail)")) }
+    private func blockingExchange(_ request: Data, points: Int, turn: Int) -> Result<Answer, Broken> {
+        guard waitFor(\.writeTurn, toBe: turn) else { return .failure(Broken(why: "the channel is closed")) }
+        guard DescriptorIO.writeAll(request, to: child.inputDescriptor) else {
+            return .failure(Broken(why: "the channel closed while the points' files were sent\(stderrTail)"))
+        }
+        guard waitFor(\.readTurn, toBe: turn) else { return .failure(Broken(why: "the channel closed before the site answered\(stderrTail)")) }
         let reader = child.outputDescriptor
+        // The next request is written only once the site has read all of this one.
+        guard let taken = DescriptorIO.readExactly(TarArchive.blockBytes, from: reader) else {
+            return .failure(Broken(why: "the channel closed before the site took the points\(stderrTail)"))
+        }
+        guard taken.starts(with: Data(SiteScript.takenMarker.utf8)) else {
+            return .failure(Broken(why: "the site's answer was malformed (no word that it took the points)\(stderrTail)"))
+        }
+        pass(\.writeTurn)
         let marker = Data(SiteScript.replyMarker.utf8)
         var archive = Data()
         while true {

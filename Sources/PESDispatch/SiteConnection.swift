@@ -28,8 +28,8 @@ actor SiteConnection {
     private var channelsOpen = 0
     /// Operations waiting for a channel.
     private var channelWaiters: [CheckedContinuation<Void, Never>] = []
-    /// `serve` channels waiting for their next point; each holds a place under the channel cap.
-    private var idleChannels: [SiteChannel] = []
+    /// The open `serve` channels, at most ``runningSlots``, each with the requests it carries now; each holds a place under the channel cap.
+    private var serveChannels: [(channel: SiteChannel, requests: Int)] = []
     /// Remote folders (relative to the remote root) whose files came back, to delete with the next operation.
     private var pendingRemovals: [String] = []
     /// Runs ssh.
@@ -61,11 +61,14 @@ actor SiteConnection {
     let runningSlots: Int
     /// Points one request holds at most; they run one after another.
     let pointsPerRequest: Int
+    /// Requests one channel carries at once: the site starts the next as soon as it has answered one.
+    let requestsPerChannel: Int
 
     init(settings: SiteSettings, ssh: URL, socketFolder: URL, runningSlots: Int = 1, persistSeconds: Int = 60) {
         self.settings = settings
         self.runningSlots = max(1, runningSlots)
         self.pointsPerRequest = min(max(1, settings.pointsPerRequest), SiteScript.maximumPointsPerRequest)
+        self.requestsPerChannel = settings.requestsPerChannel
         self.ssh = ssh
         self.controlPath = socketFolder.appendingPathComponent(settings.connectionKey).path
         self.persistSeconds = persistSeconds
@@ -186,8 +189,8 @@ actor SiteConnection {
     private var sentOn: [Int: SiteChannel] = [:]
     /// The id of the next point handed over.
     private var nextPointID = 0
-    /// Requests on their way or running now; at most ``runningSlots``.
-    private var requestsUnderWay = 0
+    /// `serve` channels being opened, each for a request; they count toward ``runningSlots``.
+    private var serveChannelsOpening = 0
     /// Whether a short wait for more points to fill a request is under way.
     private var gathering = false
     /// Seconds a request that is not full waits for more points.
@@ -218,10 +221,10 @@ actor SiteConnection {
         return try outcome.get()
     }
 
-    /// Sends requests of waiting points while fewer than ``runningSlots`` run.
+    /// Sends requests of waiting points while a channel has room: ``runningSlots`` channels of ``requestsPerChannel`` requests each.
     private func sendWaiting(gathered: Bool = false) {
         var mayTakeShort = gathered
-        while !waiting.isEmpty, requestsUnderWay < runningSlots {
+        while !waiting.isEmpty, let target = channelWithRoom() {
             if waiting.count < pointsPerRequest, !mayTakeShort {
                 gatherMore()
                 return
@@ -229,9 +232,34 @@ actor SiteConnection {
             mayTakeShort = false
             let points = Array(waiting.prefix(pointsPerRequest))
             waiting.removeFirst(points.count)
-            requestsUnderWay += 1
-            Task { await self.send(points) }
+            switch target {
+            case .open(let index): serveChannels[index].requests += 1
+            case .new: serveChannelsOpening += 1
+            }
+            let channel: SiteChannel? = if case .open(let index) = target { serveChannels[index].channel } else { nil }
+            Task { await self.send(points, on: channel) }
         }
+    }
+
+    /// Where a request may go now.
+    private enum ChannelChoice {
+        /// The open channel at this index of ``serveChannels``.
+        case open(Int)
+        /// A channel to open.
+        case new
+    }
+
+    /// The channel for the next request: an open one with none, a new one while fewer than ``runningSlots`` are open or opening, else one with room; nil when all are full.
+    ///
+    /// An idle channel whose ssh ended meanwhile (the site restarted its sshd,
+    /// say) is dropped, not handed a request.
+    private func channelWithRoom() -> ChannelChoice? {
+        for entry in serveChannels where entry.requests == 0 && !entry.channel.isUsable { retire(entry.channel) }
+        serveChannels.removeAll { $0.requests == 0 && !$0.channel.isUsable }
+        if let idle = serveChannels.firstIndex(where: { $0.requests == 0 }) { return .open(idle) }
+        if serveChannels.count + serveChannelsOpening < runningSlots { return .new }
+        let roomy = serveChannels.indices.filter { serveChannels[$0].requests < requestsPerChannel && serveChannels[$0].channel.isUsable }
+        return roomy.min { serveChannels[$0].requests < serveChannels[$1].requests }.map { .open($0) }
     }
 
     /// Waits ``gatherSeconds`` for more points, then sends what waits.
@@ -240,7 +268,7 @@ actor SiteConnection {
         gathering = true
         Task {
             try? await Task.sleep(for: .seconds(Self.gatherSeconds))
-            await self.gathered()
+            self.gathered()
         }
     }
 
@@ -259,43 +287,50 @@ actor SiteConnection {
         }
     }
 
-    /// Sends one request on an idle channel (or a new one) and hands each point its reply.
-    private func send(_ points: [WaitingPoint]) async {
-        defer {
-            requestsUnderWay -= 1
-            sendWaiting()
+    /// Opens a `serve` channel under the channel cap, carrying the request that asked for it.
+    private func openServeChannel() async -> Result<SiteChannel, Failure> {
+        await takeChannel()
+        defer { serveChannelsOpening -= 1 }
+        do {
+            let channel = try SiteChannel(
+                ssh: ssh,
+                arguments: arguments(["-o", "ControlMaster=no", "-T"], remoteCommand: SiteScript.command(.serve)),
+                errorFile: URL(fileURLWithPath: NSTemporaryDirectory())
+                    .appendingPathComponent("pesscan-channel-\(settings.connectionKey)-\(UInt32.random(in: 0...UInt32.max)).err"))
+            serveChannels.append((channel, 1))
+            return .success(channel)
+        } catch {
+            giveBackChannel()
+            return .failure(.local("could not start \(ssh.path): \(error)"))
         }
+    }
+
+    /// Sends one request on `chosen` (or on a new channel when nil) and hands each point its reply.
+    private func send(_ points: [WaitingPoint], on chosen: SiteChannel?) async {
+        defer { sendWaiting() }
         func answerAll(_ failure: Failure) {
             for point in points { point.continuation.resume(returning: .failure(failure)) }
         }
-        var reusable: SiteChannel?
-        // An idle channel whose ssh ended meanwhile (the site restarted its sshd, say) is dropped, not handed a request.
-        while reusable == nil, let idle = idleChannels.popLast() {
-            if idle.isUsable { reusable = idle } else { retire(idle) }
-        }
         let channel: SiteChannel
-        if let reusable {
-            channel = reusable
+        if let chosen {
+            channel = chosen
         } else {
-            await takeChannel()
-            do {
-                channel = try SiteChannel(
-                    ssh: ssh,
-                    arguments: arguments(["-o", "ControlMaster=no", "-T"], remoteCommand: SiteScript.command(.serve)),
-                    errorFile: URL(fileURLWithPath: NSTemporaryDirectory())
-                        .appendingPathComponent("pesscan-channel-\(settings.connectionKey)-\(UInt32.random(in: 0...UInt32.max)).err"))
-            } catch {
-                giveBackChannel()
-                return answerAll(.local("could not start \(ssh.path): \(error)"))
+            switch await openServeChannel() {
+            case .success(let opened):
+                channel = opened
+                // Requests may now queue on it behind this one.
+                sendWaiting()
+            case .failure(let failure):
+                return answerAll(failure)
             }
         }
+        defer { requestEnded(on: channel) }
         var files = TarArchive()
         for point in points { files.members += point.request.files.members }
         let stream: Data
         do {
             stream = try files.encoded()
         } catch {
-            idleChannels.append(channel)
             return answerAll(.local("could not pack the points' files for \(settings.host): \(error)"))
         }
         // Folders of earlier points whose files came back are deleted by this same request, a few at a time.
@@ -309,11 +344,9 @@ actor SiteConnection {
             answer = try await channel.exchange(request, points: points.count)
         } catch {
             restoreRemovals(removals)
-            retire(channel)
             masterUp = false
             return answerAll(.unreachable("\(settings.host): \(error.why)"))
         }
-        if channel.isUsable { idleChannels.append(channel) } else { retire(channel) }
         let folders: TarArchive
         do {
             folders = answer.archive.isEmpty ? TarArchive() : try TarArchive.decode(answer.archive)
@@ -326,6 +359,16 @@ actor SiteConnection {
         }
     }
 
+    /// A request on `channel` is over: the channel waits for the next, or is retired if it broke.
+    private func requestEnded(on channel: SiteChannel) {
+        guard let index = serveChannels.firstIndex(where: { $0.channel === channel }) else { return }
+        serveChannels[index].requests -= 1
+        if !channel.isUsable, serveChannels[index].requests == 0 {
+            serveChannels.remove(at: index)
+            retire(channel)
+        }
+    }
+
     /// Closes a channel for good and frees its place under the cap.
     private func retire(_ channel: SiteChannel) {
         channel.close()
@@ -334,9 +377,9 @@ actor SiteConnection {
 
     /// Closes every idle `serve` channel (at the end of a collect): the site's loops end.
     func closeIdleChannels() {
-        let idle = idleChannels
-        idleChannels = []
-        for channel in idle { retire(channel) }
+        let idle = serveChannels.filter { $0.requests == 0 }
+        serveChannels.removeAll { $0.requests == 0 }
+        for entry in idle { retire(entry.channel) }
     }
 
     /// Notes a remote folder to delete; it goes with the next point's request, or with ``removeQueued(scratch:)``.

@@ -56,6 +56,8 @@ enum SiteScript {
 
     /// The first bytes of the 512-byte block that ends each `serve` answer, before the exit status.
     static let replyMarker = "pesscan-site-reply "
+    /// The 512-byte block (this, then spaces) a `serve` loop sends once it has read a whole request, before it stages it.
+    static let takenMarker = "pesscan-site-taken"
 
     /// The data an operation reads first: remote root, folder name, and a counted list, each NUL-terminated.
     static func header(root: String, name: String, list: [String] = []) -> Data {
@@ -100,10 +102,10 @@ enum SiteScript {
           done
           [ "${#paths[@]}" -eq 0 ] || rm -rf -- "${paths[@]}"
         }
+        # The point's process: enters its folder, takes its variables and limits, then becomes the program (exec, so a
+        # point costs one fork); the serve loop that started it records the exit status.
         pesscan_runner() {
           cd -- "$1" || exit 1
-          # One file at the end: the exit status, the end time, the host name and the start time (files cost inodes).
-          printf -v started '%(%s)T' -1
           mapfile -d '' -t argv < .pesscan/argv
           if [ -s .pesscan/env ]; then
             mapfile -d '' -t settings < .pesscan/env
@@ -113,14 +115,11 @@ enum SiteScript {
             while read -r flag value; do
               ulimit -S "$flag" "$value" 2> /dev/null || ulimit "$flag" "$value" 2> /dev/null || {
                 printf 'pesscan: cannot set ulimit %s %s on %s: the hard limit is lower\n' "$flag" "$value" "$HOSTNAME" > stderr.txt
-                printf '95\n' > .pesscan/status
                 exit 95
               }
             done < .pesscan/limits
           fi
-          "${argv[@]}" > stdout.txt 2> stderr.txt
-          status=$?
-          printf '%s\n%(%s)T\n%s\n%s\n' "$status" -1 "$HOSTNAME" "$started" > .pesscan/status
+          exec "${argv[@]}" > stdout.txt 2> stderr.txt
         }
         send_back() {
           waited=0
@@ -166,6 +165,7 @@ enum SiteScript {
         run_staged() {
           status=0 said=
           if ! claim_point started; then status=94 said="pesscan-site: the point in $dir was given up before it started"; return; fi
+          printf -v started '%(%s)T' -1
           # Its own process group (job control on just for the start), so kill reaches all of it; it outlives the link.
           set -m
           pesscan_runner "$dir" < /dev/null > /dev/null 2>&1 &
@@ -174,14 +174,19 @@ enum SiteScript {
           # The claim's second line names the point's process (its group), for kill.
           printf '%s\n' "$pid" >> "$dir/.pesscan/claim"
           wait "$pid" 2> /dev/null
+          ended=$?
+          # One file at the end: the exit status, the end time, the host name and the start time (files cost inodes).
+          # Unless kill wrote it first ("stopped").
+          [ -s "$dir/.pesscan/status" ] || printf '%s\n%(%s)T\n%s\n%s\n' "$ended" -1 "$HOSTNAME" "$started" > "$dir/.pesscan/status"
           [ -s "$dir/.pesscan/status" ] || { status=3 said="pesscan-site: the point in $dir left no exit status"; }
         }
         case $op in
           serve)
             # One request after another on this channel, each a header (the folders to delete), the number of points,
-            # their folder names, the tar's length and the tar. The points run one after another; the answer is one
-            # tar of the folders of those that ran, then one 512-byte block "pesscan-site-reply <status> …" with
-            # each point's status (0 when it ran), then each point's messages ended by a NUL: no lengths to measure.
+            # their folder names, the tar's length and the tar. Once a request is read, a 512-byte block
+            # "pesscan-site-taken" says so. The points run one after another; the answer is one tar of the folders of
+            # those that ran, then one 512-byte block "pesscan-site-reply <status> …" with each point's status (0 when
+            # it ran), then each point's messages ended by a NUL: no lengths to measure.
             exchange=$(mktemp -d "${TMPDIR:-/tmp}/pesscan-serve.XXXXXX") || fail 92 "cannot create a folder for the exchange"
             trap 'rm -rf -- "$exchange"' EXIT
             while read_header; do
@@ -196,6 +201,9 @@ enum SiteScript {
               IFS= read -r -d '' length || fail 91 "no length was sent"
               case $length in ''|*[^0-9]*) fail 91 "the length is not a number";; esac
               head -c "$length" > "$exchange/in" || fail 92 "cannot keep the points' files in $exchange"
+              # The whole request is read: pesscan may now send the next (a head that reads ahead, as busybox's does,
+              # would otherwise swallow its first bytes).
+              printf '%-512s' pesscan-site-taken  # takenMarker
               ( stage_points ) < "$exchange/in" > /dev/null 2> "$exchange/err"
               staging=$?
               staged_said=
@@ -223,13 +231,18 @@ enum SiteScript {
             exit 0
             ;;
           wait)
-            # A point unpacked but never started (its request's link failed first) is claimed as given up, so that
-            # no serve loop starts it later, and reported unknown: it is retried elsewhere.
+            # A point never started (its request's link failed first) is claimed as given up, so that no serve loop
+            # starts it later, and reported unknown: it is retried elsewhere. One not even unpacked (its request lost,
+            # or still queued on a dead channel behind another) gets a folder holding just that claim, so that the
+            # request, should it still arrive, is refused.
+            [ -d "$dir" ] || mkdir -p -- "$dir/.pesscan" 2> /dev/null
             if [ -d "$dir" ] && claim_point 'given up'; then fail 94 "the point in $dir never started"; fi
             send_back
             ;;
           kill)
-            # A point not started yet never will be; one just started gets a few seconds to name its process.
+            # A point not started yet never will be (one not unpacked yet is claimed as wait does); one just started
+            # gets a few seconds to name its process.
+            [ -d "$dir" ] || mkdir -p -- "$dir/.pesscan" 2> /dev/null
             if [ -d "$dir" ]; then
               claim_point 'given up' && exit 0
               for second in 1 2 3 4 5 6; do

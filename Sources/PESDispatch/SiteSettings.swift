@@ -67,8 +67,16 @@ public struct SiteSettings: Sendable, Hashable, Codable {
         self.pointsPerRequest = pointsPerRequest
     }
 
-    /// Points the zone holds at once with `slots` running: `slots` × ``pointsPerRequest``, or `slots` for Slurm sites.
-    func heldPoints(slots: Int) -> Int { run == .slurm ? slots : slots * pointsPerRequest }
+    /// Requests one `serve` channel carries at once: with several points a request, the next waits on the site behind the running one.
+    ///
+    /// The site then starts the next request as soon as it has answered one,
+    /// instead of waiting for the answer to cross, the points to be recorded
+    /// here and new ones to be sent. Points of a minute or more (one a request)
+    /// never queue on a site, so that another zone's free slot can take them.
+    var requestsPerChannel: Int { pointsPerRequest > 1 ? 2 : 1 }
+
+    /// Points the zone holds at once with `slots` running: `slots` × ``pointsPerRequest`` × ``requestsPerChannel``, or `slots` for Slurm sites.
+    func heldPoints(slots: Int) -> Int { run == .slurm ? slots : slots * pointsPerRequest * requestsPerChannel }
 
     /// The `ssh` options every command to this site takes, before the host: never a value the remote shell sees.
     ///

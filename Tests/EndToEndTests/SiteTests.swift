@@ -101,6 +101,43 @@ struct SiteTests {
         #expect(try sites.inA(["ls", "-d", root]).status == 0)
     }
 
+    @Test("two points a request, two requests a channel: never more points run at once on the site than the zone's slots, each once")
+    func queuedRequestsKeepToTheSlots() throws {
+        let sites = try TestSites.require()
+        let pesscan = try BinaryRunner()
+        // Each point notes when it started and ended, by bash's clock on the site.
+        let script = "s=$EPOCHREALTIME; sleep 0.3; echo \"T $s $EPOCHREALTIME\"; echo 'E = -1.25'"
+        let argv = String(decoding: try JSONSerialization.data(withJSONObject: ["bash", "-c", script]), as: UTF8.self)
+        let template = pesscan.folder.appendingPathComponent("timed.inp")
+        try "point {point}\n".write(to: template, atomically: true, encoding: .utf8)
+        let points = 12
+        #expect(try pesscan.run([
+            "plan", "--molecule", "H2", "--points", String(points), "--from", "0.70", "--to", "0.80", "--engine", "template",
+            "--option", "template=\(template.path)", "--option", "argv=\(argv)", "--option", "energy_regex=E = (-?[0-9.]+)",
+        ]).status == 0)
+        let zones = try pesscan.zoneFile("zones:\n" + sites.zoneA(slots: 2, extra: "    points_per_request: 2"))
+        let collect = try pesscan.run(["collect", "--zones", zones])
+        #expect(collect.status == 0, "\(collect.stderr)")
+        try expectEveryPointDoneOnce(pesscan, points: points)
+        var changes: [(seconds: Double, running: Int)] = []
+        for index in 0..<points {
+            let folder = try #require(try pesscan.attemptFolders(scan: "H2", index: index).first)
+            let stdout = try String(contentsOf: folder.appendingPathComponent("stdout.txt"), encoding: .utf8)
+            let times = try #require(stdout.split(separator: "\n").first { $0.hasPrefix("T ") }).split(separator: " ").dropFirst()
+                .compactMap { Double($0) }
+            try #require(times.count == 2, "\(stdout)")
+            changes += [(times[0], 1), (times[1], -1)]
+        }
+        // An end and a start at the same instant: the end first.
+        var running = 0
+        var most = 0
+        for change in changes.sorted(by: { ($0.seconds, $0.running) < ($1.seconds, $1.running) }) {
+            running += change.running
+            most = max(most, running)
+        }
+        #expect(most == 2, "at most the 2 slots at once, and both used")
+    }
+
     @Test("a connection master killed with SIGKILL leaves its socket behind; the next collect opens one fresh connection and multiplexes on it")
     func staleMasterSocket() throws {
         let sites = try TestSites.require()

@@ -37,6 +37,14 @@ struct SiteChannelTests {
         try TarArchive.decode(answer.archive).folder(named: name)
     }
 
+    /// The script's `wait` operation (one second at most) on point `name`, its header written to `input`.
+    func waitOperation(root: URL, name: String, input: URL) async throws -> ProcessResult {
+        try SiteScript.header(root: root.path, name: name).write(to: input)
+        return try await ProcessRunner().run(
+            executable: URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", SiteScript.source, "pesscan-site", "wait", "1"],
+            workDirectory: root, standardInput: input)
+    }
+
     /// The first line of a member's text.
     func firstLine(of path: String, in archive: TarArchive) -> String? {
         archive.member(path)?.contents.flatMap { String(decoding: $0, as: UTF8.self).split(separator: "\n").first.map(String.init) }
@@ -99,17 +107,55 @@ struct SiteChannelTests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("db/s/3/1").path))
     }
 
+    @Test("two requests in flight on one channel: the second waits on the site behind the first, and each answer holds its own points")
+    func twoRequestsInFlight() async throws {
+        let (channel, root) = try channel()
+        defer { channel.close() }
+        let log = root.appendingPathComponent("order.log").path
+        let argv = ["/bin/sh", "-c", "basename \"$(dirname \"$PWD\")\" >> \"$1\"; sleep 0.2; pwd", "sh", log]
+        let firstNames = ["db/s/0/1", "db/s/1/1"]
+        let secondNames = ["db/s/2/1", "db/s/3/1"]
+        let first = Task { try await channel.exchange(request(root: root, names: firstNames, argv: argv), points: 2) }
+        // The second begins once the first's points run, so it is written while the first is under way.
+        let claim = root.appendingPathComponent("db/s/0/1/.pesscan/claim").path
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: claim), Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+        let second = try await channel.exchange(request(root: root, names: secondNames, argv: argv), points: 2)
+        let firstAnswer = try await first.value
+        for (names, answer) in [(firstNames, firstAnswer), (secondNames, second)] {
+            #expect(answer.statuses == [0, 0], "\(answer.messages)")
+            for name in names {
+                let stdout = try pointFolder(name, in: answer).member("stdout.txt")?.contents.map { String(decoding: $0, as: UTF8.self) }
+                #expect(stdout == root.appendingPathComponent(name).path + "\n", "\(name) came back in its own request's answer")
+            }
+        }
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "0\n1\n2\n3\n", "one point at a time, the second request after the first")
+        #expect(channel.isUsable)
+    }
+
+    @Test("a point given up before its request reached the site (still queued behind another) is refused when the request comes")
+    func pointGivenUpBeforeItsRequestCame() async throws {
+        let (channel, root) = try channel()
+        defer { channel.close() }
+        let wait = try await waitOperation(root: root, name: "db/s/0/1", input: root.appendingPathComponent("../wait.in"))
+        #expect(wait.status == Int(SiteScript.unknownPoint), "\(wait.standardErrorTail)")
+        let claim = root.appendingPathComponent("db/s/0/1/.pesscan/claim")
+        #expect(try String(contentsOf: claim, encoding: .utf8) == "given up\n")
+        let marker = root.appendingPathComponent("ran").path
+        let late = try await channel.exchange(
+            request(root: root, names: ["db/s/1/1", "db/s/0/1"], argv: ["/bin/sh", "-c", "touch \"$1\"", "sh", marker]), points: 2)
+        #expect(late.statuses == [93, 93], "\(late.messages)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "no point of the late request ran")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("db/s/1/1").path))
+    }
+
     @Test("a point unpacked but not started is given up by a wait, and a serve loop then never starts it")
     func givenUpPointNeverStarts() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)")
         let folder = root.appendingPathComponent("db/s/0/1/.pesscan")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try TaskFiles.nulTerminated(["/bin/true"]).write(to: folder.appendingPathComponent("argv"))
-        let input = root.appendingPathComponent("wait.in")
-        try SiteScript.header(root: root.path, name: "db/s/0/1").write(to: input)
-        let wait = try await ProcessRunner().run(
-            executable: URL(fileURLWithPath: "/bin/bash"), arguments: ["-c", SiteScript.source, "pesscan-site", "wait", "1"],
-            workDirectory: root, standardInput: input)
+        let wait = try await waitOperation(root: root, name: "db/s/0/1", input: root.appendingPathComponent("wait.in"))
         #expect(wait.status == Int(SiteScript.unknownPoint), "\(wait.standardErrorTail)")
         #expect(try String(contentsOf: folder.appendingPathComponent("claim"), encoding: .utf8) == "given up\n")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("status").path), "never started")
