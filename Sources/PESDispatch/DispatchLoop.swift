@@ -106,8 +106,8 @@ final class DispatchLoop: @unchecked Sendable {
         return indices.map { index in
             let (zone, state) = (collector.zones[index], zoneStates[index])
             return ZoneStatus(
-                name: zone.name, kind: zone.kind.rawValue, slots: zone.slots, running: state.running, done: state.done,
-                failed: state.failed, down: state.health.isDown(at: now))
+                name: zone.name, kind: zone.kind.rawValue, slots: zone.runningSlots, heldPoints: zone.slots, running: state.running,
+                done: state.done, failed: state.failed, down: state.health.isDown(at: now))
         }
     }
 

@@ -1,3 +1,5 @@
+import PESCore
+
 /// Something that happened during `collect`, for progress display.
 public enum CollectEvent: Sendable {
     /// Work found: how many points wait, in which zones.
@@ -39,10 +41,17 @@ public struct ZoneStatus: Sendable, Hashable, Codable {
     public var name: String
     public var kind: String
     public var slots: Int
+    /// Points the zone holds at once: `slots`, or more for an SSH site whose requests carry several points.
+    public var heldPoints: Int
     public var running: Int
     public var done: Int
     public var failed: Int
     public var down: Bool
+
+    /// "ssh, 2 slots", with "holding up to N points" when the zone holds more points than it runs.
+    public var capacity: String {
+        "\(kind), \(Plural.count(slots, "slot"))" + (heldPoints > slots ? ", holding up to \(heldPoints) points" : "")
+    }
 }
 
 /// Running totals of a `collect` run.

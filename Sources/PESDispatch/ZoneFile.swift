@@ -60,7 +60,8 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
             return try Zone(name: name, kind: .container, slots: resolvedSlots, prefer: prefer, launcher: launcher)
         case .ssh:
             return try Zone(
-                name: name, kind: .ssh, slots: site?.heldPoints(slots: resolvedSlots) ?? resolvedSlots, prefer: prefer,
+                name: name, kind: .ssh, slots: site?.heldPoints(slots: resolvedSlots) ?? resolvedSlots, runningSlots: resolvedSlots,
+                prefer: prefer,
                 launcher: try siteLauncher(),
                 slurm: site?.run == .slurm ? (slurm ?? SlurmSettings()).with(limits: limits) : nil)
         case .slurm:

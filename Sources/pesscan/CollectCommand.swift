@@ -87,7 +87,7 @@ extension Pesscan {
             }
             for zone in summary.zones where zone.done + zone.failed > 0 || zone.down {
                 print(
-                    "  zone \(zone.name) (\(zone.kind), \(Plural.count(zone.slots, "slot"))): \(zone.done) done, "
+                    "  zone \(zone.name) (\(zone.capacity)): \(zone.done) done, "
                         + "\(Plural.count(zone.failed, "failed attempt"))" + (zone.down ? ", down" : ""))
             }
         }

@@ -78,7 +78,7 @@ final class ProgressPrinter: @unchecked Sendable {
         switch event {
         case .started(let pending, let reclaimed, let zones):
             pendingAtStart = pending
-            var zoneList = zones.prefix(Self.zonesShown).map { "\($0.name) (\($0.kind), \($0.slots) slot\($0.slots == 1 ? "" : "s"))" }
+            var zoneList = zones.prefix(Self.zonesShown).map { "\($0.name) (\($0.capacity))" }
                 .joined(separator: ", ")
             if zones.count > Self.zonesShown { zoneList += " and \(zones.count - Self.zonesShown) more zones" }
             var line = "Running \(pending) pending point\(pending == 1 ? "" : "s") in \(zoneList)"

@@ -118,6 +118,7 @@ struct SiteTests {
         let zones = try pesscan.zoneFile("zones:\n" + sites.zoneA(slots: 2, extra: "    points_per_request: 2"))
         let collect = try pesscan.run(["collect", "--zones", zones])
         #expect(collect.status == 0, "\(collect.stderr)")
+        #expect(collect.stderr.contains("site-a (ssh, 2 slots, holding up to 8 points)"), "\(collect.stderr)")
         try expectEveryPointDoneOnce(pesscan, points: points)
         var changes: [(seconds: Double, running: Int)] = []
         for index in 0..<points {
