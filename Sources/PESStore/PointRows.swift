@@ -20,17 +20,10 @@ struct PointRows {
         let statement = try db.makeStatement(sql: """
             SELECT id, idx, r_angstrom, state, energy_hartree, converged, coordinates\
             \(provenance ? ", zone, host, wall_seconds, exit_status, error, attempt_count" : "")
-            FROM point WHERE scan_id = ? \(state == nil ? "" : "AND state = ?") ORDER BY idx
+            FROM point WHERE scan_id = ? \(ScanStore.stateTest(state)) ORDER BY idx
             """)
         try statement.setArguments(StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? [])))
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else { throw db.failure(code, of: statement) }
-            guard try body(PointRow(handle: handle, provenance: provenance)) else { return }
-        }
+        try db.forEachRow(of: statement) { handle in try body(PointRow(handle: handle, provenance: provenance)) }
     }
 }
 
@@ -84,7 +77,13 @@ struct PointRow {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, column))
     }
 
-    private func text(_ column: CInt) -> String? {
+    private func text(_ column: CInt) -> String? { SQLiteColumn.text(handle, column) }
+}
+
+/// Reading one column of the row a statement is on through SQLite's own calls.
+enum SQLiteColumn {
+    /// Column `column` as text; nil for NULL.
+    static func text(_ handle: OpaquePointer, _ column: CInt) -> String? {
         // The pointer first, then its length, as SQLite asks; NULL gives no pointer.
         guard let bytes = sqlite3_column_text(handle, column) else { return nil }
         return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
@@ -92,6 +91,20 @@ struct PointRow {
 }
 
 extension Database {
+    /// Steps `statement`, its arguments set, through SQLite's own calls, handing `body` its handle on each row until it returns false.
+    ///
+    /// The handle is valid only inside `body`; the statement is reset when the read ends.
+    func forEachRow(of statement: Statement, _ body: (OpaquePointer) throws -> Bool) throws {
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw failure(code, of: statement) }
+            guard try body(handle) else { return }
+        }
+    }
+
     /// SQLite's result `code` of stepping `statement` as GRDB's error, which the store translates like any other.
     func failure(_ code: CInt, of statement: Statement) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: lastErrorMessage, sql: statement.sql)

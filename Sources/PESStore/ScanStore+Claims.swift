@@ -59,10 +59,8 @@ extension ScanStore {
                 if candidates.count < request.limit { exhaustedScanSets.insert(scanSet) }
                 var claimed: [ClaimedPoint] = []
                 claimed.reserveCapacity(candidates.count)
-                for row in candidates {
-                    let pointID: Int64 = row["id"]
-                    let scanID: Int64 = row["scan_id"]
-                    let number = (row["attempt_count"] as Int) + 1
+                for candidate in candidates {
+                    let (pointID, scanID, number) = (candidate.pointID, candidate.scanID, candidate.attemptCount + 1)
                     let engine = try engines[scanID]
                         ?? String.fetchOne(db, sql: "SELECT engine FROM scan WHERE id = ?", arguments: [scanID]) ?? ""
                     engines[scanID] = engine
@@ -76,11 +74,7 @@ extension ScanStore {
                         try unopen.execute(arguments: [attemptID])
                         continue
                     }
-                    claimed.append(
-                        ClaimedPoint(
-                            scanID: scanID, pointID: pointID, index: row["idx"], rAngstrom: row["r_angstrom"],
-                            attemptID: attemptID, attemptNumber: number, failedAttempts: row["failures"],
-                            coordinates: try Self.storedCoordinates(row)))
+                    claimed.append(candidate.claimed(attemptID: attemptID))
                 }
                 results.append(claimed)
             }
@@ -116,7 +110,7 @@ extension ScanStore {
             var stale: [Int64] = []
             for report in reports {
                 let stored = StoredResult(report)
-                try finishPoint.execute(arguments: stored.pointArguments + [report.pointID, report.attemptID, holder.token, report.jobID])
+                try finishPoint.execute(arguments: stored.pointArguments(report) + [report.pointID, report.attemptID, holder.token, report.jobID])
                 let current = db.changesCount == 1
                 if !current { stale.append(report.attemptID) }
                 let staleNote = "result arrived after this attempt had lost the point's claim (lease expired and taken over, "
@@ -147,7 +141,8 @@ extension ScanStore {
                     """,
                 arguments: [now, now, reason, holder.token])
             try db.execute(
-                sql: "UPDATE point SET \(Self.backToPending) WHERE state = 'running' AND lease_token = ?", arguments: [holder.token])
+                sql: "UPDATE point SET \(Self.backToPending) WHERE \(Schema.unfinished) AND state = 'running' AND lease_token = ?",
+                arguments: [holder.token])
             let released = db.changesCount
             try db.execute(sql: "DELETE FROM lease WHERE token = ?", arguments: [holder.token])
             return released
@@ -189,7 +184,7 @@ extension ScanStore {
         return try write { db in
             try Self.holdLease(holder, leaseSeconds: seconds, db: db)
             try db.execute(
-                sql: "UPDATE point SET lease_expires_at = ? WHERE state = 'running' AND lease_token = ?",
+                sql: "UPDATE point SET lease_expires_at = ? WHERE \(Schema.unfinished) AND state = 'running' AND lease_token = ?",
                 arguments: [until, holder.token])
             return db.changesCount
         }
@@ -204,7 +199,7 @@ extension ScanStore {
                     SELECT p.lease_token, MAX(p.lease_host) AS host, MAX(p.lease_pid) AS pid,
                         MAX(p.lease_expires_at) AS expires, COUNT(*) AS points, l.beat, l.lease_seconds
                     FROM point p LEFT JOIN lease l ON l.token = p.lease_token
-                    WHERE p.state = 'running' AND p.lease_token IS NOT NULL AND p.lease_token != ?
+                    WHERE \(Schema.unfinishedPoint(as: "p")) AND p.state = 'running' AND p.lease_token IS NOT NULL AND p.lease_token != ?
                     GROUP BY p.lease_token
                     """,
                 arguments: [holder.token]
@@ -238,47 +233,54 @@ extension ScanStore {
                         """,
                     arguments: [now, now, verdict.reason, verdict.token])
                 try db.execute(
-                    sql: "UPDATE point SET \(Self.backToPending) WHERE state = 'running' AND lease_token = ?",
+                    sql: "UPDATE point SET \(Self.backToPending) WHERE \(Schema.unfinished) AND state = 'running' AND lease_token = ?",
                     arguments: [verdict.token])
                 reclaimed += db.changesCount
                 try db.execute(sql: "DELETE FROM lease WHERE token = ?", arguments: [verdict.token])
             }
             try db.execute(
-                sql: "UPDATE point SET state = 'pending', attempt_id = NULL WHERE state = 'running' AND lease_token IS NULL AND batch_job IS NULL")
+                sql: """
+                    UPDATE point SET state = 'pending', attempt_id = NULL
+                    WHERE \(Schema.unfinished) AND state = 'running' AND lease_token IS NULL AND batch_job IS NULL
+                    """)
             return reclaimed + db.changesCount
         }
     }
 
     /// Up to `limit` claimable points of these scans, those last tried in another zone (or never) first, then by scan and index.
     ///
-    /// Two queries, each walking the `point_by_state` index in order and
+    /// Two queries, each walking the `point_unfinished` index in order and
     /// stopping at `limit`: one ORDER BY on the zone test would sort every
     /// pending point on every claim, a cost that grows with the scan. Failed
     /// attempts are counted only for points tried before.
     static func claimCandidates(
         _ db: Database, scanSet: [Int64], zone: String, limit: Int, nowSeconds: Double
-    ) throws -> [Row] {
+    ) throws -> [ClaimCandidate] {
         let placeholders = scanSet.map { _ in "?" }.joined(separator: ", ")
-        func query(zoneTest: String, limit: Int) throws -> [Row] {
-            try Row.fetchAll(
-                db,
+        func query(zoneTest: String, limit: Int) throws -> [ClaimCandidate] {
+            let statement = try db.cachedStatement(
                 sql: """
-                    SELECT id, scan_id, idx, r_angstrom, attempt_count, coordinates,
-                        CASE WHEN attempt_count = 0 THEN 0 ELSE (SELECT COUNT(*) FROM attempt
-                            WHERE attempt.point_id = point.id AND outcome = 'failed') END AS failures
-                    FROM point INDEXED BY point_by_state
-                    WHERE state = 'pending' AND scan_id IN (\(placeholders))
+                    SELECT \(ClaimCandidate.columns)
+                    FROM point INDEXED BY point_unfinished
+                    WHERE \(Schema.unfinished) AND state = 'pending' AND scan_id IN (\(placeholders))
                       AND (retry_after IS NULL OR retry_after <= ?) AND \(zoneTest)
                     ORDER BY scan_id, idx LIMIT ?
-                    """,
-                arguments: StatementArguments(scanSet) + [nowSeconds, zone, limit])
+                    """)
+            try statement.setArguments(StatementArguments(scanSet) + [nowSeconds, zone, limit])
+            var candidates: [ClaimCandidate] = []
+            candidates.reserveCapacity(limit)
+            try db.forEachRow(of: statement) { handle in
+                candidates.append(try ClaimCandidate(handle: handle))
+                return true
+            }
+            return candidates
         }
         let elsewhere = try query(zoneTest: "NOT (zone IS NOT NULL AND zone = ?)", limit: limit)
         guard elsewhere.count < limit else { return elsewhere }
         return elsewhere + (try query(zoneTest: "zone IS NOT NULL AND zone = ?", limit: limit - elsewhere.count))
     }
 
-    /// The assignments that give a point its finished attempt's result and release it, bound to ``StoredResult/pointArguments``.
+    /// The assignments that give a point its finished attempt's result and release it, bound to ``StoredResult/pointArguments(_:)``.
     static let finishedPointAssignments = """
         state = ?, energy_hartree = ?, converged = ?, zone = ?, host = ?, job_id = ?, started_at = ?, finished_at = ?,
         wall_seconds = ?, exit_status = ?, error = ?, retry_after = ?, lease_token = NULL, lease_host = NULL, lease_pid = NULL,
@@ -307,7 +309,10 @@ extension ScanStore {
         return try read { db in
             try Double.fetchOne(
                 db,
-                sql: "SELECT MIN(retry_after) FROM point WHERE state = 'pending' AND retry_after > ? AND scan_id IN (\(placeholders))",
+                sql: """
+                    SELECT MIN(retry_after) FROM point
+                    WHERE \(Schema.unfinished) AND state = 'pending' AND retry_after > ? AND scan_id IN (\(placeholders))
+                    """,
                 arguments: [nowSeconds] + StatementArguments(scanIDs))
         }
     }

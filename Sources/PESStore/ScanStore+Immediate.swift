@@ -36,15 +36,12 @@ extension ScanStore {
             var engines: [Int64: String] = [:]
             var reports: [AttemptReport] = []
             reports.reserveCapacity(candidates.count)
-            for row in candidates {
-                let scanID: Int64 = row["scan_id"]
+            for candidate in candidates {
+                let scanID = candidate.scanID
                 let engine = try engines[scanID]
                     ?? String.fetchOne(db, sql: "SELECT engine FROM scan WHERE id = ?", arguments: [scanID]) ?? ""
                 engines[scanID] = engine
-                let point = ClaimedPoint(
-                    scanID: scanID, pointID: row["id"], index: row["idx"], rAngstrom: row["r_angstrom"],
-                    attemptID: nextAttemptID, attemptNumber: (row["attempt_count"] as Int) + 1, failedAttempts: row["failures"],
-                    coordinates: try Self.storedCoordinates(row))
+                let point = candidate.claimed(attemptID: nextAttemptID)
                 nextAttemptID += 1
                 let report = compute(point)
                 let stored = StoredResult(report)
@@ -60,7 +57,7 @@ extension ScanStore {
             }
             try results.finish()
             // Each point is found by its id from the batch's rows ("+state" keeps SQLite from walking every pending point
-            // in point_by_state instead: an UPDATE … FROM or an indexed state test made a batch cost the whole scan).
+            // in point_unfinished instead: an UPDATE … FROM or an indexed state test made a batch cost the whole scan).
             try db.execute(sql: """
                 UPDATE point SET (state, energy_hartree, converged, zone, host, job_id, started_at, finished_at, wall_seconds,
                         exit_status, error, retry_after) =

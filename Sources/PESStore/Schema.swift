@@ -96,8 +96,24 @@ enum Schema {
             // A polyatomic point's varied coordinates; NULL for a diatomic's point, whose r_angstrom is its whole geometry.
             try db.execute(sql: "ALTER TABLE point ADD COLUMN coordinates TEXT")
         }
+        migrator.registerMigration("v6-unfinished-points-index") { db in
+            // Done points, nearly all of a finished scan, leave the state index: keeping an entry for every point made
+            // plan and collect write a second index of the whole scan. What reads done points by scan goes through
+            // UNIQUE (scan_id, idx).
+            try db.execute(sql: """
+                DROP INDEX point_by_state;
+                CREATE INDEX point_unfinished ON point(state, scan_id, idx) WHERE \(unfinished);
+                """)
+        }
         return migrator
     }
+
+    /// The condition of the partial index `point_unfinished`: every query that looks points up by state carries it
+    /// word for word (SQLite uses a partial index only for a query whose WHERE holds the index's own term).
+    static let unfinished = "state != 'done'"
+
+    /// ``unfinished`` for the point table under the alias `alias`.
+    static func unfinishedPoint(as alias: String) -> String { "\(alias).\(unfinished)" }
 
     /// Rebuilds the tables with AUTOINCREMENT ids, ties each running point to its claiming attempt, and names the database.
     ///

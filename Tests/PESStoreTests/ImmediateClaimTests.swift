@@ -140,3 +140,57 @@ struct ImmediateClaimTests {
         #expect(points.allSatisfy { $0.state == .pending && $0.attemptCount == 0 })
     }
 }
+
+/// The v6 schema: one partial index of the unfinished points instead of a state index over every point.
+@Suite("The index of unfinished points")
+struct UnfinishedIndexTests {
+    /// The SQL of the point table's indexes named like `pattern`, read with the sqlite3 shell.
+    private func indexes(_ path: String, like pattern: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name LIKE '\(pattern)' ORDER BY name"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("a v5 database migrates with its points, attempts and states, and gets point_unfinished in place of point_by_state")
+    func migratesV5() throws {
+        let store = try makeStore()
+        let scan = try store.createScan(try h2Spec(points: 5))
+        let me = holder("A")
+        _ = try store.claimComputeAndRecord(ClaimRequest(zone: "local", scanIDs: [scan.id], limit: 2), holder: me, nowSeconds: 100) { point in
+            AttemptReport(
+                attemptID: point.attemptID, pointID: point.pointID, outcome: .done(energyHartree: -point.rAngstrom, converged: true),
+                zone: "local", host: "h", engineVersion: "pesscan-morse-1", startedAtSeconds: 100, finishedAtSeconds: 101)
+        }
+        let running = try store.claimPendingPoints(ofScans: [scan.id], limit: 1, holder: me, zone: "local", leaseSeconds: 60)
+        #expect(running.map(\.index) == [2])
+        // Back to v5 as v5 made it: the state index over every point, and no v6 in the migrations.
+        try sqlite(store.path, """
+            DROP INDEX point_unfinished; CREATE INDEX point_by_state ON point(state, scan_id, idx);
+            DELETE FROM grdb_migrations WHERE identifier = 'v6-unfinished-points-index'
+            """)
+        #expect(try indexes(store.path, like: "point_%") == "CREATE INDEX point_by_batch_job ON point(batch_job) WHERE batch_job IS NOT NULL\nCREATE INDEX point_by_state ON point(state, scan_id, idx)")
+
+        let reopened = try ScanStore(path: store.path, create: false)
+        #expect(try indexes(store.path, like: "point_by_state").isEmpty)
+        #expect(try indexes(store.path, like: "point_unfinished") == "CREATE INDEX point_unfinished ON point(state, scan_id, idx) WHERE state != 'done'")
+        let points = try reopened.points(ofScan: scan.id)
+        #expect(points.map(\.state) == [.done, .done, .running, .pending, .pending])
+        #expect(points.map(\.energyHartree) == [-scan.spec.bondLengthsAngstrom[0], -scan.spec.bondLengthsAngstrom[1], nil, nil, nil])
+        #expect(try reopened.attempts(ofScan: scan.id).map(\.outcome) == [.done, .done, .running])
+        let counts = try reopened.stateCounts(ofScan: scan.id)
+        #expect(counts.done == 2 && counts.running == 1 && counts.pending == 2 && counts.failed == 0)
+        #expect(try reopened.points(ofScan: scan.id, inState: .pending).map(\.index) == [3, 4])
+        #expect(try reopened.points(ofScan: scan.id, inState: .done).map(\.index) == [0, 1])
+        // Claims, lease renewals and releases go through the new index.
+        #expect(try reopened.renewLeases(of: me, forSeconds: 60) == 1)
+        #expect(try reopened.releaseRunningPoints(of: me, reason: "test") == 1)
+        #expect(try reopened.claimPendingPoints(ofScans: [scan.id], limit: 5, holder: me, zone: "local", leaseSeconds: 60).map(\.index).sorted() == [2, 3, 4])
+        #expect(try reopened.integrityCheck() == "ok")
+    }
+}
