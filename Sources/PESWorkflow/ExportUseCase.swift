@@ -173,23 +173,22 @@ public enum ExportUseCase {
         }
     }
 
-    /// Writes each row `read` hands over into `buffer` through `body`, full blocks written between rows.
+    /// Writes each row `read` hands over into `buffer` through `body`, full blocks written between rows; `read` runs on a thread of its own (``ReadAhead``).
     ///
     /// When the read starts over (a writer changed a read-only file meanwhile), the buffer goes back to where the rows
     /// began and `restart` is called; the first failure of `body` or of the buffer stops the read and is thrown.
-    private static func stream<Element>(
+    private static func stream<Element: Sendable>(
         into buffer: inout ExportBuffer, shownAs path: String, restart: () -> Void,
-        read: (_ restart: () -> Void, _ each: (Element) -> Bool) throws(StoreError) -> Void,
+        read: @escaping @Sendable (_ restart: () -> Void, _ each: (Element) -> Bool) throws(StoreError) -> Void,
         _ body: (Element, inout ExportBuffer) throws -> Void
     ) throws(WorkflowError) {
         let mark = buffer.position
         var failure: WorkflowError?
         do throws(StoreError) {
-            // `read` is called at once and keeps neither closure; the compiler cannot see that for a parameter it calls.
-            try withoutActuallyEscaping(read) { read throws(StoreError) in try read({
+            try ReadAhead.run(read, restart: {
                 restart()
                 do throws(ExportWriteError) { try buffer.rewind(to: mark) } catch { failure = .unwritable(path: path, reason: error.description) }
-            }, { element in
+            }, each: { element in
                 do {
                     try body(element, &buffer)
                     try buffer.flushIfFull()
@@ -199,7 +198,7 @@ public enum ExportUseCase {
                     failure = failed(error, path: path)
                 }
                 return failure == nil
-            }) }
+            })
         } catch {
             throw .store(error)
         }
