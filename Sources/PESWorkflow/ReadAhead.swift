@@ -9,18 +9,20 @@ import Foundation
 /// read's size. The caller sees every row and every restart in the order
 /// the read made them, as if it had read them itself.
 enum ReadAhead {
-    /// Rows in one chunk handed over.
+    /// Rows in one chunk handed over, unless the caller says otherwise.
     static let chunkRows = 2048
     /// Chunks read ahead of the caller at most.
     static let chunksAhead = 4
 
     /// Runs `read` on a new thread, handing each row it gives to `each` on this one, and `restart` here when the read starts over; returns when the read has ended.
     ///
-    /// `each` returns false to stop: the read is told to stop and no further
-    /// row or restart is handed over. What `read` throws is thrown here.
+    /// The rows go over `chunkRows` at a time (1 for a read that gives chunks
+    /// of its own). `each` returns false to stop: the read is told to stop and
+    /// no further row or restart is handed over. What `read` throws is thrown
+    /// here.
     static func run<Element: Sendable, Failure: Error>(
         _ read: @escaping @Sendable (_ restart: () -> Void, _ each: (Element) -> Bool) throws(Failure) -> Void,
-        restart: () -> Void, each: (Element) -> Bool
+        handingOver chunkRows: Int = chunkRows, restart: () -> Void, each: (Element) -> Bool
     ) throws(Failure) {
         let handover = Handover<Element, Failure>(capacity: chunksAhead)
         let thread = Thread {
@@ -37,8 +39,9 @@ enum ReadAhead {
                     defer { chunk = []; chunk.reserveCapacity(chunkRows) }
                     return handover.put(.rows(chunk))
                 })
-                if !chunk.isEmpty { _ = handover.put(.rows(chunk)) }
             }
+            // The rows read before the read ended, even by a failure, go over before how it ended.
+            if !chunk.isEmpty { _ = handover.put(.rows(chunk)) }
             handover.put(ending: outcome)
         }
         thread.name = "pesscan read-ahead"
