@@ -32,6 +32,22 @@ struct PointRows {
             guard try body(PointRow(handle: handle, provenance: provenance)) else { return }
         }
     }
+
+    /// Hands the same rows as ``forEach(ofScan:inState:provenance:db:_:)`` to `body` copied out in chunks of up to ``PointRowChunk/capacity``, until it returns false.
+    static func forEachChunk(
+        ofScan scanID: Int64, inState state: PointState?, provenance: Bool, db: Database, _ body: (PointRowChunk) throws -> Bool
+    ) throws {
+        var chunk = PointRowChunk()
+        var going = true
+        try forEach(ofScan: scanID, inState: state, provenance: provenance, db: db) { row in
+            chunk.append(row)
+            guard chunk.count == PointRowChunk.capacity else { return true }
+            defer { chunk = PointRowChunk() }
+            going = try body(chunk)
+            return going
+        }
+        if going, chunk.count > 0 { _ = try body(chunk) }
+    }
 }
 
 /// The point row a ``PointRows`` read is on, its columns read by position as its query lists them; valid only inside the `body` it is handed to.
@@ -50,30 +66,29 @@ struct PointRow {
     /// Whether its engine reported convergence, when it said.
     var converged: Bool? { integer(5).map { $0 != 0 } }
 
+    /// Its wall time in seconds, when the read has provenance and the point one.
+    var wallSeconds: Double? { provenance ? double(9) : nil }
+    /// Its last exit status, when the read has provenance and the point one.
+    var exitStatus: Int? { provenance ? integer(10) : nil }
+    /// Its attempts so far (0 without the read's provenance).
+    var attemptCount: Int { provenance ? Int(sqlite3_column_int64(handle, 12)) : 0 }
+    /// Its state's UTF-8 bytes as stored (nil for NULL).
+    var stateBytes: UnsafeBufferPointer<UInt8>? { bytes(3) }
+    /// A polyatomic point's coordinates' text as stored (nil for a diatomic's).
+    var coordinatesBytes: UnsafeBufferPointer<UInt8>? { bytes(6) }
+    /// The zone, host and error text as stored (nil for NULL or without the read's provenance).
+    var zoneBytes: UnsafeBufferPointer<UInt8>? { provenance ? bytes(7) : nil }
+    var hostBytes: UnsafeBufferPointer<UInt8>? { provenance ? bytes(8) : nil }
+    var errorBytes: UnsafeBufferPointer<UInt8>? { provenance ? bytes(11) : nil }
+
     /// Its state; a state that is none of pesscan's is a corrupt record naming the point.
-    func state() throws -> PointState {
-        guard let bytes = sqlite3_column_text(handle, 3) else { return try ScanStore.pointState("NULL", pointID: id) }
-        let text = UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, 3)))
-        for state in PointState.allCases where state.rawValue.utf8.elementsEqual(text) { return state }
-        return try ScanStore.pointState(String(decoding: text, as: UTF8.self), pointID: id)
+    func state() throws(StoreError) -> PointState {
+        try ScanStore.pointState(stateBytes, pointID: id)
     }
 
     /// A polyatomic point's coordinates (nil for a diatomic's), or a corrupt-record error naming the point.
-    func coordinates() throws -> [Double]? {
-        try ScanStore.storedCoordinates(text(6), pointID: id)
-    }
-
-    /// The whole point; without the read's provenance columns its zone, host, timings and error are nil and its attempts 0.
-    func point() throws -> ScanPoint {
-        guard provenance else {
-            return ScanPoint(
-                id: id, index: index, rAngstrom: rAngstrom, state: try state(), energyHartree: energyHartree, converged: converged,
-                coordinates: try coordinates())
-        }
-        return ScanPoint(
-            id: id, index: index, rAngstrom: rAngstrom, state: try state(), energyHartree: energyHartree, converged: converged,
-            zone: text(7), host: text(8), wallSeconds: double(9), exitStatus: integer(10), error: text(11),
-            attemptCount: Int(sqlite3_column_int64(handle, 12)), coordinates: try coordinates())
+    func coordinates() throws(StoreError) -> [Double]? {
+        try ScanStore.storedCoordinates(coordinatesBytes.map { String(decoding: $0, as: UTF8.self) }, pointID: id)
     }
 
     private func double(_ column: CInt) -> Double? {
@@ -84,10 +99,10 @@ struct PointRow {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, column))
     }
 
-    private func text(_ column: CInt) -> String? {
+    private func bytes(_ column: CInt) -> UnsafeBufferPointer<UInt8>? {
         // The pointer first, then its length, as SQLite asks; NULL gives no pointer.
         guard let bytes = sqlite3_column_text(handle, column) else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+        return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column)))
     }
 }
 
