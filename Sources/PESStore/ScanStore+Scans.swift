@@ -137,7 +137,9 @@ extension ScanStore {
                 db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ? \(state == nil ? "" : "AND state = ?")",
                 arguments: StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? [])))
             points.reserveCapacity(count ?? 0)
-            try PointRows.forEachChunk(ofScan: scanID, inState: state, provenance: provenance, db: db) { chunk in
+            try PointRows.forEachChunk(
+                ofScan: scanID, inState: state, provenance: provenance, db: db, restart: { points.removeAll(keepingCapacity: true) }
+            ) { chunk in
                 for position in 0..<chunk.count { points.append(try chunk.point(at: position)) }
                 return true
             }
@@ -149,15 +151,16 @@ extension ScanStore {
     ///
     /// `body` returns false to stop. With `forFitting` the points carry only
     /// what ``pointsForFitting(ofScan:)`` reads. On a read-only store whose
-    /// file a writer changed during the read, the read is made again from the
-    /// first point: `restart` runs before every pass, so that the caller can
-    /// start what it makes of the points over.
+    /// file a writer changed during the read, and for a scan whose rows are
+    /// not in index order by row id (``PointRows``), the read is made again
+    /// from the first point: `restart` runs before every pass, so that the
+    /// caller can start what it makes of the points over.
     public func forEachPoint(
         ofScan scanID: Int64, forFitting: Bool = false, restart: () -> Void = {}, _ body: (ScanPoint) -> Bool
     ) throws(StoreError) {
         try read { db in
             restart()
-            try PointRows.forEachChunk(ofScan: scanID, inState: nil, provenance: !forFitting, db: db) { chunk in
+            try PointRows.forEachChunk(ofScan: scanID, inState: nil, provenance: !forFitting, db: db, restart: restart) { chunk in
                 for position in 0..<chunk.count { guard body(try chunk.point(at: position)) else { return false } }
                 return true
             }
@@ -173,7 +176,7 @@ extension ScanStore {
     public func forEachPointChunk(ofScan scanID: Int64, restart: () -> Void = {}, _ body: (PointRowChunk) -> Bool) throws(StoreError) {
         try read { db in
             restart()
-            try PointRows.forEachChunk(ofScan: scanID, inState: nil, provenance: true, db: db, body)
+            try PointRows.forEachChunk(ofScan: scanID, inState: nil, provenance: true, db: db, restart: restart, body)
         }
     }
 

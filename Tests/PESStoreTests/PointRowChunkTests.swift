@@ -53,3 +53,45 @@ struct PointRowChunkTests {
         }
     }
 }
+
+@Suite("Point rows read in row-id order, checked against their indices")
+struct RowOrderTests {
+    /// A scan of `count` points whose rows the test then reorders or thins with `statement` (`SCAN` for its id).
+    private func scan(count: Int, _ statement: String) throws -> (ScanStore, ScanRecord) {
+        let store = try makeStore()
+        _ = try store.createScan(try h2Spec(name: "before", points: 3))
+        let scan = try store.createScan(try h2Spec(name: "rows", points: count))
+        _ = try store.createScan(try h2Spec(name: "after", points: 3))
+        if !statement.isEmpty { try sqlite(store.path, statement.replacingOccurrences(of: "SCAN", with: "\(scan.id)")) }
+        return (store, scan)
+    }
+
+    @Test("rows whose ids are not in index order, or whose indices have a gap, are read again through the index: every point once, in index order")
+    func outOfOrderRowsAreReadAgain() throws {
+        let cases: [(statement: String, indices: [Int], passes: Int)] = [
+            ("", Array(0..<5000), 1),
+            // Points 0 and 1 swap indices (through -1, for UNIQUE(scan_id, idx)): the first row by id is index 1.
+            ("UPDATE point SET idx = -1 WHERE scan_id = SCAN AND idx = 0; UPDATE point SET idx = 0 WHERE scan_id = SCAN AND idx = 1;"
+                + " UPDATE point SET idx = 1 WHERE scan_id = SCAN AND idx = -1;", Array(0..<5000), 2),
+            // The last point moves to the front: in row-id order it comes last, after index 4998.
+            ("UPDATE point SET idx = -1 WHERE scan_id = SCAN AND idx = 4999;", Array(-1..<4999), 2),
+            // A gap at 3000: the rows by id are in order but one short of the last index.
+            ("DELETE FROM point WHERE scan_id = SCAN AND idx = 3000;", Array(0..<3000) + Array(3001..<5000), 2),
+        ]
+        for (statement, indices, passes) in cases {
+            let (store, scan) = try scan(count: 5000, statement)
+            let points = try store.points(ofScan: scan.id)
+            #expect(points.map(\.index) == indices, "\(statement)")
+            #expect(points.allSatisfy { $0.rAngstrom > 0 }, "\(statement)")
+            var streamed: [Int] = []
+            var seenPasses = 0
+            try store.forEachPointChunk(ofScan: scan.id, restart: { seenPasses += 1; streamed = [] }) { chunk in
+                streamed += (0..<chunk.count).compactMap { try? chunk.point(at: $0).index }
+                return true
+            }
+            #expect(streamed == indices, "\(statement)")
+            #expect(seenPasses == passes, "one restart before the read, one more when it is read again: \(statement)")
+            #expect(try store.points(ofScan: scan.id).map(\.id) == (try store.points(ofScan: scan.id, inState: .pending)).map(\.id))
+        }
+    }
+}
