@@ -10,7 +10,13 @@ public enum CSVText {
 
     /// Whether `value` holds a comma, a quote or a line break (`\r` or `\n`, also as the pair `\r\n`), so that its field is quoted.
     static func needsQuotes(_ value: String) -> Bool {
-        value.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        var value = value
+        return value.withUTF8(needsQuotes)
+    }
+
+    /// Whether the UTF-8 `bytes` hold a comma, a quote or a line break.
+    static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
     }
 
     /// One line of fields joined by commas, without the line break.
@@ -52,12 +58,15 @@ public enum CSVText {
 extension ExportBuffer {
     /// Appends `value` as one CSV field: as it is, or in quotes with inner quotes doubled when ``CSVText`` says it needs them.
     public mutating func appendCSVField(_ value: String) {
-        guard CSVText.needsQuotes(value) else { return append(value) }
-        append(byte: UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            if byte == UInt8(ascii: "\"") { append(byte: byte) }
-            append(byte: byte)
+        var value = value
+        value.withUTF8 { bytes in
+            guard CSVText.needsQuotes(bytes) else { return append(bytes: bytes) }
+            append(byte: UInt8(ascii: "\""))
+            for byte in bytes {
+                if byte == UInt8(ascii: "\"") { append(byte: byte) }
+                append(byte: byte)
+            }
+            append(byte: UInt8(ascii: "\""))
         }
-        append(byte: UInt8(ascii: "\""))
     }
 }

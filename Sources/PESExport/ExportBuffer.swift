@@ -50,6 +50,11 @@ public struct ExportBuffer {
         bytes.append(contentsOf: more)
     }
 
+    /// Appends the bytes `more` points at.
+    public mutating func append(bytes more: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: more)
+    }
+
     /// Appends an integer in decimal, as `"\(value)"` writes it.
     public mutating func append(_ value: Int) {
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,

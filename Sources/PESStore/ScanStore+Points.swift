@@ -51,7 +51,7 @@ extension ScanStore {
     }
 
     /// The coordinates stored as `text` on point `pointID` (nil for a diatomic's point), or a corrupt-record error naming the point.
-    static func storedCoordinates(_ text: String?, pointID: Int64) throws -> [Double]? {
+    static func storedCoordinates(_ text: String?, pointID: Int64) throws(StoreError) -> [Double]? {
         guard let text else { return nil }
         guard let coordinates = CoordinateText.coordinates(text) else {
             throw StoreError.corruptRecord("point \(pointID) has coordinates \"\(text)\"")

@@ -119,10 +119,21 @@ extension ScanStore {
         return state == .done ? "AND state = ?" : "AND \(Schema.unfinished) AND state = ?"
     }
 
-    /// The state named `text` of the point with row id `pointID`, or a corrupt-record error naming both.
-    static func pointState(_ text: String, pointID: Int64) throws -> PointState {
-        guard let state = PointState(rawValue: text) else { throw StoreError.corruptRecord("point \(pointID) has state \(text)") }
-        return state
+    /// The state stored as the UTF-8 `text` (nil for NULL) of the point with row id `pointID`, or a corrupt-record error naming both.
+    ///
+    /// Matched on the bytes, by the first letter that tells pesscan's states
+    /// apart, without making a `String` unless the state is none of them.
+    static func pointState(_ text: UnsafeBufferPointer<UInt8>?, pointID: Int64) throws(StoreError) -> PointState {
+        guard let text else { throw StoreError.corruptRecord("point \(pointID) has state NULL") }
+        let (state, name): (PointState?, StaticString) = switch text.first {
+        case UInt8(ascii: "p"): (.pending, "pending")
+        case UInt8(ascii: "r"): (.running, "running")
+        case UInt8(ascii: "d"): (.done, "done")
+        case UInt8(ascii: "f"): (.failed, "failed")
+        default: (nil, "")
+        }
+        if let state, name.withUTF8Buffer({ $0.elementsEqual(text) }) { return state }
+        throw StoreError.corruptRecord("point \(pointID) has state \(String(decoding: text, as: UTF8.self))")
     }
 
     /// Points of a scan in index order, with their zone, host, timings, exit status, error and attempts when `provenance`.
@@ -134,8 +145,10 @@ extension ScanStore {
                 db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ? \(Self.stateTest(state))",
                 arguments: StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? [])))
             points.reserveCapacity(count ?? 0)
-            try PointRows.forEach(ofScan: scanID, inState: state, provenance: provenance, db: db) { row in
-                points.append(try row.point())
+            try PointRows.forEachChunk(
+                ofScan: scanID, inState: state, provenance: provenance, db: db, restart: { points.removeAll(keepingCapacity: true) }
+            ) { chunk in
+                for position in 0..<chunk.count { points.append(try chunk.point(at: position)) }
                 return true
             }
             return points
@@ -146,15 +159,32 @@ extension ScanStore {
     ///
     /// `body` returns false to stop. With `forFitting` the points carry only
     /// what ``pointsForFitting(ofScan:)`` reads. On a read-only store whose
-    /// file a writer changed during the read, the read is made again from the
-    /// first point: `restart` runs before every pass, so that the caller can
-    /// start what it makes of the points over.
+    /// file a writer changed during the read, and for a scan whose rows are
+    /// not in index order by row id (``PointRows``), the read is made again
+    /// from the first point: `restart` runs before every pass, so that the
+    /// caller can start what it makes of the points over.
     public func forEachPoint(
-        ofScan scanID: Int64, forFitting: Bool = false, restart: () -> Void = {}, _ body: (ScanPoint) -> Bool
+        ofScan scanID: Int64, forFitting: Bool = false, restart: () -> Void, _ body: (ScanPoint) -> Bool
     ) throws(StoreError) {
         try read { db in
             restart()
-            try PointRows.forEach(ofScan: scanID, inState: nil, provenance: !forFitting, db: db) { row in body(try row.point()) }
+            try PointRows.forEachChunk(ofScan: scanID, inState: nil, provenance: !forFitting, db: db, restart: restart) { chunk in
+                for position in 0..<chunk.count { guard body(try chunk.point(at: position)) else { return false } }
+                return true
+            }
+        }
+    }
+
+    /// Hands a scan's point rows with every column to `body` in chunks, in index order, until it returns false; each chunk's rows become points when asked.
+    ///
+    /// What ``forEachPoint(ofScan:forFitting:restart:_:)`` reads, without
+    /// making the points on the reading thread: a caller that reads on one
+    /// thread and writes on another makes them where it writes. `restart` runs
+    /// before every pass, as there.
+    public func forEachPointChunk(ofScan scanID: Int64, restart: () -> Void, _ body: (PointRowChunk) -> Bool) throws(StoreError) {
+        try read { db in
+            restart()
+            try PointRows.forEachChunk(ofScan: scanID, inState: nil, provenance: true, db: db, restart: restart, body)
         }
     }
 
@@ -190,7 +220,7 @@ extension ScanStore {
     /// Hands every attempt of a scan's points to `body` one at a time, oldest first, and keeps none.
     ///
     /// `body` returns false to stop; `restart` runs before every pass, as for ``forEachPoint(ofScan:forFitting:restart:_:)``.
-    public func forEachAttempt(ofScan scanID: Int64, restart: () -> Void = {}, _ body: (AttemptRecord) -> Bool) throws(StoreError) {
+    public func forEachAttempt(ofScan scanID: Int64, restart: () -> Void, _ body: (AttemptRecord) -> Bool) throws(StoreError) {
         try read { db in
             restart()
             try Self.forEachAttempt(ofScan: scanID, db: db, body)

@@ -151,7 +151,9 @@ public enum ExportUseCase {
         }
     }
 
-    /// Hands every point of `record` to `body` as it is read, counting them in `result`, writing `buffer`'s full blocks between points.
+    /// Hands every point of `record` to `body` as it is read, counting them in `result`, writing `buffer`'s full blocks between chunks of points.
+    ///
+    /// The rows are read on another thread (``ReadAhead``, a ``PointRowChunk`` at a time) and made into points here.
     ///
     /// When the read starts over (a writer changed a read-only file meanwhile), the buffer goes back to where the points began, and the counts and `restart` with it.
     private static func forEachPoint(
@@ -159,37 +161,39 @@ public enum ExportUseCase {
         restart: () -> Void = {}, _ body: (ScanPoint, inout ExportBuffer) throws(WorkflowError) -> Void
     ) throws(WorkflowError) {
         try stream(
-            into: &buffer, shownAs: path,
+            into: &buffer, shownAs: path, handingOver: 1,
             restart: {
                 result.points = 0
                 result.pointsWithEnergy = 0
                 restart()
             },
-            read: { restart, each throws(StoreError) in try store.forEachPoint(ofScan: record.id, restart: restart, each) }
-        ) { point, buffer in
-            result.points += 1
-            if point.energyHartree != nil { result.pointsWithEnergy += 1 }
-            try body(point, &buffer)
+            read: { restart, each throws(StoreError) in try store.forEachPointChunk(ofScan: record.id, restart: restart, each) }
+        ) { chunk, buffer in
+            for position in 0..<chunk.count {
+                let point = try chunk.point(at: position)
+                result.points += 1
+                if point.energyHartree != nil { result.pointsWithEnergy += 1 }
+                try body(point, &buffer)
+            }
         }
     }
 
-    /// Writes each row `read` hands over into `buffer` through `body`, full blocks written between rows.
+    /// Writes each row `read` hands over into `buffer` through `body`, full blocks written between rows; `read` runs on a thread of its own (``ReadAhead``).
     ///
     /// When the read starts over (a writer changed a read-only file meanwhile), the buffer goes back to where the rows
     /// began and `restart` is called; the first failure of `body` or of the buffer stops the read and is thrown.
-    private static func stream<Element>(
-        into buffer: inout ExportBuffer, shownAs path: String, restart: () -> Void,
-        read: (_ restart: () -> Void, _ each: (Element) -> Bool) throws(StoreError) -> Void,
+    private static func stream<Element: Sendable>(
+        into buffer: inout ExportBuffer, shownAs path: String, handingOver elementsPerHandover: Int = ReadAhead.chunkRows, restart: () -> Void,
+        read: @escaping @Sendable (_ restart: () -> Void, _ each: (Element) -> Bool) throws(StoreError) -> Void,
         _ body: (Element, inout ExportBuffer) throws -> Void
     ) throws(WorkflowError) {
         let mark = buffer.position
         var failure: WorkflowError?
         do throws(StoreError) {
-            // `read` is called at once and keeps neither closure; the compiler cannot see that for a parameter it calls.
-            try withoutActuallyEscaping(read) { read throws(StoreError) in try read({
+            try ReadAhead.run(read, handingOver: elementsPerHandover, restart: {
                 restart()
                 do throws(ExportWriteError) { try buffer.rewind(to: mark) } catch { failure = .unwritable(path: path, reason: error.description) }
-            }, { element in
+            }, each: { element in
                 do {
                     try body(element, &buffer)
                     try buffer.flushIfFull()
@@ -199,7 +203,7 @@ public enum ExportUseCase {
                     failure = failed(error, path: path)
                 }
                 return failure == nil
-            }) }
+            })
         } catch {
             throw .store(error)
         }
@@ -218,6 +222,7 @@ public enum ExportUseCase {
     /// A failure while writing the stream as a workflow error: a write error names `path`, others are encoding errors.
     private static func failed(_ error: any Error, path: String) -> WorkflowError {
         if let error = error as? WorkflowError { return error }
+        if let error = error as? StoreError { return .store(error) }
         if let error = error as? ExportWriteError { return .unwritable(path: path, reason: error.description) }
         return .encoding(reason: String(describing: error))
     }

@@ -92,11 +92,11 @@ struct ScanReadTests {
         #expect(streamed == (try store.points(ofScan: a.id)))
         #expect(streamed.count == 9 && streamed.contains { $0.zone == "z2" && $0.host == "h" && $0.attemptCount == 2 })
         var fitting: [ScanPoint] = []
-        try store.forEachPoint(ofScan: a.id, forFitting: true) { fitting.append($0); return true }
+        try store.forEachPoint(ofScan: a.id, forFitting: true, restart: { fitting = [] }) { fitting.append($0); return true }
         #expect(fitting == (try store.pointsForFitting(ofScan: a.id)))
         #expect(fitting.allSatisfy { $0.zone == nil && $0.host == nil && $0.attemptCount == 0 })
         var first: [Int] = []
-        try store.forEachPoint(ofScan: a.id) { first.append($0.index); return first.count < 2 }
+        try store.forEachPoint(ofScan: a.id, restart: { first = [] }) { first.append($0.index); return first.count < 2 }
         #expect(first == [0, 1])
     }
 
