@@ -45,7 +45,7 @@ extension DispatchLoop {
             let zone = collector.zones[index]
             guard let queue = zone.backend.batchQueue, !zoneStates[index].health.isDown(at: clock.wallNow) else { continue }
             let inFlight = try store.submittedPoints(ofScans: scanIDs, zones: [zone.name]).count
-            let free = zone.slots - inFlight
+            let free = zone.heldPoints - inFlight
             guard free > 0 else { continue }
             let eligible = scanIDs.filter { id in collector.engines[id].map(zone.canRun) ?? false }
             let claimed = try store.claimPendingPoints(

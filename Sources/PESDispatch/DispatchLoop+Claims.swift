@@ -10,13 +10,13 @@ extension DispatchLoop {
         var requests: [ClaimRequest] = []
         for (index, zone) in collector.zones.enumerated() where !zone.isBatch && !policy.submitOnly {
             guard zoneStates[index].health.returnIfRested(at: now) else { continue }
-            let free = zone.slots - zoneStates[index].running
+            let free = zone.heldPoints - zoneStates[index].running
             guard free > 0, zoneStates[index].claimedAhead.isEmpty, !zoneStates[index].exhausted,
                 !eligibleScanIDs[index].isEmpty
             else { continue }
             asking.append(index)
             requests.append(ClaimRequest(
-                zone: zone.name, scanIDs: eligibleScanIDs[index], limit: free + zoneStates[index].claimAhead.extra(slots: zone.slots)))
+                zone: zone.name, scanIDs: eligibleScanIDs[index], limit: free + zoneStates[index].claimAhead.extra(slots: zone.heldPoints)))
         }
         guard !requests.isEmpty else { return }
         let claims = try store.claimPendingPoints(

@@ -106,7 +106,7 @@ final class DispatchLoop: @unchecked Sendable {
         return indices.map { index in
             let (zone, state) = (collector.zones[index], zoneStates[index])
             return ZoneStatus(
-                name: zone.name, kind: zone.kind.rawValue, slots: zone.runningSlots, heldPoints: zone.slots, running: state.running,
+                name: zone.name, kind: zone.kind.rawValue, slots: zone.slots, heldPoints: zone.heldPoints, running: state.running,
                 done: state.done, failed: state.failed, down: state.health.isDown(at: now))
         }
     }
@@ -144,7 +144,7 @@ final class DispatchLoop: @unchecked Sendable {
                 if pendingMayExist { try claimForIdleZones() }
                 for index in zoneStates.indices where !zoneStates[index].claimedAhead.isEmpty {
                     let zone = collector.zones[index]
-                    while zoneStates[index].running < zone.slots, let point = zoneStates[index].claimedAhead.popLast() {
+                    while zoneStates[index].running < zone.heldPoints, let point = zoneStates[index].claimedAhead.popLast() {
                         guard let scan = scansByID[point.scanID], let engine = collector.engines[point.scanID] else { continue }
                         guard let job = try jobUnlessDiskFull(
                             for: point, scan: scan, engine: engine, zone: index, summary: &summary, onEvent: onEvent)

@@ -232,11 +232,15 @@ actor SiteConnection {
             mayTakeShort = false
             let points = Array(waiting.prefix(pointsPerRequest))
             waiting.removeFirst(points.count)
+            let channel: SiteChannel?
             switch target {
-            case .open(let index): serveChannels[index].requests += 1
-            case .new: serveChannelsOpening += 1
+            case .open(let index):
+                serveChannels[index].requests += 1
+                channel = serveChannels[index].channel
+            case .new:
+                serveChannelsOpening += 1
+                channel = nil
             }
-            let channel: SiteChannel? = if case .open(let index) = target { serveChannels[index].channel } else { nil }
             Task { await self.send(points, on: channel) }
         }
     }
@@ -254,8 +258,11 @@ actor SiteConnection {
     /// An idle channel whose ssh ended meanwhile (the site restarted its sshd,
     /// say) is dropped, not handed a request.
     private func channelWithRoom() -> ChannelChoice? {
-        for entry in serveChannels where entry.requests == 0 && !entry.channel.isUsable { retire(entry.channel) }
-        serveChannels.removeAll { $0.requests == 0 && !$0.channel.isUsable }
+        serveChannels.removeAll { entry in
+            guard entry.requests == 0, !entry.channel.isUsable else { return false }
+            retire(entry.channel)
+            return true
+        }
         if let idle = serveChannels.firstIndex(where: { $0.requests == 0 }) { return .open(idle) }
         if serveChannels.count + serveChannelsOpening < runningSlots { return .new }
         let roomy = serveChannels.indices.filter { serveChannels[$0].requests < requestsPerChannel && serveChannels[$0].channel.isUsable }

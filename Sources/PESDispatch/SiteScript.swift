@@ -165,6 +165,13 @@ enum SiteScript {
           set +C
           return "$made"
         }
+        # Claims the point in $dir as given up unless it was claimed already; status 0 when this call gave it up. A point
+        # not even unpacked (its request lost, or still queued on a dead channel behind another) gets a folder holding
+        # just that claim, so that the request, should it still arrive, is refused.
+        give_up_unstarted() {
+          [ -d "$dir" ] || mkdir -p -- "$dir/.pesscan" 2> /dev/null
+          [ -d "$dir" ] && claim_point 'given up'
+        }
         run_staged() {
           status=0 said=
           if ! claim_point started; then status=94 said="pesscan-site: the point in $dir was given up before it started"; return; fi
@@ -237,20 +244,15 @@ enum SiteScript {
             exit 0
             ;;
           wait)
-            # A point never started (its request's link failed first) is claimed as given up, so that no serve loop
-            # starts it later, and reported unknown: it is retried elsewhere. One not even unpacked (its request lost,
-            # or still queued on a dead channel behind another) gets a folder holding just that claim, so that the
-            # request, should it still arrive, is refused.
-            [ -d "$dir" ] || mkdir -p -- "$dir/.pesscan" 2> /dev/null
-            if [ -d "$dir" ] && claim_point 'given up'; then fail 94 "the point in $dir never started"; fi
+            # A point never started (its request's link failed first) is given up, so that no serve loop starts it
+            # later, and reported unknown: it is retried elsewhere.
+            if give_up_unstarted; then fail 94 "the point in $dir never started"; fi
             send_back
             ;;
           kill)
-            # A point not started yet never will be (one not unpacked yet is claimed as wait does); one just started
-            # gets a few seconds to name its process.
-            [ -d "$dir" ] || mkdir -p -- "$dir/.pesscan" 2> /dev/null
+            # A point not started yet never will be; one just started gets a few seconds to name its process.
+            give_up_unstarted && exit 0
             if [ -d "$dir" ]; then
-              claim_point 'given up' && exit 0
               for second in 1 2 3 4 5 6; do
                 claim=()
                 mapfile -t claim < "$dir/.pesscan/claim"

@@ -75,8 +75,8 @@ public struct SiteSettings: Sendable, Hashable, Codable {
     /// never queue on a site, so that another zone's free slot can take them.
     var requestsPerChannel: Int { pointsPerRequest > 1 ? 2 : 1 }
 
-    /// Points the zone holds at once with `slots` running: `slots` × ``pointsPerRequest`` × ``requestsPerChannel``, or `slots` for Slurm sites.
-    func heldPoints(slots: Int) -> Int { run == .slurm ? slots : slots * pointsPerRequest * requestsPerChannel }
+    /// Points the zone holds for each running slot: ``pointsPerRequest`` × ``requestsPerChannel``, or 1 for Slurm sites.
+    var pointsHeldPerSlot: Int { run == .slurm ? 1 : pointsPerRequest * requestsPerChannel }
 
     /// The `ssh` options every command to this site takes, before the host: never a value the remote shell sees.
     ///

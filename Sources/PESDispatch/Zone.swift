@@ -19,10 +19,12 @@ public struct Zone: Sendable {
     public var name: String
     /// Kind of capacity.
     public var kind: ZoneKind { didSet { backend = Self.backend(kind: kind, launcher: launcher, slurm: slurm) } }
-    /// How many points the zone holds at once: its slots, or for an SSH site with several points a request, the points its requests carry.
+    /// How many of its points run at once.
     public var slots: Int
-    /// How many of its points run at once: the slots its file gives.
-    public var runningSlots: Int
+    /// Points the zone holds for each slot: 1, or for an SSH site with several points a request, the points its requests carry.
+    public var pointsHeldPerSlot: Int
+    /// How many points the zone holds at once: its slots × ``pointsHeldPerSlot``.
+    public var heldPoints: Int { slots * pointsHeldPerSlot }
     /// Whether this zone takes work before zones that are not preferred (keep traffic local first).
     public var prefer: Bool
     /// How the zone starts a point's program (local and container zones).
@@ -33,14 +35,14 @@ public struct Zone: Sendable {
     private(set) var backend: any ZoneBackend
 
     public init(
-        name: String, kind: ZoneKind, slots: Int, runningSlots: Int? = nil, prefer: Bool = false, launcher: any ProcessLauncher,
+        name: String, kind: ZoneKind, slots: Int, pointsHeldPerSlot: Int = 1, prefer: Bool = false, launcher: any ProcessLauncher,
         slurm: SlurmSettings? = nil
     ) throws(DispatchError) {
         guard slots > 0, slots <= 4096 else { throw .invalidSlots(slots) }
         self.name = name
         self.kind = kind
         self.slots = slots
-        self.runningSlots = min(runningSlots ?? slots, slots)
+        self.pointsHeldPerSlot = max(1, pointsHeldPerSlot)
         self.prefer = prefer
         self.launcher = launcher
         self.slurm = slurm

@@ -60,7 +60,7 @@ public struct ZoneSpec: Sendable, Hashable, Codable {
             return try Zone(name: name, kind: .container, slots: resolvedSlots, prefer: prefer, launcher: launcher)
         case .ssh:
             return try Zone(
-                name: name, kind: .ssh, slots: site?.heldPoints(slots: resolvedSlots) ?? resolvedSlots, runningSlots: resolvedSlots,
+                name: name, kind: .ssh, slots: resolvedSlots, pointsHeldPerSlot: site?.pointsHeldPerSlot ?? 1,
                 prefer: prefer,
                 launcher: try siteLauncher(),
                 slurm: site?.run == .slurm ? (slurm ?? SlurmSettings()).with(limits: limits) : nil)

@@ -56,8 +56,8 @@ struct PointRows {
             restart()
         }
         try step(
-            "SELECT \(columns) FROM point WHERE scan_id = ? \(ScanStore.stateTest(state)) ORDER BY idx",
-            [scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? []), provenance: provenance, db: db, body)
+            "SELECT \(columns) FROM point WHERE scan_id = ?\(state.map { " AND " + Schema.inState($0) } ?? "") ORDER BY idx",
+            [scanID], provenance: provenance, db: db, body)
     }
 
     /// Steps the point query `sql` with `arguments`, handing each row to `body` until it returns false.

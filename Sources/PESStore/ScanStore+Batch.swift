@@ -43,7 +43,7 @@ extension ScanStore {
                     SELECT p.scan_id, p.id, p.idx, p.r_angstrom, p.coordinates, p.batch_job, a.id AS attempt_id, a.number, a.zone, a.started_at,
                         (SELECT COUNT(*) FROM attempt f WHERE f.point_id = p.id AND f.outcome = 'failed') AS failures
                     FROM point p JOIN attempt a ON a.point_id = p.id AND a.job_id = p.batch_job AND a.outcome = 'running'
-                    WHERE \(Schema.unfinishedPoint(as: "p")) AND p.state = 'running' AND p.batch_job IS NOT NULL AND p.scan_id IN (\(placeholders))
+                    WHERE \(Schema.inState(.running, alias: "p")) AND p.batch_job IS NOT NULL AND p.scan_id IN (\(placeholders))
                     ORDER BY p.scan_id, p.idx
                     """,
                 arguments: StatementArguments(scanIDs)

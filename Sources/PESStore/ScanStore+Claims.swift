@@ -141,7 +141,7 @@ extension ScanStore {
                     """,
                 arguments: [now, now, reason, holder.token])
             try db.execute(
-                sql: "UPDATE point SET \(Self.backToPending) WHERE \(Schema.unfinished) AND state = 'running' AND lease_token = ?",
+                sql: "UPDATE point SET \(Self.backToPending) WHERE \(Schema.inState(.running)) AND lease_token = ?",
                 arguments: [holder.token])
             let released = db.changesCount
             try db.execute(sql: "DELETE FROM lease WHERE token = ?", arguments: [holder.token])
@@ -184,7 +184,7 @@ extension ScanStore {
         return try write { db in
             try Self.holdLease(holder, leaseSeconds: seconds, db: db)
             try db.execute(
-                sql: "UPDATE point SET lease_expires_at = ? WHERE \(Schema.unfinished) AND state = 'running' AND lease_token = ?",
+                sql: "UPDATE point SET lease_expires_at = ? WHERE \(Schema.inState(.running)) AND lease_token = ?",
                 arguments: [until, holder.token])
             return db.changesCount
         }
@@ -199,7 +199,7 @@ extension ScanStore {
                     SELECT p.lease_token, MAX(p.lease_host) AS host, MAX(p.lease_pid) AS pid,
                         MAX(p.lease_expires_at) AS expires, COUNT(*) AS points, l.beat, l.lease_seconds
                     FROM point p LEFT JOIN lease l ON l.token = p.lease_token
-                    WHERE \(Schema.unfinishedPoint(as: "p")) AND p.state = 'running' AND p.lease_token IS NOT NULL AND p.lease_token != ?
+                    WHERE \(Schema.inState(.running, alias: "p")) AND p.lease_token IS NOT NULL AND p.lease_token != ?
                     GROUP BY p.lease_token
                     """,
                 arguments: [holder.token]
@@ -233,7 +233,7 @@ extension ScanStore {
                         """,
                     arguments: [now, now, verdict.reason, verdict.token])
                 try db.execute(
-                    sql: "UPDATE point SET \(Self.backToPending) WHERE \(Schema.unfinished) AND state = 'running' AND lease_token = ?",
+                    sql: "UPDATE point SET \(Self.backToPending) WHERE \(Schema.inState(.running)) AND lease_token = ?",
                     arguments: [verdict.token])
                 reclaimed += db.changesCount
                 try db.execute(sql: "DELETE FROM lease WHERE token = ?", arguments: [verdict.token])
@@ -241,7 +241,7 @@ extension ScanStore {
             try db.execute(
                 sql: """
                     UPDATE point SET state = 'pending', attempt_id = NULL
-                    WHERE \(Schema.unfinished) AND state = 'running' AND lease_token IS NULL AND batch_job IS NULL
+                    WHERE \(Schema.inState(.running)) AND lease_token IS NULL AND batch_job IS NULL
                     """)
             return reclaimed + db.changesCount
         }
@@ -262,7 +262,7 @@ extension ScanStore {
                 sql: """
                     SELECT \(ClaimCandidate.columns)
                     FROM point INDEXED BY point_unfinished
-                    WHERE \(Schema.unfinished) AND state = 'pending' AND scan_id IN (\(placeholders))
+                    WHERE \(Schema.inState(.pending)) AND scan_id IN (\(placeholders))
                       AND (retry_after IS NULL OR retry_after <= ?) AND \(zoneTest)
                     ORDER BY scan_id, idx LIMIT ?
                     """)
@@ -311,7 +311,7 @@ extension ScanStore {
                 db,
                 sql: """
                     SELECT MIN(retry_after) FROM point
-                    WHERE \(Schema.unfinished) AND state = 'pending' AND retry_after > ? AND scan_id IN (\(placeholders))
+                    WHERE \(Schema.inState(.pending)) AND retry_after > ? AND scan_id IN (\(placeholders))
                     """,
                 arguments: [nowSeconds] + StatementArguments(scanIDs))
         }

@@ -47,7 +47,7 @@ extension ScanStore {
             db,
             sql: """
                 SELECT COUNT(*) AS n, MAX(lease_host) AS host, MAX(lease_pid) AS pid, MAX(batch_job) AS job
-                FROM point WHERE scan_id = ? AND \(Schema.unfinished) AND state = 'running'
+                FROM point WHERE scan_id = ? AND \(Schema.inState(.running))
                 """,
             arguments: [id])
         let running: Int = row?["n"] ?? 0

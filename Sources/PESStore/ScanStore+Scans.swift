@@ -111,14 +111,6 @@ extension ScanStore {
         }
     }
 
-    /// The test, after a scan's own, that keeps the points in `state` (nil: every point), bound to its raw value.
-    ///
-    /// An unfinished state carries the condition of point_unfinished, so that SQLite can take the index.
-    static func stateTest(_ state: PointState?) -> String {
-        guard let state else { return "" }
-        return state == .done ? "AND state = ?" : "AND \(Schema.unfinished) AND state = ?"
-    }
-
     /// The state stored as the UTF-8 `text` (nil for NULL) of the point with row id `pointID`, or a corrupt-record error naming both.
     ///
     /// Matched on the bytes, by the first letter that tells pesscan's states
@@ -142,8 +134,8 @@ extension ScanStore {
             var points: [ScanPoint] = []
             // Counted first (an index range, no row read): a million points land in one allocation, not twenty copies.
             let count = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ? \(Self.stateTest(state))",
-                arguments: StatementArguments([scanID] as [any DatabaseValueConvertible] + (state.map { [$0.rawValue] } ?? [])))
+                db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ?" + (state.map { " AND " + Schema.inState($0) } ?? ""),
+                arguments: [scanID])
             points.reserveCapacity(count ?? 0)
             try PointRows.forEachChunk(
                 ofScan: scanID, inState: state, provenance: provenance, db: db, restart: { points.removeAll(keepingCapacity: true) }
@@ -195,15 +187,17 @@ extension ScanStore {
             // One count per unfinished state, each a range of the covering index point_unfinished, and the done points
             // as the rest of the scan's count in UNIQUE (scan_id, idx): no table row is read (a GROUP BY over the
             // scan's rows took 0.68 s for 10⁶ points).
-            let statement = try db.cachedStatement(sql: "SELECT COUNT(*) FROM point WHERE \(Schema.unfinished) AND state = ? AND scan_id = ?")
-            func count(_ state: PointState) throws -> Int { try Int.fetchOne(statement, arguments: [state.rawValue, scanID]) ?? 0 }
+            func count(_ state: PointState) throws -> Int {
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM point WHERE \(Schema.inState(state)) AND scan_id = ?"), arguments: [scanID]) ?? 0
+            }
             counts.pending = try count(.pending)
             counts.running = try count(.running)
             counts.failed = try count(.failed)
             let all = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ?", arguments: [scanID]) ?? 0
             counts.done = all - counts.pending - counts.running - counts.failed
             counts.unconverged = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ? AND state = 'done' AND converged = 0", arguments: [scanID]) ?? 0
+                db, sql: "SELECT COUNT(*) FROM point WHERE scan_id = ? AND \(Schema.inState(.done)) AND converged = 0", arguments: [scanID]) ?? 0
             return counts
         }
     }
@@ -265,7 +259,7 @@ extension ScanStore {
     public func resetFailedPoints(ofScan scanID: Int64) throws(StoreError) -> Int {
         try write { db in
             try db.execute(
-                sql: "UPDATE point SET state = 'pending', error = NULL WHERE scan_id = ? AND \(Schema.unfinished) AND state = 'failed'",
+                sql: "UPDATE point SET state = 'pending', error = NULL WHERE scan_id = ? AND \(Schema.inState(.failed))",
                 arguments: [scanID])
             return db.changesCount
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PESCore
 
 /// The schema of a pesscan database, as an ordered list of migrations.
 enum Schema {
@@ -108,12 +109,19 @@ enum Schema {
         return migrator
     }
 
-    /// The condition of the partial index `point_unfinished`: every query that looks points up by state carries it
-    /// word for word (SQLite uses a partial index only for a query whose WHERE holds the index's own term).
+    /// The condition of the partial index `point_unfinished`.
     static let unfinished = "state != 'done'"
 
-    /// ``unfinished`` for the point table under the alias `alias`.
-    static func unfinishedPoint(as alias: String) -> String { "\(alias).\(unfinished)" }
+    /// The test that keeps the points in `state` (of the point table under `alias`, if given): every query that looks points up by state says it so.
+    ///
+    /// SQLite takes a partial index only for a query whose WHERE holds the
+    /// index's own term, so a state that is not done carries ``unfinished``
+    /// word for word; done points are found through `UNIQUE (scan_id, idx)`.
+    static func inState(_ state: PointState, alias: String? = nil) -> String {
+        let column = alias.map { "\($0).state" } ?? "state"
+        let test = "\(column) = '\(state.rawValue)'"
+        return state == .done ? test : "\(column) != 'done' AND \(test)"
+    }
 
     /// Rebuilds the tables with AUTOINCREMENT ids, ties each running point to its claiming attempt, and names the database.
     ///
